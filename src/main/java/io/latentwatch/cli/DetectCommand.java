@@ -1,0 +1,175 @@
+package io.latentwatch.cli;
+
+import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.Topics;
+import io.latentwatch.image.InputLimits;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.model.Normalization;
+import io.latentwatch.model.ScoreFunction;
+import io.latentwatch.stream.Detector;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code latentwatch detect}: runs the detector topology until stopped. */
+@Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Scores every image on the input topic with an ONNX autoencoder and writes anomalies,",
+                "embeddings and dead letters. Runs until stopped (Ctrl-C or SIGTERM)."})
+public final class DetectCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT,...",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "ONNX model to serve. With --model-topic too, newer models from the topic replace it.")
+    Path model;
+
+    @Option(names = "--model-topic", arity = "0..1", fallbackValue = Topics.DEFAULT_MODELS, paramLabel = "TOPIC",
+            description = "Follow this compacted topic of published models and swap live"
+                    + " (default topic when given without a value: " + Topics.DEFAULT_MODELS + ").")
+    String modelTopic;
+
+    @Option(names = "--model-name", paramLabel = "NAME",
+            description = "Follow only this model name (record key) on the model topic (default: any).")
+    String modelName;
+
+    @Option(names = "--input-topic", defaultValue = Topics.DEFAULT_INPUT, paramLabel = "TOPIC",
+            description = "Topic of image events (default: ${DEFAULT-VALUE}).")
+    String inputTopic;
+
+    @Option(names = "--anomaly-topic", defaultValue = Topics.DEFAULT_ANOMALIES, paramLabel = "TOPIC",
+            description = "Topic of anomaly records (default: ${DEFAULT-VALUE}).")
+    String anomalyTopic;
+
+    @Option(names = "--embedding-topic", defaultValue = Topics.DEFAULT_EMBEDDINGS, paramLabel = "TOPIC",
+            description = "Topic of embedding records (default: ${DEFAULT-VALUE}).")
+    String embeddingTopic;
+
+    @Option(names = "--dlq-topic", defaultValue = Topics.DEFAULT_DEAD_LETTER, paramLabel = "TOPIC",
+            description = "Dead-letter topic for inputs that cannot be scored (default: ${DEFAULT-VALUE}).")
+    String dlqTopic;
+
+    @Option(names = "--threshold", paramLabel = "X",
+            description = "Anomaly threshold; overrides the model's latentwatch.threshold. Needed for models without it.")
+    Double threshold;
+
+    @Option(names = {"--normalization", "--normalisation"}, paramLabel = "SPEC",
+            description = "Pixel normalisation: unit (p/255), symmetric (p/127.5-1), raw, or mean-std:M,S."
+                    + " Overrides the model's; default for models without it: unit.")
+    String normalization;
+
+    @Option(names = "--score-function", paramLabel = "mse|mae",
+            description = "Score function; overrides the model's (default for models without it: mse).")
+    String scoreFunction;
+
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Port for /metrics, /health/live, /health/ready and /model; 0 picks a free port,"
+                    + " -1 turns HTTP off (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--application-id", defaultValue = "latentwatch-detector", paramLabel = "ID",
+            description = "Kafka Streams application id; detectors with the same id share the partitions"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Properties file of Kafka client/Streams settings (security, SASL/SSL, tuning).")
+    Path kafkaConfig;
+
+    @Option(names = "--stream-threads", defaultValue = "1", paramLabel = "N",
+            description = "Kafka Streams threads (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
+    @Option(names = "--inference-threads", defaultValue = "1", paramLabel = "N",
+            description = "ONNX Runtime threads per inference call (default: ${DEFAULT-VALUE}).")
+    int inferenceThreads;
+
+    @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", paramLabel = "GUARANTEE",
+            description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
+    String processingGuarantee;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Kafka Streams state directory (default: a temporary directory removed on exit).")
+    Path stateDir;
+
+    @Option(names = "--create-topics", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "Create missing topics at start (default: ${DEFAULT-VALUE}; --no-create-topics to fail"
+                    + " instead).")
+    boolean createTopics;
+
+    @Option(names = "--topic-partitions", defaultValue = "3", paramLabel = "N",
+            description = "Partitions of topics created at start (default: ${DEFAULT-VALUE}).")
+    int topicPartitions;
+
+    @Option(names = "--replication-factor", defaultValue = "-1", paramLabel = "N",
+            description = "Replication factor of topics created at start; -1 takes the broker's default"
+                    + " (default: ${DEFAULT-VALUE}).")
+    short replicationFactor;
+
+    @Option(names = "--max-image-bytes", defaultValue = "16777216", paramLabel = "BYTES",
+            description = "Largest input record accepted; larger ones go to the DLQ (default: ${DEFAULT-VALUE}).")
+    int maxImageBytes;
+
+    @Option(names = "--max-image-pixels", defaultValue = "40000000", paramLabel = "PIXELS",
+            description = "Largest image (width x height) accepted, checked before decoding"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long maxImagePixels;
+
+    /** Builds and validates the configuration; a bad value is a usage error that names the flag. */
+    DetectorConfig config() {
+        CommandLine cl = spec.commandLine();
+        if (model != null && !Files.isReadable(model)) {
+            throw new CommandLine.ParameterException(cl, "--model " + model + ": no such readable file");
+        }
+        try {
+            Topics topics = new Topics(inputTopic, anomalyTopic, embeddingTopic, dlqTopic,
+                    modelTopic == null ? Topics.DEFAULT_MODELS : modelTopic);
+            ModelOverrides overrides = new ModelOverrides(threshold,
+                    normalization == null ? null : Normalization.parse(normalization),
+                    scoreFunction == null ? null : ScoreFunction.parse(scoreFunction));
+            if (threshold != null && !Double.isFinite(threshold)) {
+                throw new IllegalArgumentException("--threshold must be a finite number");
+            }
+            return new DetectorConfig(bootstrapServers, applicationId, topics, model, modelTopic != null, modelName,
+                    overrides, new InputLimits(maxImageBytes, maxImagePixels), httpPort, streamThreads,
+                    inferenceThreads, processingGuarantee, stateDir, createTopics, topicPartitions, replicationFactor,
+                    KafkaConfigFile.load(kafkaConfig, cl));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage(), e, null, null);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        DetectorConfig config = config();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Detector[] running = new Detector[1];
+        Thread hook = new Thread(() -> {
+            synchronized (running) {
+                if (running[0] != null) {
+                    running[0].close();
+                }
+            }
+            stopped.countDown();
+        }, "latentwatch-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Detector detector = Detector.start(config);
+        synchronized (running) {
+            running[0] = detector;
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

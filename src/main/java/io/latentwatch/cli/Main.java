@@ -1,0 +1,64 @@
+package io.latentwatch.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code latentwatch} executable. */
+@Command(name = "latentwatch",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Streaming image-anomaly detection on Kafka with ONNX autoencoders.",
+        subcommands = {DetectCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Every option can also be set by an environment variable: --bootstrap-servers is read from"
+                + " LATENTWATCH_BOOTSTRAP_SERVERS, --http-port from LATENTWATCH_HTTP_PORT, and so on.",
+                "A flag on the command line wins over the environment."})
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (0 ok, 1 failure, 2 bad usage). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with every sub-command, environment defaults and error handling. */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("latentwatch " + commandLine.getCommandName() + ": " + e.getMessage());
+                commandLine.getErr().println("Run 'latentwatch " + commandLine.getCommandName()
+                        + " --help' for the options.");
+                return 2;
+            }
+            if (e instanceof IllegalStateException) {
+                commandLine.getErr().println("latentwatch " + commandLine.getCommandName() + ": " + e.getMessage());
+                org.slf4j.LoggerFactory.getLogger(Main.class).debug("failure detail", e);
+                return 1;
+            }
+            throw e;
+        });
+        cmd.setParameterExceptionHandler((e, args) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println("latentwatch " + c.getCommandName() + ": " + e.getMessage());
+            c.getErr().println("Run 'latentwatch " + (c.getParent() == null ? "" : c.getCommandName() + " ")
+                    + "--help' for the options.");
+            return 2;
+        });
+        return cmd;
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"latentwatch " + (v == null ? "development build" : v)};
+        }
+    }
+}

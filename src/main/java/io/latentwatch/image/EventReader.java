@@ -1,0 +1,93 @@
+package io.latentwatch.image;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Reads the envelope of an input record: CloudEvents binary mode ({@code ce_*} headers),
+ * structured mode ({@code content-type: application/cloudevents+json}, image in
+ * {@code data_base64}; also recognised without the header when the value is a JSON object), or
+ * bare bytes.
+ */
+public final class EventReader {
+    private static final String CE_SPECVERSION = "ce_specversion";
+    private static final String CONTENT_TYPE = "content-type";
+    private final JsonFormat json = new JsonFormat();
+    private final InputLimits limits;
+
+    public EventReader(InputLimits limits) {
+        this.limits = limits;
+    }
+
+    /**
+     * Reads one record.
+     *
+     * @param fallbackId id to use when the record names none ({@code topic-partition-offset})
+     */
+    public ImageEvent read(Headers headers, byte[] key, byte[] value, long timestamp, String fallbackId)
+            throws RejectedInputException {
+        if (value == null || value.length == 0) {
+            throw new RejectedInputException(RejectReason.EMPTY_RECORD, "the record has no value");
+        }
+        if (value.length > limits.maxBytes()) {
+            throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the record value has " + value.length
+                    + " bytes, over the limit of " + limits.maxBytes() + " (--max-image-bytes)");
+        }
+        String contentType = header(headers, CONTENT_TYPE);
+        boolean binaryMode = headers.lastHeader(CE_SPECVERSION) != null;
+        boolean structuredMode = contentType != null
+                && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents");
+        String keyText = key == null || key.length == 0 ? null : new String(key, StandardCharsets.UTF_8);
+        Instant recordTime = timestamp >= 0 ? Instant.ofEpochMilli(timestamp) : null;
+        if (binaryMode || structuredMode) {
+            return fromCloudEvent(readCloudEvent(headers, value), keyText, recordTime, fallbackId);
+        }
+        if (contentType == null && value[0] == '{') {
+            return fromCloudEvent(readStructured(value), keyText, recordTime, fallbackId);
+        }
+        return new ImageEvent(keyText != null ? keyText : fallbackId, null, null, recordTime, contentType, value);
+    }
+
+    private CloudEvent readCloudEvent(Headers headers, byte[] value) throws RejectedInputException {
+        try {
+            return KafkaMessageFactory.createReader(headers, value).toEvent();
+        } catch (RuntimeException e) {
+            throw new RejectedInputException(RejectReason.INVALID_CLOUDEVENT,
+                    "not a valid CloudEvent: " + e.getMessage(), e);
+        }
+    }
+
+    private CloudEvent readStructured(byte[] value) throws RejectedInputException {
+        try {
+            return json.deserialize(value);
+        } catch (RuntimeException e) {
+            throw new RejectedInputException(RejectReason.INVALID_CLOUDEVENT,
+                    "a JSON value that is not a structured-mode CloudEvent with data_base64: " + e.getMessage(), e);
+        }
+    }
+
+    private static ImageEvent fromCloudEvent(CloudEvent event, String keyText, Instant recordTime, String fallbackId)
+            throws RejectedInputException {
+        CloudEventData data = event.getData();
+        if (data == null) {
+            throw new RejectedInputException(RejectReason.EMPTY_RECORD, "CloudEvent " + event.getId() + " has no data");
+        }
+        String id = event.getId() != null ? event.getId() : keyText != null ? keyText : fallbackId;
+        Instant time = event.getTime() != null ? event.getTime().toInstant() : recordTime;
+        return new ImageEvent(id, event.getSource() == null ? null : event.getSource().toString(), event.getType(),
+                time, event.getDataContentType(), data.toBytes());
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

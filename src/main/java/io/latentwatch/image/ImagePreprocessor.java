@@ -1,0 +1,213 @@
+package io.latentwatch.image;
+
+import io.latentwatch.model.Normalization;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Locale;
+
+/**
+ * Converts image bytes to normalised model input, {@code [C, H, W]} floats: decodes PNG, JPEG,
+ * GIF, BMP and TIFF by their magic numbers (or raw 8-bit pixels of exactly {@code H*W*C} bytes,
+ * row-major with interleaved channels), converts colour to grey (Rec. 601 luma) or grey to RGB,
+ * and resizes (box filter down, bilinear up). Image dimensions are read from the header and
+ * checked against {@link InputLimits} before any pixel is decoded.
+ *
+ * <p>Thread-safe; the pixel conversion reuses no shared state.
+ */
+public final class ImagePreprocessor {
+    static {
+        // ImageIO would otherwise spill large streams to temporary files.
+        ImageIO.setUseCache(false);
+    }
+
+    private final InputLimits limits;
+
+    public ImagePreprocessor(InputLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Target shape and normalisation of a model input. */
+    public record Shape(int channels, int height, int width, Normalization normalization) {
+        int size() {
+            return channels * height * width;
+        }
+    }
+
+    /**
+     * Writes one image into {@code dest} at {@code offset}.
+     *
+     * @param contentType the declared content type, or null
+     */
+    public void toInput(byte[] data, String contentType, Shape shape, float[] dest, int offset)
+            throws RejectedInputException {
+        checkContentType(contentType);
+        Format format = Format.sniff(data);
+        if (format == null) {
+            if (data.length == shape.size()) {
+                fromRaw(data, shape, dest, offset);
+                return;
+            }
+            throw new RejectedInputException(RejectReason.UNRECOGNISED_FORMAT, "the " + data.length
+                    + " bytes are neither a PNG, JPEG, GIF, BMP or TIFF image nor raw pixels of the model's size ("
+                    + shape.height() + "x" + shape.width() + "x" + shape.channels() + " = " + shape.size() + " bytes)");
+        }
+        fromImage(decode(data, format, shape), shape, dest, offset);
+    }
+
+    private static void checkContentType(String contentType) throws RejectedInputException {
+        if (contentType == null) {
+            return;
+        }
+        String type = contentType.toLowerCase(Locale.ROOT).trim();
+        if (type.startsWith("image/") || type.startsWith("application/octet-stream")) {
+            return;
+        }
+        throw new RejectedInputException(RejectReason.UNSUPPORTED_CONTENT_TYPE, "content type '" + contentType
+                + "' is not an image; send image/png, image/jpeg, ... or application/octet-stream for raw pixels");
+    }
+
+    private BufferedImage decode(byte[] data, Format format, Shape shape) throws RejectedInputException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE,
+                        "no decoder accepts these " + format + " bytes");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if (width < 1 || height < 1 || (long) width * height > limits.maxPixels()) {
+                    throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is "
+                            + width + "x" + height + " pixels, over the limit of " + limits.maxPixels()
+                            + " pixels (--max-image-pixels)");
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                // Decode big images at reduced resolution: the box filter then only sees ~4x the target.
+                int step = Math.max(1, Math.min(width / (4 * shape.width()), height / (4 * shape.height())));
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage image = reader.read(0, param);
+                if (image == null) {
+                    throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE, "the " + format + " decoder returned nothing");
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE,
+                    "the " + format + " image does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    private static void fromRaw(byte[] data, Shape shape, float[] dest, int offset) {
+        int plane = shape.height() * shape.width();
+        int c = shape.channels();
+        Normalization n = shape.normalization();
+        for (int p = 0; p < plane; p++) {
+            for (int ch = 0; ch < c; ch++) {
+                dest[offset + ch * plane + p] = n.apply(data[p * c + ch] & 0xFF);
+            }
+        }
+    }
+
+    private static void fromImage(BufferedImage image, Shape shape, float[] dest, int offset) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        boolean grey = isGrey(image);
+        int srcChannels = grey ? 1 : 3;
+        float[] src = new float[srcChannels * w * h];
+        if (grey) {
+            Raster raster = image.getRaster();
+            int shift = image.getColorModel().getComponentSize(0) - 8;
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    src[y * w + x] = shift > 0 ? row[x] >> shift : row[x];
+                }
+            }
+        } else {
+            int[] row = new int[w];
+            int plane = w * h;
+            for (int y = 0; y < h; y++) {
+                image.getRGB(0, y, w, 1, row, 0, w);
+                for (int x = 0; x < w; x++) {
+                    int rgb = row[x];
+                    src[y * w + x] = (rgb >> 16) & 0xFF;
+                    src[plane + y * w + x] = (rgb >> 8) & 0xFF;
+                    src[2 * plane + y * w + x] = rgb & 0xFF;
+                }
+            }
+        }
+        int plane = shape.height() * shape.width();
+        float[] resized = new float[plane];
+        Normalization n = shape.normalization();
+        if (shape.channels() == 1) {
+            float[] luma = grey ? src : luma(src, w * h);
+            Resize.into(luma, 0, w, h, resized, shape.width(), shape.height());
+            for (int i = 0; i < plane; i++) {
+                dest[offset + i] = n.scale() * resized[i] + n.offset();
+            }
+        } else {
+            for (int ch = 0; ch < 3; ch++) {
+                int srcOffset = grey ? 0 : ch * w * h;
+                Resize.into(src, srcOffset, w, h, resized, shape.width(), shape.height());
+                for (int i = 0; i < plane; i++) {
+                    dest[offset + ch * plane + i] = n.scale() * resized[i] + n.offset();
+                }
+            }
+        }
+    }
+
+    private static boolean isGrey(BufferedImage image) {
+        return image.getColorModel().getNumColorComponents() == 1
+                && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
+                && image.getRaster().getNumBands() <= 2
+                && !(image.getColorModel() instanceof java.awt.image.IndexColorModel);
+    }
+
+    private static float[] luma(float[] rgb, int plane) {
+        float[] out = new float[plane];
+        for (int i = 0; i < plane; i++) {
+            out[i] = 0.299f * rgb[i] + 0.587f * rgb[plane + i] + 0.114f * rgb[2 * plane + i];
+        }
+        return out;
+    }
+
+    /** Image formats recognised by their first bytes. */
+    enum Format {
+        PNG, JPEG, GIF, BMP, TIFF;
+
+        static Format sniff(byte[] b) {
+            if (b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+                return PNG;
+            }
+            if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
+                return JPEG;
+            }
+            if (b.length >= 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') {
+                return GIF;
+            }
+            if (b.length >= 26 && b[0] == 'B' && b[1] == 'M') {
+                return BMP;
+            }
+            if (b.length >= 8 && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0)
+                    || (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42))) {
+                return TIFF;
+            }
+            return null;
+        }
+    }
+}

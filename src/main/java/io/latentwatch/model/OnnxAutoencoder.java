@@ -1,0 +1,297 @@
+package io.latentwatch.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+
+import java.nio.FloatBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An ONNX autoencoder held in an ONNX Runtime session, checked against the model contract:
+ * input 0 is float32 {@code [N, C, H, W]} with fixed C (1 or 3), H and W; output
+ * {@code reconstruction} (else output 0) has the input's shape; output {@code embedding} is
+ * optional. Scoring is thread-safe; each thread brings its own {@link InferenceBatch}.
+ */
+public final class OnnxAutoencoder implements AutoCloseable {
+    /** Name of the reconstruction output; output 0 when absent. */
+    public static final String RECONSTRUCTION = "reconstruction";
+    /** Name of the optional embedding output. */
+    public static final String EMBEDDING = "embedding";
+    private static final String DEFAULT_NAME = "default";
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String inputName;
+    private final String reconstructionName;
+    private final String embeddingName;
+    private final Set<String> requestedOutputs;
+    private ModelInfo info; // completed by probe(), before the model is handed out
+
+    private OnnxAutoencoder(OrtEnvironment env, OrtSession session, String inputName, String reconstructionName,
+                            String embeddingName, ModelInfo info) {
+        this.env = env;
+        this.session = session;
+        this.inputName = inputName;
+        this.reconstructionName = reconstructionName;
+        this.embeddingName = embeddingName;
+        this.info = info;
+        Set<String> outputs = new LinkedHashSet<>();
+        outputs.add(reconstructionName);
+        if (embeddingName != null) {
+            outputs.add(embeddingName);
+        }
+        this.requestedOutputs = Set.copyOf(outputs);
+    }
+
+    /**
+     * Loads, checks and returns a model; refuses one that breaks the model contract or produces
+     * unusable output on a probe batch.
+     *
+     * @param onnx           the ONNX file's bytes
+     * @param source         where the bytes came from, for messages and {@code GET /model}
+     * @param overrides      command-line settings that win over metadata
+     * @param intraOpThreads ONNX Runtime intra-op threads per session
+     */
+    public static OnnxAutoencoder load(byte[] onnx, String source, ModelOverrides overrides, int intraOpThreads)
+            throws ModelRefusedException {
+        OnnxNatives.prepare();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(onnx, options);
+        } catch (OrtException e) {
+            throw new ModelRefusedException("cannot load model from " + source + ": not a valid ONNX model ("
+                    + firstLine(e.getMessage()) + ")", e);
+        }
+        try {
+            OnnxAutoencoder model = build(env, session, onnx, source, overrides);
+            model.probe();
+            return model;
+        } catch (ModelRefusedException | RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private static OnnxAutoencoder build(OrtEnvironment env, OrtSession session, byte[] onnx, String source,
+                                         ModelOverrides overrides) throws ModelRefusedException {
+        try {
+            Map<String, NodeInfo> inputs = session.getInputInfo();
+            if (inputs.size() != 1) {
+                throw new ModelRefusedException("model from " + source + " has " + inputs.size()
+                        + " inputs; the model contract needs exactly one, float32 [N,C,H,W]");
+            }
+            NodeInfo input = inputs.values().iterator().next();
+            long[] shape = tensorShape(input, source);
+            if (shape.length != 4) {
+                throw new ModelRefusedException("model input '" + input.getName() + "' from " + source
+                        + " has shape " + Arrays.toString(shape) + "; the model contract needs [N,C,H,W]");
+            }
+            long channels = shape[1];
+            long height = shape[2];
+            long width = shape[3];
+            if (channels != 1 && channels != 3) {
+                throw new ModelRefusedException("model input from " + source + " has " + channels
+                        + " channels; latentwatch serves grey (1) or RGB (3) models");
+            }
+            if (height <= 0 || width <= 0) {
+                throw new ModelRefusedException("model input from " + source + " has a dynamic height or width "
+                        + Arrays.toString(shape) + "; export it with a fixed image size");
+            }
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            String reconstruction = outputs.containsKey(RECONSTRUCTION)
+                    ? RECONSTRUCTION : outputs.keySet().iterator().next();
+            String embedding = outputs.containsKey(EMBEDDING) ? EMBEDDING : null;
+
+            Map<String, String> metadata = Map.copyOf(session.getMetadata().getCustomMetadata());
+            String sha256 = sha256(onnx);
+            double threshold = threshold(overrides, metadata, source);
+            Normalization normalization = overrides.normalization() != null ? overrides.normalization()
+                    : parseMeta(metadata, MetadataKeys.NORMALIZATION, Normalization::parse, Normalization.UNIT, source);
+            ScoreFunction scoreFunction = overrides.scoreFunction() != null ? overrides.scoreFunction()
+                    : parseMeta(metadata, MetadataKeys.SCORE_FUNCTION, ScoreFunction::parse, ScoreFunction.MSE, source);
+            ModelInfo info = new ModelInfo(
+                    metadata.getOrDefault(MetadataKeys.NAME, DEFAULT_NAME),
+                    metadata.getOrDefault(MetadataKeys.VERSION, "sha256:" + sha256.substring(0, 12)),
+                    metadata.getOrDefault(MetadataKeys.MODEL_TYPE, "unknown"),
+                    threshold, scoreFunction, normalization,
+                    (int) channels, (int) height, (int) width, 0, sha256, source, Instant.now(), metadata);
+            return new OnnxAutoencoder(env, session, input.getName(), reconstruction, embedding, info);
+        } catch (OrtException e) {
+            throw new ModelRefusedException("cannot read the graph of model from " + source + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Runs a probe batch and records the embedding size; refuses a model whose outputs are unusable. */
+    private void probe() throws ModelRefusedException {
+        InferenceBatch batch = newBatch(2);
+        Arrays.fill(batch.pixels(), 0, 2 * info.imageSize(), info.normalization().apply(128));
+        Scores scores;
+        try {
+            scores = runChecked(batch, 2);
+        } catch (OrtException e) {
+            throw new ModelRefusedException("model from " + info.source() + " failed its check run: "
+                    + firstLine(e.getMessage()), e);
+        }
+        for (float s : scores.scores()) {
+            if (!Float.isFinite(s)) {
+                throw new ModelRefusedException("model from " + info.source()
+                        + " gives a non-finite score on a plain grey image; refusing it");
+            }
+        }
+        info = info.withEmbeddingSize(scores.embeddings() == null ? 0 : scores.embeddings()[0].length);
+    }
+
+    /** Model metadata and effective settings. */
+    public ModelInfo info() {
+        return info;
+    }
+
+    /** Allocates buffers for batches of up to {@code capacity} images of this model's input size. */
+    public InferenceBatch newBatch(int capacity) {
+        return new InferenceBatch(info.imageSize(), capacity);
+    }
+
+    /** Scores the first {@code count} images of the batch. */
+    public Scores score(InferenceBatch batch, int count) throws OrtException {
+        return runChecked(batch, count);
+    }
+
+    private Scores runChecked(InferenceBatch batch, int count) throws OrtException {
+        int size = info.imageSize();
+        if (batch.imageSize() != size) {
+            throw new IllegalArgumentException("batch holds images of " + batch.imageSize()
+                    + " floats; this model takes " + size);
+        }
+        if (count < 1 || count > batch.capacity()) {
+            throw new IllegalArgumentException("count " + count + " outside 1.." + batch.capacity());
+        }
+        long[] shape = {count, info.channels(), info.height(), info.width()};
+        FloatBuffer in = batch.load(count);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, in, shape);
+             OrtSession.Result result = session.run(Map.of(inputName, tensor), requestedOutputs)) {
+            FloatBuffer recon = floats(result, reconstructionName);
+            if (recon.remaining() != count * size) {
+                throw new IllegalStateException("model output '" + reconstructionName + "' has "
+                        + recon.remaining() + " values for " + count + " images of " + size
+                        + "; it must have the input's shape");
+            }
+            float[] reconstruction = batch.reconstructionScratch();
+            recon.get(reconstruction, 0, count * size);
+            float[] scores = new float[count];
+            for (int i = 0; i < count; i++) {
+                scores[i] = info.scoreFunction().score(batch.pixels(), reconstruction, i * size, size);
+            }
+            float[][] embeddings = null;
+            if (embeddingName != null) {
+                FloatBuffer emb = floats(result, embeddingName);
+                int dim = emb.remaining() / count;
+                embeddings = new float[count][dim];
+                for (int i = 0; i < count; i++) {
+                    emb.get(embeddings[i]);
+                }
+            }
+            return new Scores(scores, embeddings);
+        }
+    }
+
+    private static FloatBuffer floats(OrtSession.Result result, String name) throws OrtException {
+        Optional<ai.onnxruntime.OnnxValue> value = result.get(name);
+        if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)
+                || tensor.getInfo().type != OnnxJavaType.FLOAT) {
+            throw new IllegalStateException("model output '" + name + "' is not a float32 tensor");
+        }
+        return tensor.getFloatBuffer();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session);
+    }
+
+    private static long[] tensorShape(NodeInfo node, String source) throws ModelRefusedException {
+        if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {
+            throw new ModelRefusedException("model input '" + node.getName() + "' from " + source
+                    + " is not a float32 tensor");
+        }
+        return tensor.getShape();
+    }
+
+    private static double threshold(ModelOverrides overrides, Map<String, String> metadata, String source)
+            throws ModelRefusedException {
+        if (overrides.threshold() != null) {
+            return overrides.threshold();
+        }
+        String value = metadata.get(MetadataKeys.THRESHOLD);
+        if (value == null) {
+            throw new ModelRefusedException("model from " + source + " carries no " + MetadataKeys.THRESHOLD
+                    + " metadata; pass --threshold X (a model trained by 'latentwatch train' carries one)");
+        }
+        try {
+            double threshold = Double.parseDouble(value);
+            if (!Double.isFinite(threshold)) {
+                throw new NumberFormatException("not finite");
+            }
+            return threshold;
+        } catch (NumberFormatException e) {
+            throw new ModelRefusedException("model from " + source + " has an unreadable "
+                    + MetadataKeys.THRESHOLD + " '" + value + "'; pass --threshold X", e);
+        }
+    }
+
+    private static <T> T parseMeta(Map<String, String> metadata, String key, java.util.function.Function<String, T> parse,
+                                   T fallback, String source) throws ModelRefusedException {
+        String value = metadata.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new ModelRefusedException("model from " + source + " has a bad " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Hex SHA-256 of the bytes. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            org.slf4j.LoggerFactory.getLogger(OnnxAutoencoder.class).warn("closing an ONNX session failed", e);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.latentwatch.stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.metrics.DetectorMetrics;
+import io.latentwatch.metrics.HttpEndpoint;
+import io.latentwatch.model.ModelInfo;
+import io.latentwatch.model.ModelRefusedException;
+import io.latentwatch.model.ModelRegistry;
+import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.util.FileTrees;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A running detector: topics checked, model loaded (from a file and/or the models topic),
+ * HTTP endpoint, metrics and the Kafka Streams application. {@link #close()} stops it all and
+ * removes the temporary state directory.
+ */
+public final class Detector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
+    private final DetectorConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DetectorMetrics metrics = new DetectorMetrics(registry);
+    private final ModelRegistry models = new ModelRegistry();
+    private JvmGcMetrics gcMetrics;
+    private Path tempStateDir;
+    private ModelFollower follower;
+    private HttpEndpoint http;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private volatile boolean closed;
+
+    private Detector(DetectorConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Starts a detector and returns once Kafka Streams has been started (it may still be
+     * rebalancing: see {@link #isReady()}). Blocks while no model is available yet.
+     */
+    public static Detector start(DetectorConfig config) {
+        Detector detector = new Detector(config);
+        try {
+            detector.startAll();
+            return detector;
+        } catch (RuntimeException e) {
+            detector.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        models.onSwap(metrics::modelSwapped);
+
+        Map<String, Object> clientProps = clientProps();
+        List<String> topics = new ArrayList<>(List.of(config.topics().input()));
+        topics.addAll(config.topics().outputs());
+        if (config.followModelTopic()) {
+            topics.add(config.topics().models());
+        }
+        new TopicAdmin(clientProps, Duration.ofSeconds(30)).ensure(topics, Set.of(config.topics().models()),
+                config.createTopics(), config.topicPartitions(), config.replicationFactor());
+
+        if (config.httpPort() >= 0) {
+            http = HttpEndpoint.start(config.httpPort(), registry, this::isReady, this::modelJson);
+            LOG.info("HTTP on port {}: /metrics /health/live /health/ready /model", http.port());
+        }
+        if (config.modelFile() != null) {
+            models.swap(loadFile(config.modelFile()));
+        }
+        if (config.followModelTopic()) {
+            follower = new ModelFollower(clientProps, config.topics().models(), config.modelName(), models, metrics,
+                    config.overrides(), config.inferenceThreads());
+            follower.start();
+            awaitFirstModel();
+        }
+        ModelInfo info = models.current().orElseThrow();
+        LOG.info("serving model {} version {} (threshold {}, input {}x{}x{})", info.name(), info.version(),
+                info.threshold(), info.channels(), info.height(), info.width());
+
+        Path stateDir = config.stateDir();
+        if (stateDir == null) {
+            try {
+                tempStateDir = Files.createTempDirectory("latentwatch-streams-");
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create a state directory: " + e.getMessage()
+                        + "; pass --state-dir DIR", e);
+            }
+            stateDir = tempStateDir;
+        }
+        streams = new KafkaStreams(DetectorTopology.build(config.topics(), config.limits(), models, metrics),
+                DetectorTopology.streamsProperties(config, stateDir, metrics));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("a stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        streams.start();
+    }
+
+    private OnnxAutoencoder loadFile(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read model file " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return OnnxAutoencoder.load(bytes, file.toString(), config.overrides(), config.inferenceThreads());
+        } catch (ModelRefusedException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private void awaitFirstModel() {
+        long lastLog = 0;
+        while (models.current().isEmpty() && !closed) {
+            if (System.nanoTime() - lastLog > Duration.ofSeconds(10).toNanos()) {
+                LOG.info("waiting for a model on topic '{}' (publish one with 'latentwatch train --publish')",
+                        config.topics().models());
+                lastLog = System.nanoTime();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a model", e);
+            }
+        }
+        if (models.current().isEmpty()) {
+            throw new IllegalStateException("stopped before a model arrived");
+        }
+    }
+
+    private Map<String, Object> clientProps() {
+        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return props;
+    }
+
+    /** Ready: Streams RUNNING and a model loaded. */
+    public boolean isReady() {
+        return streams != null && streams.state() == KafkaStreams.State.RUNNING && models.current().isPresent();
+    }
+
+    /** The Kafka Streams state, or null before start. */
+    public KafkaStreams.State state() {
+        return streams == null ? null : streams.state();
+    }
+
+    /** Port the HTTP endpoint listens on, or -1 when it is off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    public ModelRegistry models() {
+        return models;
+    }
+
+    private String modelJson() {
+        return models.current().map(info -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("name", info.name());
+            json.put("version", info.version());
+            json.put("model_type", info.modelType());
+            json.put("threshold", info.threshold());
+            json.put("score_function", info.scoreFunction().id());
+            json.put("normalization", info.normalization().spec());
+            json.put("input_shape", List.of(info.channels(), info.height(), info.width()));
+            json.put("embedding_size", info.embeddingSize());
+            json.put("sha256", info.sha256());
+            json.put("source", info.source());
+            json.put("loaded_at", info.loadedAt().toString());
+            json.put("metadata", info.metadata());
+            try {
+                return OutputRecords.mapper().writeValueAsString(json);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).orElse(null);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (follower != null) {
+            follower.close();
+        }
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        models.close();
+        registry.close();
+        if (tempStateDir != null) {
+            FileTrees.deleteRecursively(tempStateDir);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.latentwatch.stream;
+
+import ai.onnxruntime.OrtException;
+import io.latentwatch.image.EventReader;
+import io.latentwatch.image.ImageEvent;
+import io.latentwatch.image.ImagePreprocessor;
+import io.latentwatch.image.InputLimits;
+import io.latentwatch.image.RejectReason;
+import io.latentwatch.image.RejectedInputException;
+import io.latentwatch.metrics.DetectorMetrics;
+import io.latentwatch.model.InferenceBatch;
+import io.latentwatch.model.ModelInfo;
+import io.latentwatch.model.ModelRegistry;
+import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.model.Scores;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Scores each image event and forwards to the anomaly, embedding and dead-letter sinks. Each
+ * record takes one model lease, so all its outputs name the same model version, and a swap
+ * between two records is seen by the second one.
+ */
+final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
+    private final ModelRegistry models;
+    private final DetectorMetrics metrics;
+    private final EventReader reader;
+    private final ImagePreprocessor preprocessor;
+    private ProcessorContext<byte[], byte[]> context;
+    private InferenceBatch batch;
+    private OnnxAutoencoder batchModel;
+    private ImagePreprocessor.Shape shape;
+
+    ScoringProcessor(ModelRegistry models, DetectorMetrics metrics, InputLimits limits) {
+        this.models = models;
+        this.metrics = metrics;
+        this.reader = new EventReader(limits);
+        this.preprocessor = new ImagePreprocessor(limits);
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        metrics.consumed();
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        Origin origin = new Origin(meta.topic(), meta.partition(), meta.offset());
+        try (ModelRegistry.Lease lease = models.acquire().orElseThrow(
+                () -> new IllegalStateException("no model is loaded"))) {
+            OnnxAutoencoder model = lease.model();
+            ModelInfo info = model.info();
+            ImageEvent event;
+            try {
+                event = reader.read(record.headers(), record.key(), record.value(), record.timestamp(), origin.asId());
+                prepareFor(model);
+                preprocessor.toInput(event.data(), event.contentType(), shape, batch.pixels(), 0);
+            } catch (RejectedInputException e) {
+                deadLetter(record, origin, e.reason(), e.getMessage(), info);
+                return;
+            }
+            Scores scores;
+            long start = System.nanoTime();
+            try {
+                scores = model.score(batch, 1);
+            } catch (OrtException | RuntimeException e) {
+                deadLetter(record, origin, RejectReason.INFERENCE_FAILED, "inference failed: " + e.getMessage(), info);
+                return;
+            }
+            metrics.inference(System.nanoTime() - start, 1);
+            emit(record, origin, event, info, scores.scores()[0],
+                    scores.embeddings() == null ? null : scores.embeddings()[0]);
+        }
+    }
+
+    private void emit(Record<byte[], byte[]> record, Origin origin, ImageEvent event, ModelInfo info, float score,
+                      float[] vector) {
+        boolean anomaly = score >= info.threshold();
+        metrics.scored(score, anomaly);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Headers.CONTENT_TYPE, JSON);
+        headers.add(Headers.MODEL_VERSION, info.version().getBytes(StandardCharsets.UTF_8));
+        if (anomaly) {
+            byte[] value = OutputRecords.toJson(new OutputRecords.Anomaly(event.id(), event.source(), event.type(),
+                    event.time(), score, info.threshold(), info.name(), info.version(), origin));
+            context.forward(record.withValue(value).withHeaders(headers), DetectorTopology.ANOMALY_SINK);
+        }
+        byte[] value = OutputRecords.toJson(new OutputRecords.Embedding(event.id(), event.time(), info.name(),
+                info.version(), score, info.threshold(), anomaly, origin, vector));
+        context.forward(record.withValue(value).withHeaders(new RecordHeaders(headers.toArray())),
+                DetectorTopology.EMBEDDING_SINK);
+        if (event.time() != null) {
+            metrics.endToEnd(Duration.between(event.time(), Instant.now()));
+        }
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, Origin origin, RejectReason reason, String message,
+                            ModelInfo info) {
+        metrics.deadLetter(reason);
+        RecordHeaders headers = DeadLetters.headers(record.headers(), reason, message, origin, info.version());
+        context.forward(record.withHeaders(headers), DetectorTopology.DEAD_LETTER_SINK);
+    }
+
+    /** Sizes the reused input buffer and shape for the model, when it differs from the last record's. */
+    private void prepareFor(OnnxAutoencoder model) {
+        if (batchModel == model) {
+            return;
+        }
+        ModelInfo info = model.info();
+        if (batch == null || batch.imageSize() != info.imageSize()) {
+            batch = model.newBatch(1);
+        }
+        shape = new ImagePreprocessor.Shape(info.channels(), info.height(), info.width(), info.normalization());
+        batchModel = model;
+    }
+}

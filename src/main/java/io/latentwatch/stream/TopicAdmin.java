@@ -1,0 +1,90 @@
+package io.latentwatch.stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Checks that topics exist and creates the missing ones, with messages a user can act on. */
+public final class TopicAdmin {
+    /** Largest model artifact the models topic takes. */
+    public static final int MODEL_TOPIC_MAX_BYTES = 64 * 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+    private final Map<String, Object> clientProps;
+    private final Duration timeout;
+
+    /**
+     * @param clientProps admin client properties (bootstrap servers, security)
+     * @param timeout     how long to wait for the cluster before giving up with a clear error
+     */
+    public TopicAdmin(Map<String, Object> clientProps, Duration timeout) {
+        this.clientProps = clientProps;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Makes sure the topics exist.
+     *
+     * @param compacted  names among {@code topics} to create log-compacted (the models topic)
+     * @param create     create missing topics; when false a missing topic is an error that names it
+     */
+    public void ensure(Collection<String> topics, Set<String> compacted, boolean create, int partitions,
+                       short replicationFactor) {
+        try (Admin admin = Admin.create(clientProps)) {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : topics) {
+                if (existing.contains(topic)) {
+                    continue;
+                }
+                if (!create) {
+                    throw new IllegalStateException("topic '" + topic + "' does not exist on "
+                            + clientProps.get("bootstrap.servers") + "; create it, or run with --create-topics");
+                }
+                boolean compact = compacted.contains(topic);
+                NewTopic newTopic = new NewTopic(topic, Optional.of(compact ? 1 : partitions),
+                        Optional.of(replicationFactor));
+                if (compact) {
+                    newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MODEL_TOPIC_MAX_BYTES)));
+                }
+                missing.add(newTopic);
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (NewTopic topic : missing) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    LOG.info("created topic {} ({} partitions)", topic.name(), topic.numPartitions());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka at " + clientProps.get("bootstrap.servers")
+                    + " within " + timeout.toSeconds() + " s; check --bootstrap-servers and that the broker is up", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka at " + clientProps.get("bootstrap.servers")
+                    + " refused the topic set-up: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting up topics", e);
+        }
+    }
+}
