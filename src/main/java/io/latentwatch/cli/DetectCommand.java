@@ -143,7 +143,7 @@ public final class DetectCommand implements Callable<Integer> {
                     inferenceThreads, processingGuarantee, stateDir, createTopics, topicPartitions, replicationFactor,
                     KafkaConfigFile.load(kafkaConfig, cl));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage(), e, null, null);
+            throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }
     }
 

@@ -27,8 +27,13 @@ public final class Main {
 
     /** The command line with every sub-command, environment defaults and error handling. */
     public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /** The command line, reading option defaults from the given environment. */
+    static CommandLine commandLine(java.util.Map<String, String> environment) {
         CommandLine cmd = new CommandLine(new Main());
-        cmd.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+        cmd.setDefaultValueProvider(new EnvironmentDefaults(environment));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("latentwatch " + commandLine.getCommandName() + ": " + e.getMessage());

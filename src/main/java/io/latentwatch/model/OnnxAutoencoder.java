@@ -147,7 +147,7 @@ public final class OnnxAutoencoder implements AutoCloseable {
         Scores scores;
         try {
             scores = runChecked(batch, 2);
-        } catch (OrtException e) {
+        } catch (OrtException | RuntimeException e) {
             throw new ModelRefusedException("model from " + info.source() + " failed its check run: "
                     + firstLine(e.getMessage()), e);
         }

@@ -1,0 +1,109 @@
+package io.latentwatch.image;
+
+import io.latentwatch.testing.TestImages;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventReaderTest {
+    private final EventReader reader = new EventReader(InputLimits.DEFAULT);
+    private final byte[] png = TestImages.greyPng(28, 28, 9);
+
+    @Test
+    void shouldReadACloudEventInBinaryMode() throws Exception {
+        // Given a record with ce_* headers and the PNG as value
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", bytes("1.0"));
+        headers.add("ce_id", bytes("img-1"));
+        headers.add("ce_source", bytes("/cameras/7"));
+        headers.add("ce_type", bytes("com.example.image"));
+        headers.add("ce_time", bytes("2026-11-27T10:00:00Z"));
+        headers.add("content-type", bytes("image/png"));
+
+        // When it is read
+        ImageEvent event = reader.read(headers, bytes("key"), png, 5L, "images-0-1");
+
+        // Then the event's attributes and data are the CloudEvent's
+        assertThat(event.id()).isEqualTo("img-1");
+        assertThat(event.source()).isEqualTo("/cameras/7");
+        assertThat(event.type()).isEqualTo("com.example.image");
+        assertThat(event.time()).isEqualTo(Instant.parse("2026-11-27T10:00:00Z"));
+        assertThat(event.contentType()).isEqualTo("image/png");
+        assertThat(event.data()).isEqualTo(png);
+    }
+
+    @Test
+    void shouldReadAStructuredCloudEventWithBase64Data() throws Exception {
+        String json = "{\"specversion\":\"1.0\",\"id\":\"img-2\",\"source\":\"/scanner\",\"type\":\"scan\","
+                + "\"datacontenttype\":\"image/png\",\"data_base64\":\"" + Base64.getEncoder().encodeToString(png) + "\"}";
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", bytes("application/cloudevents+json; charset=UTF-8"));
+
+        ImageEvent event = reader.read(headers, null, bytes(json), 5L, "images-0-2");
+
+        assertThat(event.id()).isEqualTo("img-2");
+        assertThat(event.source()).isEqualTo("/scanner");
+        assertThat(event.data()).isEqualTo(png);
+    }
+
+    @Test
+    void shouldRecogniseAStructuredCloudEventSentWithoutHeaders() throws Exception {
+        String json = "{\"specversion\":\"1.0\",\"id\":\"img-3\",\"source\":\"/s\",\"type\":\"t\","
+                + "\"data_base64\":\"" + Base64.getEncoder().encodeToString(png) + "\"}";
+
+        ImageEvent event = reader.read(new RecordHeaders(), null, bytes(json), 5L, "images-0-3");
+
+        assertThat(event.id()).isEqualTo("img-3");
+        assertThat(event.data()).isEqualTo(png);
+    }
+
+    @Test
+    void shouldTakeBareBytesWithTheKeyAsIdAndTheRecordTimestamp() throws Exception {
+        ImageEvent event = reader.read(new RecordHeaders(), bytes("photo-9"), png, 1_000L, "images-2-77");
+
+        assertThat(event.id()).isEqualTo("photo-9");
+        assertThat(event.time()).isEqualTo(Instant.ofEpochMilli(1_000L));
+        assertThat(event.contentType()).isNull();
+        assertThat(event.data()).isEqualTo(png);
+    }
+
+    @Test
+    void shouldNameAnInputWithoutKeyByItsCoordinates() throws Exception {
+        ImageEvent event = reader.read(new RecordHeaders(), null, png, 1_000L, "images-2-77");
+        assertThat(event.id()).isEqualTo("images-2-77");
+    }
+
+    @Test
+    void shouldRefuseBrokenCloudEvents() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", bytes("0.1-nonsense"));
+        assertThatThrownBy(() -> reader.read(headers, null, png, 1L, "x"))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.INVALID_CLOUDEVENT));
+        assertThatThrownBy(() -> reader.read(new RecordHeaders(), null, bytes("{not json"), 1L, "x"))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.INVALID_CLOUDEVENT));
+    }
+
+    @Test
+    void shouldRefuseEmptyAndOversizedRecords() {
+        assertThatThrownBy(() -> reader.read(new RecordHeaders(), null, new byte[0], 1L, "x"))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.EMPTY_RECORD));
+        EventReader small = new EventReader(new InputLimits(png.length - 1, 1_000_000));
+        assertThatThrownBy(() -> small.read(new RecordHeaders(), null, png, 1L, "x"))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE))
+                .hasMessageContaining("--max-image-bytes");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

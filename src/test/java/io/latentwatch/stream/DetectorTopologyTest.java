@@ -1,0 +1,188 @@
+package io.latentwatch.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.config.Topics;
+import io.latentwatch.image.InputLimits;
+import io.latentwatch.metrics.DetectorMetrics;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.model.ModelRegistry;
+import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.testing.TestImages;
+import io.latentwatch.testing.TestModels;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DetectorTopologyTest {
+    private final Topics topics = Topics.DEFAULTS;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final DetectorMetrics metrics = new DetectorMetrics(meters);
+    private final ModelRegistry models = new ModelRegistry();
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> images;
+    private TestOutputTopic<byte[], byte[]> anomalies;
+    private TestOutputTopic<byte[], byte[]> embeddings;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeEach
+    void startDriver() throws Exception {
+        models.onSwap(metrics::modelSwapped);
+        models.swap(load("v1"));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(DetectorTopology.build(topics, InputLimits.DEFAULT, models, metrics), props);
+        ByteArraySerializer ser = new ByteArraySerializer();
+        ByteArrayDeserializer de = new ByteArrayDeserializer();
+        images = driver.createInputTopic(topics.input(), ser, ser);
+        anomalies = driver.createOutputTopic(topics.anomalies(), de, de);
+        embeddings = driver.createOutputTopic(topics.embeddings(), de, de);
+        deadLetters = driver.createOutputTopic(topics.deadLetter(), de, de);
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+        models.close();
+    }
+
+    @Test
+    void shouldRouteAnAnomalyToBothOutputsWithItsOrigin() throws Exception {
+        // Given a white image, which the test model scores 1.0 (threshold 0.5)
+        images.pipeInput(binaryCloudEvent("evt-1", TestImages.greyPng(28, 28, 255)));
+
+        // Then it is on the anomaly topic and the embedding topic
+        TestRecord<byte[], byte[]> anomaly = anomalies.readRecord();
+        JsonNode a = json(anomaly.value());
+        assertThat(a.get("id").asText()).isEqualTo("evt-1");
+        assertThat(a.get("source").asText()).isEqualTo("/test");
+        assertThat(a.get("score").asDouble()).isEqualTo(1.0);
+        assertThat(a.get("threshold").asDouble()).isEqualTo(0.5);
+        assertThat(a.get("model_version").asText()).isEqualTo("v1");
+        assertThat(a.get("input").get("topic").asText()).isEqualTo("images");
+        assertThat(a.get("input").get("offset").asLong()).isZero();
+        assertThat(new String(anomaly.key(), StandardCharsets.UTF_8)).isEqualTo("key-evt-1");
+        assertThat(header(anomaly, Headers.MODEL_VERSION)).isEqualTo("v1");
+        JsonNode e = json(embeddings.readValue());
+        assertThat(e.get("anomaly").asBoolean()).isTrue();
+        assertThat(e.get("vector")).hasSize(1);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldWriteANormalImageOnlyToTheEmbeddingTopic() throws Exception {
+        images.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8), TestImages.greyPng(28, 28, 0)));
+
+        assertThat(anomalies.isEmpty()).isTrue();
+        JsonNode e = json(embeddings.readValue());
+        assertThat(e.get("id").asText()).isEqualTo("k");
+        assertThat(e.get("score").asDouble()).isZero();
+        assertThat(e.get("anomaly").asBoolean()).isFalse();
+        assertThat(e.get("model_version").asText()).isEqualTo("v1");
+    }
+
+    @Test
+    void shouldSendAPoisonPillToTheDeadLetterTopicWithItsBytesHeadersAndReason() {
+        // Given garbage bytes with a header of their own
+        byte[] garbage = {0x13, 0x37, 0x00, (byte) 0xFF, 0x42};
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
+        images.pipeInput(new TestRecord<>("pill".getBytes(StandardCharsets.UTF_8), garbage, headers));
+        images.pipeInput(new TestRecord<>(null, TestImages.greyPng(28, 28, 0)));
+
+        // Then the garbage is dead-lettered unchanged, with why and where from, and scoring goes on
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(dead.value()).isEqualTo(garbage);
+        assertThat(dead.key()).isEqualTo("pill".getBytes(StandardCharsets.UTF_8));
+        assertThat(header(dead, "trace-id")).isEqualTo("abc");
+        assertThat(header(dead, Headers.ERROR_CLASS)).isEqualTo("unrecognised-format");
+        assertThat(header(dead, Headers.ERROR)).contains("neither a PNG");
+        assertThat(header(dead, Headers.SOURCE_TOPIC)).isEqualTo("images");
+        assertThat(header(dead, Headers.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(dead, Headers.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(embeddings.readValuesToList()).hasSize(1);
+        assertThat(meters.get("latentwatch.dead.letters").tag("reason", "unrecognised-format").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldDeadLetterAnInputDeclaredAsText() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", "text/plain".getBytes(StandardCharsets.UTF_8));
+        images.pipeInput(new TestRecord<>(null, "hello".getBytes(StandardCharsets.UTF_8), headers));
+
+        assertThat(header(deadLetters.readRecord(), Headers.ERROR_CLASS)).isEqualTo("unsupported-content-type");
+        assertThat(embeddings.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldStampTheNewVersionOnEveryOutputAfterASwap() throws Exception {
+        byte[] white = TestImages.greyPng(28, 28, 255);
+        images.pipeInput(new TestRecord<>(null, white));
+        models.swap(load("v2"));
+        images.pipeInput(new TestRecord<>(null, white));
+
+        List<String> anomalyVersions = anomalies.readValuesToList().stream()
+                .map(v -> json(v).get("model_version").asText()).toList();
+        List<String> embeddingVersions = embeddings.readValuesToList().stream()
+                .map(v -> json(v).get("model_version").asText()).toList();
+        assertThat(anomalyVersions).containsExactly("v1", "v2");
+        assertThat(embeddingVersions).containsExactly("v1", "v2");
+    }
+
+    @Test
+    void shouldCountWhatItDoes() {
+        images.pipeInput(new TestRecord<>(null, TestImages.greyPng(28, 28, 255)));
+        images.pipeInput(new TestRecord<>(null, TestImages.greyPng(28, 28, 0)));
+        images.pipeInput(new TestRecord<>(null, new byte[] {1, 2, 3}));
+
+        assertThat(meters.get("latentwatch.images.consumed").counter().count()).isEqualTo(3);
+        assertThat(meters.get("latentwatch.images.scored").counter().count()).isEqualTo(2);
+        assertThat(meters.get("latentwatch.anomalies").counter().count()).isEqualTo(1);
+        assertThat(meters.get("latentwatch.inference.latency").timer().count()).isEqualTo(2);
+        assertThat(meters.get("latentwatch.model.info").tag("version", "v1").gauge().value()).isEqualTo(1);
+    }
+
+    private static OnnxAutoencoder load(String version) throws Exception {
+        return OnnxAutoencoder.load(TestModels.blackIsNormal(version, 0.5), version, ModelOverrides.NONE, 1);
+    }
+
+    private static TestRecord<byte[], byte[]> binaryCloudEvent(String id, byte[] image) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_id", id.getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_source", "/test".getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_type", "test.image".getBytes(StandardCharsets.UTF_8));
+        headers.add("content-type", "image/png".getBytes(StandardCharsets.UTF_8));
+        return new TestRecord<>(("key-" + id).getBytes(StandardCharsets.UTF_8), image, headers);
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode json(byte[] value) {
+        try {
+            return OutputRecords.mapper().readTree(value);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.latentwatch.testing;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Images encoded in memory for tests. */
+public final class TestImages {
+    private TestImages() {
+    }
+
+    /** A uniform grey image of the given pixel value, encoded as PNG. */
+    public static byte[] greyPng(int width, int height, int value) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        int[] row = new int[width];
+        java.util.Arrays.fill(row, value);
+        for (int y = 0; y < height; y++) {
+            image.getRaster().setSamples(0, y, width, 1, 0, row);
+        }
+        return encode(image, "png");
+    }
+
+    /** A uniform colour image, encoded in the given ImageIO format ("png", "jpeg", "bmp"). */
+    public static byte[] rgb(int width, int height, int rgb, String format) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        return encode(image, format);
+    }
+
+    public static byte[] encode(BufferedImage image, String format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalArgumentException("no ImageIO writer for " + format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
