@@ -18,8 +18,9 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code latentwatch detect}: runs the detector topology until stopped. */
 @Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scores every image on the input topic with an ONNX autoencoder and writes anomalies,",
-                "embeddings and dead letters. Runs until stopped (Ctrl-C or SIGTERM)."})
+        description = {"Runs the detector: scores image events with an ONNX autoencoder.",
+                "Reads the input topic, writes anomalies, embeddings and dead letters, and runs until stopped",
+                "(Ctrl-C or SIGTERM)."})
 public final class DetectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -62,6 +62,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      * and consumer-group round trip has succeeded.
      */
     public static EmbeddedKafka start() {
+        return start(0);
+    }
+
+    /**
+     * Starts the broker with its client listener on the given loopback port (0: a free one).
+     *
+     * @see #start()
+     */
+    public static EmbeddedKafka start(int port) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("latentwatch-kafka-");
@@ -70,7 +79,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaRaftServer server = null;
         try {
-            int brokerPort = freePort();
+            int brokerPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
             Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
             format(dataDir, props);
