@@ -26,7 +26,11 @@ public final class MetadataKeys {
     public static final String CALIBRATION_QUANTILE = PREFIX + "calibration_quantile";
     /** JSON object with the validation figures of the training run. */
     public static final String VALIDATION = PREFIX + "validation";
-    /** JSON with the validation score distribution, the reference for drift monitoring. */
+    /**
+     * The validation score distribution, the reference for drift monitoring: JSON
+     * {@code {"count": N, "quantiles": [q0, q1, ..., q100]}} with the 0%, 1%, ..., 100% quantiles
+     * (101 ascending values) of the scores of the held-out normal images.
+     */
     public static final String VALIDATION_SCORES = PREFIX + "validation_scores";
     /** ISO-8601 instant at which the model was made. */
     public static final String CREATED_AT = PREFIX + "created_at";
