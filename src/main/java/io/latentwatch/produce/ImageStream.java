@@ -87,6 +87,14 @@ public final class ImageStream implements Iterator<LabelledImage> {
         return new ImageStream(images, List.of(), 0, 0);
     }
 
+    /** The given images, in order, cycled. */
+    public static ImageStream of(List<LabelledImage> images) {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("no images to stream");
+        }
+        return new ImageStream(List.copyOf(images), List.of(), 0, 0);
+    }
+
     /** Images that one pass of the stream holds. */
     public int size() {
         return normal.size() + anomalies.size();

@@ -1,0 +1,155 @@
+package io.latentwatch.bench;
+
+import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.Topics;
+import io.latentwatch.data.IdxDataset;
+import io.latentwatch.image.InputLimits;
+import io.latentwatch.kafka.EmbeddedKafka;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.produce.ImageProducer;
+import io.latentwatch.produce.ImageStream;
+import io.latentwatch.produce.LabelledImage;
+import io.latentwatch.stream.Detector;
+import io.latentwatch.stream.TopicAdmin;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Measures the detector end to end on a real broker: N images preloaded on a fresh input topic,
+ * a detector started on it, and the time until all N embeddings are committed (throughput); then
+ * a paced stream at half that rate (latency from event time to committed output). The same model
+ * is run on the same images in ONNX Runtime alone, in the same process, for the ratio.
+ */
+public final class Benchmark {
+    private Benchmark() {
+    }
+
+    /**
+     * @param bootstrapServers broker to use, or null for an embedded one
+     * @param images           images to preload
+     * @param model            ONNX model file
+     * @param threshold        threshold override, or null
+     * @param data             IDX set whose test images are sent
+     * @param streamThreads    Kafka Streams threads of the detector
+     * @param partitions       partitions of the input topic
+     * @param guarantee        processing guarantee
+     * @param kafkaProperties  extra client properties
+     */
+    public record Settings(String bootstrapServers, int images, Path model, Double threshold, Path data,
+                           int streamThreads, int partitions, String guarantee, Map<String, String> kafkaProperties) {
+    }
+
+    /** Runs the benchmark, printing progress to {@code progress}, and returns the figures. */
+    public static Map<String, Object> run(Settings s, PrintStream progress) throws Exception {
+        byte[] modelBytes = Files.readAllBytes(s.model());
+        List<byte[]> pngs = new ArrayList<>();
+        ImageStream stream = ImageStream.fromIdx(IdxDataset.load(s.data(), io.latentwatch.data.Split.TEST), null, null,
+                0, 7);
+        for (int i = 0; i < Math.min(stream.size(), 5000); i++) {
+            pngs.add(stream.next().bytes());
+        }
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        progress.println("bench: raw ONNX Runtime on " + s.images() + " images (one thread, batch 1)...");
+        RawThroughput.Figures raw;
+        String version;
+        try (OnnxAutoencoder model = OnnxAutoencoder.load(modelBytes, s.model().toString(),
+                new ModelOverrides(s.threshold(), null, null), 1)) {
+            raw = RawThroughput.measure(model, pngs, s.images());
+            version = model.info().version();
+        }
+
+        EmbeddedKafka embedded = s.bootstrapServers() == null ? EmbeddedKafka.start() : null;
+        try {
+            String bootstrap = embedded != null ? embedded.bootstrapServers() : s.bootstrapServers();
+            Map<String, Object> props = new HashMap<>(s.kafkaProperties());
+            props.put("bootstrap.servers", bootstrap);
+            String prefix = "bench-" + Long.toHexString(System.currentTimeMillis()) + "-";
+            Topics topics = new Topics(prefix + "images", prefix + "anomalies", prefix + "embeddings",
+                    prefix + "images-dlq", prefix + "models");
+            new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input()), Set.of(), true,
+                    s.partitions(), (short) -1);
+
+            progress.println("bench: preloading " + s.images() + " images on " + topics.input() + "...");
+            try (ImageProducer producer = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
+                    "load")) {
+                producer.send(cycle(pngs), s.images(), 0, () -> false, (seq, id, image) -> { });
+            }
+
+            int latencyImages = Math.max(100, Math.min(s.images() / 2, 5000));
+            try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", latencyImages)) {
+                DetectorConfig config = new DetectorConfig(bootstrap, prefix + "detector", topics, s.model(), false, null,
+                        new ModelOverrides(s.threshold(), null, null), InputLimits.DEFAULT, -1, s.streamThreads(), 1,
+                        s.guarantee(), null, true, s.partitions(), (short) -1, s.kafkaProperties());
+                progress.println("bench: detector draining the backlog...");
+                long started = System.nanoTime();
+                try (Detector detector = Detector.start(config)) {
+                    Duration timeout = Duration.ofSeconds(120 + s.images() / 200);
+                    if (!watcher.await(s.images(), timeout)) {
+                        throw new IllegalStateException("only " + watcher.count() + " of " + s.images()
+                                + " outputs arrived within " + timeout.toSeconds() + " s");
+                    }
+                    double drainSeconds = (watcher.lastNanos() - watcher.firstNanos()) / 1e9;
+                    double throughput = (s.images() - 1) / drainSeconds;
+                    double wall = (watcher.lastNanos() - started) / 1e9;
+
+                    double rate = Math.max(10, Math.floor(throughput / 2));
+                    progress.printf(Locale.ROOT, "bench: %.0f images/s; now %d images at %.0f/s for latency...%n",
+                            throughput, latencyImages, rate);
+                    try (ImageProducer producer = new ImageProducer(props, topics.input(),
+                            URI.create("/latentwatch/bench"), "lat")) {
+                        producer.send(cycle(pngs), latencyImages, rate, () -> false, (seq, id, image) -> { });
+                    }
+                    if (!watcher.await((long) s.images() + latencyImages, Duration.ofSeconds(120))) {
+                        throw new IllegalStateException("the latency run's outputs did not all arrive");
+                    }
+                    Percentiles latency = new Percentiles(watcher.latenciesMs());
+
+                    result.put("images", s.images());
+                    result.put("seconds", round(drainSeconds));
+                    result.put("wall_seconds_from_start", round(wall));
+                    result.put("images_per_second", round(throughput));
+                    result.put("latency_rate_images_per_second", rate);
+                    result.put("latency_p50_ms", round(latency.at(50)));
+                    result.put("latency_p95_ms", round(latency.at(95)));
+                    result.put("latency_p99_ms", round(latency.at(99)));
+                    result.put("raw_onnx_images_per_second", round(raw.inferenceOnly()));
+                    result.put("raw_decode_and_onnx_images_per_second", round(raw.decodeAndInference()));
+                    result.put("kafka_vs_raw_decode_and_onnx", round(throughput / raw.decodeAndInference()));
+                    result.put("model", s.model().getFileName().toString());
+                    result.put("model_version", version);
+                    result.put("stream_threads", s.streamThreads());
+                    result.put("partitions", s.partitions());
+                    result.put("processing_guarantee", s.guarantee());
+                    result.put("broker", embedded != null ? "embedded" : bootstrap);
+                    result.put("cores", Runtime.getRuntime().availableProcessors());
+                }
+            }
+            return result;
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    private static ImageStream cycle(List<byte[]> pngs) {
+        return ImageStream.of(pngs.stream().map(b -> new LabelledImage(b, "image/png", -1, false)).toList());
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}

@@ -1,0 +1,119 @@
+package io.latentwatch.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.stream.OutputRecords;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads committed embedding records as they appear, counting them and recording, for ids with a
+ * given prefix, the latency from event time to the moment the record is read.
+ */
+final class OutputWatcher implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private final AtomicLong count = new AtomicLong();
+    private final String latencyPrefix;
+    private final double[] latenciesMs;
+    private final AtomicLong latencyCount = new AtomicLong();
+    private volatile long firstNanos;
+    private volatile long lastNanos;
+    private volatile boolean running = true;
+
+    OutputWatcher(Map<String, Object> clientProps, String topic, String latencyPrefix, int maxLatencies) {
+        Map<String, Object> props = new HashMap<>(clientProps);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "latentwatch-bench-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer.subscribe(List.of(topic));
+        this.latencyPrefix = latencyPrefix;
+        this.latenciesMs = new double[maxLatencies];
+        this.thread = new Thread(this::run, "latentwatch-bench-watcher");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    long now = System.nanoTime();
+                    if (count.get() == 0) {
+                        firstNanos = now;
+                    }
+                    lastNanos = now;
+                    count.incrementAndGet();
+                    recordLatency(record);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void recordLatency(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            JsonNode json = OutputRecords.mapper().readTree(record.value());
+            if (json.get("id").asText().startsWith(latencyPrefix) && json.hasNonNull("event_time")) {
+                Instant eventTime = Instant.parse(json.get("event_time").asText());
+                long i = latencyCount.getAndIncrement();
+                if (i < latenciesMs.length) {
+                    latenciesMs[(int) i] = Duration.between(eventTime, Instant.now()).toNanos() / 1e6;
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable embedding record", e);
+        }
+    }
+
+    long count() {
+        return count.get();
+    }
+
+    long firstNanos() {
+        return firstNanos;
+    }
+
+    long lastNanos() {
+        return lastNanos;
+    }
+
+    double[] latenciesMs() {
+        return java.util.Arrays.copyOf(latenciesMs, (int) Math.min(latencyCount.get(), latenciesMs.length));
+    }
+
+    /** Waits until {@code n} records were read; false when the timeout passes first. */
+    boolean await(long n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (count.get() < n) {
+            if (System.nanoTime() > deadline || !thread.isAlive()) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,50 @@
+package io.latentwatch.bench;
+
+import ai.onnxruntime.OrtException;
+import io.latentwatch.image.ImagePreprocessor;
+import io.latentwatch.image.InputLimits;
+import io.latentwatch.image.RejectedInputException;
+import io.latentwatch.model.InferenceBatch;
+import io.latentwatch.model.ModelInfo;
+import io.latentwatch.model.OnnxAutoencoder;
+
+import java.util.List;
+
+/**
+ * Images per second of one thread outside Kafka: ONNX Runtime alone on preprocessed input, and
+ * decoding plus preprocessing plus ONNX Runtime, both at batch size 1 as the detector scores.
+ */
+final class RawThroughput {
+    private RawThroughput() {
+    }
+
+    /** Result in images per second. */
+    record Figures(double inferenceOnly, double decodeAndInference) {
+    }
+
+    static Figures measure(OnnxAutoencoder model, List<byte[]> pngs, int images) throws OrtException,
+            RejectedInputException {
+        ModelInfo info = model.info();
+        ImagePreprocessor preprocessor = new ImagePreprocessor(InputLimits.DEFAULT);
+        ImagePreprocessor.Shape shape = new ImagePreprocessor.Shape(info.channels(), info.height(), info.width(),
+                info.normalization());
+        InferenceBatch batch = model.newBatch(1);
+        // warm up the JIT and ONNX Runtime's allocator
+        for (int i = 0; i < Math.min(2000, images); i++) {
+            preprocessor.toInput(pngs.get(i % pngs.size()), "image/png", shape, batch.pixels(), 0);
+            model.score(batch, 1);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < images; i++) {
+            preprocessor.toInput(pngs.get(i % pngs.size()), "image/png", shape, batch.pixels(), 0);
+            model.score(batch, 1);
+        }
+        double withDecode = images / ((System.nanoTime() - start) / 1e9);
+        start = System.nanoTime();
+        for (int i = 0; i < images; i++) {
+            model.score(batch, 1);
+        }
+        double inferenceOnly = images / ((System.nanoTime() - start) / 1e9);
+        return new Figures(inferenceOnly, withDecode);
+    }
+}
