@@ -16,7 +16,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.latentwatch.data.Images;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +32,12 @@ import java.util.Random;
 public final class AutoencoderTrainer {
     private static final int REFERENCE_BATCH = 64;
     private final Hyperparameters hp;
-    private final PrintStream progress;
+    private final PrintWriter progress;
 
     /**
      * @param progress where the per-epoch progress lines go (stderr for the CLI)
      */
-    public AutoencoderTrainer(Hyperparameters hp, PrintStream progress) {
+    public AutoencoderTrainer(Hyperparameters hp, PrintWriter progress) {
         this.hp = hp;
         this.progress = progress;
     }

@@ -10,7 +10,10 @@ import java.util.Map;
 /**
  * Writes trained weights as an ONNX graph, node by node: input {@code input} float32
  * {@code [N, C, H, W]}, outputs {@code reconstruction} (same shape) and {@code embedding}
- * ({@code [N, latent]}; {@code z_mean} for a VAE, whose graph decodes {@code z = z_mean}).
+ * ({@code [N, latent]}; {@code z_mean} for a VAE, whose graph decodes {@code z = z_mean}). With a
+ * blur of 3 or more the graph also outputs {@code score} ({@code [N]}): the mean square of the
+ * reconstruction error after a {@code blur x blur} box filter (zero padding), which the detector
+ * reads with score function {@code output}.
  */
 public final class OnnxExporter {
     /** Name of the graph input. */
@@ -19,8 +22,17 @@ public final class OnnxExporter {
     private OnnxExporter() {
     }
 
-    /** Serialises the network with the given {@code metadata_props}. */
+    /** Serialises the network with the given {@code metadata_props}, without a score output. */
     public static byte[] export(NetworkWeights weights, Map<String, String> metadata) {
+        return export(weights, 1, metadata);
+    }
+
+    /**
+     * Serialises the network with the given {@code metadata_props}.
+     *
+     * @param blur box filter size of the {@code score} output; 1 writes no score output
+     */
+    public static byte[] export(NetworkWeights weights, int blur, Map<String, String> metadata) {
         Architecture a = weights.architecture();
         OnnxGraph graph = OnnxGraph.named("latentwatch_" + weights.type().id())
                 .input(INPUT, OnnxGraph.DYNAMIC, a.channels(), a.height(), a.width())
@@ -31,7 +43,25 @@ public final class OnnxExporter {
         String features = writer.layers("encoder", a.encoder(), INPUT, null);
         writer.dense("z_mean", features, OnnxAutoencoder.EMBEDDING);
         writer.layers("decoder", a.decoder(), OnnxAutoencoder.EMBEDDING, OnnxAutoencoder.RECONSTRUCTION);
+        if (blur > 1) {
+            graph.output(OnnxAutoencoder.SCORE, OnnxGraph.DYNAMIC);
+            blurredError(graph, blur);
+        }
         return graph.toBytes();
+    }
+
+    private static void blurredError(OnnxGraph graph, int blur) {
+        if (blur % 2 == 0) {
+            throw new IllegalArgumentException("the score blur must be odd, got " + blur);
+        }
+        int pad = blur / 2;
+        graph.node("Sub", List.of(INPUT, OnnxAutoencoder.RECONSTRUCTION), List.of("score.error"))
+                .node("AveragePool", List.of("score.error"), List.of("score.blurred"),
+                        Attribute.ofInts("kernel_shape", blur, blur), Attribute.ofInts("pads", pad, pad, pad, pad),
+                        Attribute.ofInts("strides", 1, 1), Attribute.ofInt("count_include_pad", 1))
+                .node("Mul", List.of("score.blurred", "score.blurred"), List.of("score.squared"))
+                .node("ReduceMean", List.of("score.squared"), List.of(OnnxAutoencoder.SCORE),
+                        Attribute.ofInts("axes", 1, 2, 3), Attribute.ofInt("keepdims", 0));
     }
 
     /** Appends nodes, naming intermediate values {@code <prefix>.<layer index>}. */

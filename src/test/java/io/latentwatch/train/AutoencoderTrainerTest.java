@@ -3,9 +3,8 @@ package io.latentwatch.train;
 import io.latentwatch.data.Images;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,17 +17,17 @@ class AutoencoderTrainerTest {
         Images images = TrainingFixtures.trainImages(5, 7, 9);
         Images train = images.range(0, 700);
         Images validation = images.range(700, images.count());
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        StringWriter log = new StringWriter();
 
         // When a short run trains and exports the network
         TrainingResult result = new AutoencoderTrainer(TrainingFixtures.quick(ModelType.AE, 4, 0f),
-                new PrintStream(log, true, StandardCharsets.UTF_8)).train(train, validation);
+                new PrintWriter(log, true)).train(train, validation);
         byte[] onnx = OnnxExporter.export(result.weights(), Map.of());
 
         // Then the validation loss falls, every epoch printed a line, and ONNX Runtime agrees with DJL
         assertThat(result.history()).hasSize(4);
         assertThat(result.bestValidationLoss()).isLessThan(result.history().get(0).validationLoss() * 0.9);
-        assertThat(log.toString(StandardCharsets.UTF_8).lines())
+        assertThat(log.toString().lines())
                 .hasSize(4)
                 .allSatisfy(line -> assertThat(line).contains("val loss", "img/s", "time left"));
         assertThat(ExportCheck.verify(onnx, result)).isLessThanOrEqualTo(ExportCheck.TOLERANCE);
@@ -41,7 +40,7 @@ class AutoencoderTrainerTest {
 
         // When a VAE trains briefly
         TrainingResult result = new AutoencoderTrainer(TrainingFixtures.quick(ModelType.VAE, 2, 0f),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                new PrintWriter(new StringWriter()))
                 .train(images.range(0, 250), images.range(250, 300));
 
         // Then its export (decoding z = z_mean) matches DJL's inference pass
@@ -55,7 +54,7 @@ class AutoencoderTrainerTest {
         // Given bags from the bundled sample and a seeded denoising recipe
         Images images = TrainingFixtures.trainImages(8);
         Hyperparameters hp = TrainingFixtures.quick(ModelType.AE, 2, 0.2f);
-        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        PrintWriter quiet = new PrintWriter(new StringWriter());
 
         // When it trains twice with the same seed
         TrainingResult first = new AutoencoderTrainer(hp, quiet).train(images.range(0, 250), images.range(250, 300));
