@@ -30,6 +30,8 @@ public final class OnnxAutoencoder implements AutoCloseable {
     public static final String RECONSTRUCTION = "reconstruction";
     /** Name of the optional embedding output. */
     public static final String EMBEDDING = "embedding";
+    /** Name of the score output read with {@link ScoreFunction#OUTPUT}. */
+    public static final String SCORE = "score";
     private static final String DEFAULT_NAME = "default";
 
     private final OrtEnvironment env;
@@ -37,21 +39,26 @@ public final class OnnxAutoencoder implements AutoCloseable {
     private final String inputName;
     private final String reconstructionName;
     private final String embeddingName;
+    private final String scoreName;
     private final Set<String> requestedOutputs;
     private ModelInfo info; // completed by probe(), before the model is handed out
 
     private OnnxAutoencoder(OrtEnvironment env, OrtSession session, String inputName, String reconstructionName,
-                            String embeddingName, ModelInfo info) {
+                            String embeddingName, String scoreName, ModelInfo info) {
         this.env = env;
         this.session = session;
         this.inputName = inputName;
         this.reconstructionName = reconstructionName;
         this.embeddingName = embeddingName;
+        this.scoreName = scoreName;
         this.info = info;
         Set<String> outputs = new LinkedHashSet<>();
         outputs.add(reconstructionName);
         if (embeddingName != null) {
             outputs.add(embeddingName);
+        }
+        if (scoreName != null) {
+            outputs.add(scoreName);
         }
         this.requestedOutputs = Set.copyOf(outputs);
     }
@@ -127,13 +134,18 @@ public final class OnnxAutoencoder implements AutoCloseable {
                     : parseMeta(metadata, MetadataKeys.NORMALIZATION, Normalization::parse, Normalization.UNIT, source);
             ScoreFunction scoreFunction = overrides.scoreFunction() != null ? overrides.scoreFunction()
                     : parseMeta(metadata, MetadataKeys.SCORE_FUNCTION, ScoreFunction::parse, ScoreFunction.MSE, source);
+            if (scoreFunction == ScoreFunction.OUTPUT && !outputs.containsKey(SCORE)) {
+                throw new ModelRefusedException("model from " + source + " has score function 'output' but no output"
+                        + " named '" + SCORE + "'; pass --score-function mse or mae");
+            }
             ModelInfo info = new ModelInfo(
                     metadata.getOrDefault(MetadataKeys.NAME, DEFAULT_NAME),
                     metadata.getOrDefault(MetadataKeys.VERSION, "sha256:" + sha256.substring(0, 12)),
                     metadata.getOrDefault(MetadataKeys.MODEL_TYPE, "unknown"),
                     threshold, scoreFunction, normalization,
                     (int) channels, (int) height, (int) width, 0, sha256, source, Instant.now(), metadata);
-            return new OnnxAutoencoder(env, session, input.getName(), reconstruction, embedding, info);
+            String score = scoreFunction == ScoreFunction.OUTPUT ? SCORE : null;
+            return new OnnxAutoencoder(env, session, input.getName(), reconstruction, embedding, score, info);
         } catch (OrtException e) {
             throw new ModelRefusedException("cannot read the graph of model from " + source + ": "
                     + firstLine(e.getMessage()), e);
@@ -197,8 +209,17 @@ public final class OnnxAutoencoder implements AutoCloseable {
             float[] reconstruction = batch.reconstructionScratch();
             recon.get(reconstruction, 0, count * size);
             float[] scores = new float[count];
-            for (int i = 0; i < count; i++) {
-                scores[i] = info.scoreFunction().score(batch.pixels(), reconstruction, i * size, size);
+            if (scoreName != null) {
+                FloatBuffer own = floats(result, scoreName);
+                if (own.remaining() != count) {
+                    throw new IllegalStateException("model output '" + scoreName + "' has " + own.remaining()
+                            + " values for " + count + " images; it must have one per image");
+                }
+                own.get(scores);
+            } else {
+                for (int i = 0; i < count; i++) {
+                    scores[i] = info.scoreFunction().score(batch.pixels(), reconstruction, i * size, size);
+                }
             }
             float[][] embeddings = null;
             if (embeddingName != null) {

@@ -26,6 +26,17 @@ public enum ScoreFunction {
             }
             return (float) (sum / length);
         }
+    },
+    /**
+     * The model's own {@code score} output, one value per image, computed inside the ONNX graph
+     * (the trainer writes a blurred reconstruction error this way). A model with this score
+     * function must have an output named {@code score}.
+     */
+    OUTPUT {
+        @Override
+        public float score(float[] input, float[] reconstruction, int offset, int length) {
+            throw new UnsupportedOperationException("the score comes from the model's 'score' output");
+        }
     };
 
     /** Scores one image held at {@code [offset, offset + length)} of both arrays. */
@@ -36,13 +47,13 @@ public enum ScoreFunction {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code mse} or {@code mae}. */
+    /** Parses {@code mse}, {@code mae} or {@code output}. */
     public static ScoreFunction parse(String id) {
         for (ScoreFunction f : values()) {
             if (f.id().equalsIgnoreCase(id.trim())) {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown score function '" + id + "': use mse or mae");
+        throw new IllegalArgumentException("unknown score function '" + id + "': use mse, mae or output");
     }
 }

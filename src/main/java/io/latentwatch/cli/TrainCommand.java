@@ -1,0 +1,273 @@
+package io.latentwatch.cli;
+
+import io.latentwatch.config.Topics;
+import io.latentwatch.data.LabelSet;
+import io.latentwatch.image.ImagePreprocessor;
+import io.latentwatch.image.InputLimits;
+import io.latentwatch.model.Normalization;
+import io.latentwatch.train.Calibration;
+import io.latentwatch.train.DirectorySource;
+import io.latentwatch.train.Hyperparameters;
+import io.latentwatch.train.IdxSource;
+import io.latentwatch.train.ModelTopic;
+import io.latentwatch.train.ModelType;
+import io.latentwatch.train.TopicImages;
+import io.latentwatch.train.TopicSource;
+import io.latentwatch.train.TrainConfig;
+import io.latentwatch.train.TrainJob;
+import io.latentwatch.train.TrainingSource;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code latentwatch train}: trains, calibrates, exports and optionally publishes a model. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains an autoencoder on normal images (DJL, PyTorch engine, offline), calibrates its",
+                "threshold on held-out images, exports it to ONNX, checks the export against the trained network",
+                "in ONNX Runtime, and writes it (--output) and/or publishes it to the models topic (--publish).",
+                "Give exactly one source: --idx with --normal-classes, --images-dir, or --from-topic."})
+public final class TrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--idx", paramLabel = "DIR",
+            description = "Directory of an MNIST-style IDX set (train-images-idx3-ubyte[.gz], ...); trains on the train"
+                    + " split's --normal-classes.")
+    Path idx;
+
+    @Option(names = "--normal-classes", paramLabel = "LIST",
+            description = "With --idx: the classes taken as normal, e.g. 5,7,9. The other classes of the train split"
+                    + " serve as labelled anomalies for --calibration f1 and model comparison (never for training).")
+    String normalClasses;
+
+    @Option(names = "--images-dir", paramLabel = "DIR",
+            description = "Directory of PNG/JPEG (GIF, BMP, TIFF) images, all normal; sub-directories included.")
+    Path imagesDir;
+
+    @Option(names = "--from-topic", arity = "0..1", fallbackValue = Topics.DEFAULT_INPUT, paramLabel = "TOPIC",
+            description = "Train on the newest images of this input topic (default when given without a value: "
+                    + Topics.DEFAULT_INPUT + "), leaving out those the current model on --model-topic flags.")
+    String fromTopic;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT,...",
+            description = "Kafka bootstrap servers, for --from-topic and --publish (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--max-records", defaultValue = "10000", paramLabel = "N",
+            description = "With --from-topic: most records to read, newest first (default: ${DEFAULT-VALUE}).")
+    int maxRecords;
+
+    @Option(names = "--model-type", defaultValue = "ae", paramLabel = "ae|vae",
+            description = "Convolutional autoencoder (ae) or variational autoencoder (vae) (default: ${DEFAULT-VALUE}).")
+    String modelType;
+
+    @Option(names = "--denoise", defaultValue = "0", paramLabel = "SIGMA",
+            description = "Train as a denoising autoencoder: Gaussian noise of this standard deviation (in [0,1] pixel"
+                    + " units) on the inputs, clean targets; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    float denoise;
+
+    @Option(names = "--epochs", defaultValue = "10", paramLabel = "N",
+            description = "Most passes over the training images (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--patience", defaultValue = "3", paramLabel = "N",
+            description = "Stop early after this many epochs without a better validation loss; the best epoch's"
+                    + " weights are kept (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
+            description = "Seed of every random choice (weights, split, shuffling, noise); the same seed and data give"
+                    + " the same model (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N",
+            description = "Images per gradient step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.002", paramLabel = "RATE",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--filters", defaultValue = "16", paramLabel = "N",
+            description = "Filters of the first convolution; the second has twice as many (default: ${DEFAULT-VALUE}).")
+    int filters;
+
+    @Option(names = "--latent-size", defaultValue = "32", paramLabel = "N",
+            description = "Length of the latent vector, the embedding (default: ${DEFAULT-VALUE}).")
+    int latentSize;
+
+    @Option(names = "--kl-weight", defaultValue = "1", paramLabel = "BETA",
+            description = "With --model-type vae: weight of the KL term (default: ${DEFAULT-VALUE}).")
+    float klWeight;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.1", paramLabel = "F",
+            description = "Share of the normal images held out for early stopping, calibration and comparison"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double validationFraction;
+
+    @Option(names = "--score-blur", defaultValue = "3", paramLabel = "K",
+            description = "Score = mean square of the reconstruction error after a KxK box blur, computed in the"
+                    + " ONNX graph (output 'score'); 1 scores by plain MSE (default: ${DEFAULT-VALUE}).")
+    int scoreBlur;
+
+    @Option(names = "--target-fpr", defaultValue = "0.01", paramLabel = "RATE",
+            description = "False-positive rate the threshold is calibrated to on held-out normal images"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double targetFpr;
+
+    @Option(names = "--calibration", defaultValue = "fpr", paramLabel = "fpr|f1",
+            description = "fpr: the --target-fpr quantile of held-out normal scores; f1: the F1-best threshold on"
+                    + " held-out normal images and labelled anomalies (needs --idx) (default: ${DEFAULT-VALUE}).")
+    String calibration;
+
+    @Option(names = "--image-size", defaultValue = "28", paramLabel = "PIXELS",
+            description = "With --images-dir or --from-topic: images are resized to this square size, a multiple of"
+                    + " 4 (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(names = "--channels", defaultValue = "1", paramLabel = "1|3",
+            description = "With --images-dir or --from-topic: 1 for grey, 3 for RGB (default: ${DEFAULT-VALUE}).")
+    int channels;
+
+    @Option(names = "--output", paramLabel = "FILE.onnx",
+            description = "Write the model here (atomically). An existing file is the current model a candidate must"
+                    + " not score worse than.")
+    Path output;
+
+    @Option(names = "--publish", description = "Publish the model to --model-topic (key --model-name).")
+    boolean publish;
+
+    @Option(names = "--model-topic", defaultValue = Topics.DEFAULT_MODELS, paramLabel = "TOPIC",
+            description = "Compacted topic of models, created when missing (default: ${DEFAULT-VALUE}).")
+    String modelTopic;
+
+    @Option(names = "--model-name", defaultValue = "default", paramLabel = "NAME",
+            description = "Model name: metadata and record key on the models topic; detectors started with"
+                    + " --model-name NAME follow it (default: ${DEFAULT-VALUE}).")
+    String modelName;
+
+    @Option(names = "--force",
+            description = "Write/publish even when the candidate scores worse than the current model.")
+    boolean force;
+
+    @Option(names = "--every", paramLabel = "DURATION",
+            description = "Keep retraining on this ISO-8601 period, e.g. PT30M; each round re-reads the source.")
+    String every;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Properties file of Kafka client settings (security, SASL/SSL, tuning).")
+    Path kafkaConfig;
+
+    /** Builds and validates the configuration; a bad value is a usage error that names the flag. */
+    TrainConfig config() {
+        CommandLine cl = spec.commandLine();
+        try {
+            Hyperparameters hp = new Hyperparameters(ModelType.parse(modelType), filters, latentSize, epochs,
+                    batchSize, learningRate, denoise, patience, klWeight, seed);
+            return new TrainConfig(hp, modelName, validationFraction, targetFpr, Calibration.Method.parse(calibration),
+                    scoreBlur, output, publish, modelTopic, kafkaProps(cl), force, period());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+        }
+    }
+
+    /** The training source named by the flags; exactly one must be given. */
+    TrainingSource source(TrainConfig config, ModelTopic models) {
+        CommandLine cl = spec.commandLine();
+        int sources = (idx != null ? 1 : 0) + (imagesDir != null ? 1 : 0) + (fromTopic != null ? 1 : 0);
+        if (sources != 1) {
+            throw new CommandLine.ParameterException(cl, "give exactly one training source: --idx DIR with"
+                    + " --normal-classes, --images-dir DIR, or --from-topic TOPIC");
+        }
+        if (idx != null) {
+            if (normalClasses == null) {
+                throw new CommandLine.ParameterException(cl, "--idx needs --normal-classes, e.g. --normal-classes 5,7,9");
+            }
+            if (!Files.isDirectory(idx)) {
+                throw new CommandLine.ParameterException(cl, "--idx " + idx + ": no such directory");
+            }
+            try {
+                return new IdxSource(idx, LabelSet.parse(normalClasses), 2000, seed);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--normal-classes: " + e.getMessage());
+            }
+        }
+        if (normalClasses != null) {
+            throw new CommandLine.ParameterException(cl, "--normal-classes only applies to --idx");
+        }
+        if (channels != 1 && channels != 3) {
+            throw new CommandLine.ParameterException(cl, "--channels must be 1 (grey) or 3 (RGB), got " + channels);
+        }
+        if (imageSize < 4 || imageSize % 4 != 0) {
+            throw new CommandLine.ParameterException(cl, "--image-size must be a positive multiple of 4, got "
+                    + imageSize);
+        }
+        ImagePreprocessor.Shape shape = new ImagePreprocessor.Shape(channels, imageSize, imageSize, Normalization.UNIT);
+        if (imagesDir != null) {
+            if (!Files.isDirectory(imagesDir)) {
+                throw new CommandLine.ParameterException(cl, "--images-dir " + imagesDir + ": no such directory");
+            }
+            return new DirectorySource(imagesDir, shape, InputLimits.DEFAULT);
+        }
+        if (maxRecords < 1) {
+            throw new CommandLine.ParameterException(cl, "--max-records must be at least 1, got " + maxRecords);
+        }
+        return new TopicSource(new TopicImages(config.kafka(), InputLimits.DEFAULT), fromTopic, maxRecords, shape,
+                models, config.modelName());
+    }
+
+    private Map<String, Object> kafkaProps(CommandLine cl) {
+        Map<String, Object> props = new HashMap<>(KafkaConfigFile.load(kafkaConfig, cl));
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+
+    private Duration period() {
+        if (every == null) {
+            return null;
+        }
+        try {
+            return Duration.parse(every);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--every " + every + " is not an ISO-8601 duration; write e.g. PT30M"
+                    + " (30 minutes) or PT6H");
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        TrainConfig config = config();
+        ModelTopic models = new ModelTopic(config.kafka(), config.modelTopic());
+        TrainingSource source = source(config, models);
+        PrintWriter progress = spec.commandLine().getErr();
+        TrainJob job = new TrainJob(config, source, models, progress);
+        do {
+            try {
+                job.runOnce();
+            } catch (UncheckedIOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            } catch (IllegalStateException e) {
+                if (config.every() == null) {
+                    throw e;
+                }
+                progress.println("training round failed, retrying at the next period: " + e.getMessage());
+            }
+            if (config.every() != null) {
+                progress.println("next training round in " + config.every());
+                Thread.sleep(config.every().toMillis());
+            }
+        } while (config.every() != null);
+        return 0;
+    }
+}

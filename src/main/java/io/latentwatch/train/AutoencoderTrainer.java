@@ -1,0 +1,203 @@
+package io.latentwatch.train;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import io.latentwatch.data.Images;
+
+import java.io.PrintWriter;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Trains an autoencoder with DJL on the PyTorch engine: Adam on the per-pixel squared
+ * reconstruction error (plus the KL term for a VAE), inputs optionally corrupted with Gaussian
+ * noise against clean targets, early stopping on the validation loss with the best epoch's
+ * weights kept. Prints one progress line per epoch.
+ */
+public final class AutoencoderTrainer {
+    private static final int REFERENCE_BATCH = 64;
+    private final Hyperparameters hp;
+    private final PrintWriter progress;
+
+    /**
+     * @param progress where the per-epoch progress lines go (stderr for the CLI)
+     */
+    public AutoencoderTrainer(Hyperparameters hp, PrintWriter progress) {
+        this.hp = hp;
+        this.progress = progress;
+    }
+
+    /** Trains on {@code train}, validating and stopping early on {@code validation}. */
+    public TrainingResult train(Images train, Images validation) {
+        if (train.count() == 0 || validation.count() == 0) {
+            throw new IllegalArgumentException("training needs at least one training and one validation image, got "
+                    + train.count() + " and " + validation.count());
+        }
+        DjlSettings.apply();
+        Engine.getEngine("PyTorch").setRandomSeed((int) hp.seed());
+        Architecture architecture = Architecture.convolutional(train.channels(), train.height(), train.width(),
+                hp.filters(), hp.latentSize());
+        AutoencoderBlock block = new AutoencoderBlock(architecture, hp.type());
+        try (Model model = Model.newInstance("latentwatch", "PyTorch")) {
+            model.setBlock(block);
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(hp.learningRate())).build());
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
+                return run(trainer, block, train, validation);
+            }
+        }
+    }
+
+    private TrainingResult run(Trainer trainer, AutoencoderBlock block, Images train, Images validation) {
+        Random random = new Random(hp.seed());
+        List<EpochStats> history = new ArrayList<>();
+        List<float[]> best = null;
+        int bestEpoch = 0;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        long start = System.nanoTime();
+        for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            double loss = trainEpoch(trainer, train, random);
+            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+            double validationLoss = validationLoss(trainer, validation);
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            EpochStats stats = new EpochStats(epoch, loss, validationLoss, seconds, train.count() / trainSeconds);
+            history.add(stats);
+            if (validationLoss < bestLoss) {
+                bestLoss = validationLoss;
+                bestEpoch = epoch;
+                best = snapshot(block);
+            }
+            boolean stop = epoch - bestEpoch >= hp.patience();
+            printProgress(stats, (System.nanoTime() - start) / 1e9, stop);
+            if (stop) {
+                break;
+            }
+        }
+        restore(block, best);
+        Images reference = validation.range(0, Math.min(REFERENCE_BATCH, validation.count()));
+        try (NDManager manager = trainer.getManager().newSubManager()) {
+            NDList out = trainer.evaluate(new NDList(batch(manager, reference.pixels(), reference)));
+            return new TrainingResult(NetworkWeights.of(block), List.copyOf(history), bestEpoch, reference,
+                    out.get(0).toFloatArray(), out.get(1).toFloatArray());
+        }
+    }
+
+    private double trainEpoch(Trainer trainer, Images train, Random random) {
+        int[] order = shuffled(train.count(), random);
+        int size = train.imageSize();
+        double total = 0;
+        for (int from = 0; from < order.length; from += hp.batchSize()) {
+            int n = Math.min(hp.batchSize(), order.length - from);
+            float[] pixels = new float[n * size];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(train.pixels(), order[from + i] * size, pixels, i * size, size);
+            }
+            try (NDManager manager = trainer.getManager().newSubManager()) {
+                NDArray target = batch(manager, pixels, train);
+                NDArray input = hp.denoise() > 0
+                        ? target.add(manager.randomNormal(0f, hp.denoise(), target.getShape(), target.getDataType()))
+                        : target;
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                    NDArray loss = objective(trainer.forward(new NDList(input)), target);
+                    collector.backward(loss);
+                    total += loss.getFloat() * n;
+                }
+                trainer.step();
+            }
+        }
+        return total / order.length;
+    }
+
+    /** Mean per-pixel squared error, plus for a VAE the KL divergence per image spread over its pixels. */
+    private NDArray objective(NDList out, NDArray target) {
+        NDArray loss = out.get(0).sub(target).square().mean();
+        if (hp.type() == ModelType.VAE) {
+            NDArray mean = out.get(1);
+            NDArray logSigma = out.get(2);
+            NDArray kl = logSigma.mul(2).exp().add(mean.square()).sub(logSigma.mul(2)).sub(1).sum(new int[] {1})
+                    .mul(0.5f).mean();
+            long pixels = target.getShape().size() / target.getShape().get(0);
+            loss = loss.add(kl.mul(hp.klWeight() / pixels));
+        }
+        return loss;
+    }
+
+    private double validationLoss(Trainer trainer, Images validation) {
+        int size = validation.imageSize();
+        double total = 0;
+        for (int from = 0; from < validation.count(); from += 256) {
+            int n = Math.min(256, validation.count() - from);
+            float[] pixels = java.util.Arrays.copyOfRange(validation.pixels(), from * size, (from + n) * size);
+            try (NDManager manager = trainer.getManager().newSubManager()) {
+                NDArray target = batch(manager, pixels, validation);
+                NDArray reconstruction = trainer.evaluate(new NDList(target)).get(0);
+                total += reconstruction.sub(target).square().mean().getFloat() * n;
+            }
+        }
+        return total / validation.count();
+    }
+
+    private static NDArray batch(NDManager manager, float[] pixels, Images shape) {
+        int n = pixels.length / shape.imageSize();
+        return manager.create(pixels, new Shape(n, shape.channels(), shape.height(), shape.width()));
+    }
+
+    private static int[] shuffled(int count, Random random) {
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        for (int i = count - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    private static List<float[]> snapshot(AutoencoderBlock block) {
+        List<float[]> values = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            values.add(p.getValue().getArray().toFloatArray());
+        }
+        return values;
+    }
+
+    private static void restore(AutoencoderBlock block, List<float[]> values) {
+        int i = 0;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            p.getValue().getArray().set(FloatBuffer.wrap(values.get(i++)));
+        }
+    }
+
+    private void printProgress(EpochStats s, double elapsed, boolean stopping) {
+        double left = stopping ? 0 : elapsed / s.epoch() * (hp.epochs() - s.epoch());
+        progress.printf(Locale.ROOT, "epoch %d/%d  loss %.5f  val loss %.5f  %.0f img/s  %.1f s  time left %s%s%n",
+                s.epoch(), hp.epochs(), s.loss(), s.validationLoss(), s.imagesPerSecond(), s.seconds(),
+                formatDuration(left), stopping ? "  (early stop: no better val loss for " + hp.patience()
+                        + " epochs)" : "");
+    }
+
+    private static String formatDuration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
+    }
+}

@@ -1,0 +1,106 @@
+package io.latentwatch.train;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Picks the anomaly threshold from held-out scores.
+ *
+ * <ul>
+ *   <li>{@link Method#FPR}: from normal images only, the threshold that flags a share
+ *       {@code targetFpr} of them (the {@code 1 - targetFpr} quantile, halfway between the two
+ *       neighbouring scores so that it generalises rather than sitting on one image).</li>
+ *   <li>{@link Method#F1}: from normal images and labelled anomalies, the threshold with the best
+ *       F1 score (anomalies positive).</li>
+ * </ul>
+ */
+public final class Calibration {
+    private Calibration() {
+    }
+
+    /** How the threshold is chosen. */
+    public enum Method {
+        /** Quantile of normal scores for a target false-positive rate. */
+        FPR,
+        /** Best F1 on labelled normal images and anomalies. */
+        F1;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Method parse(String id) {
+            for (Method m : values()) {
+                if (m.id().equalsIgnoreCase(id.trim())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown calibration '" + id + "': use fpr or f1");
+        }
+    }
+
+    /**
+     * The threshold that flags a share {@code targetFpr} of {@code normalScores}.
+     *
+     * @param targetFpr in (0, 1)
+     */
+    public static double forFalsePositiveRate(float[] normalScores, double targetFpr) {
+        if (!(targetFpr > 0 && targetFpr < 1)) {
+            throw new IllegalArgumentException("--target-fpr must be between 0 and 1 (exclusive), got " + targetFpr);
+        }
+        if (normalScores.length == 0) {
+            throw new IllegalArgumentException("calibration needs at least one held-out normal image");
+        }
+        float[] sorted = normalScores.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        int flagged = (int) Math.floor(targetFpr * n);
+        int first = n - flagged;
+        if (first >= n) {
+            return Math.nextUp((double) sorted[n - 1]);
+        }
+        if (first == 0) {
+            return sorted[0];
+        }
+        return (sorted[first - 1] + (double) sorted[first]) / 2;
+    }
+
+    /** The threshold among the observed scores with the best F1 (anomalies positive). */
+    public static double bestF1(float[] scores, boolean[] anomaly) {
+        Integer[] order = DetectionMetrics.ascending(scores);
+        long positives = 0;
+        for (boolean a : anomaly) {
+            if (a) {
+                positives++;
+            }
+        }
+        if (positives == 0 || positives == scores.length) {
+            throw new IllegalArgumentException("F1 calibration needs both normal images and labelled anomalies");
+        }
+        double bestF1 = -1;
+        double best = scores[order[order.length - 1]];
+        long tp = 0;
+        long flagged = 0;
+        // sweep thresholds from the highest score down; the threshold is the lowest flagged score
+        int i = order.length - 1;
+        while (i >= 0) {
+            int j = i;
+            while (j - 1 >= 0 && scores[order[j - 1]] == scores[order[i]]) {
+                j--;
+            }
+            for (int k = j; k <= i; k++) {
+                if (anomaly[order[k]]) {
+                    tp++;
+                }
+                flagged++;
+            }
+            double f1 = 2.0 * tp / (flagged + positives);
+            if (f1 > bestF1) {
+                bestF1 = f1;
+                best = scores[order[j]];
+            }
+            i = j - 1;
+        }
+        return best;
+    }
+}

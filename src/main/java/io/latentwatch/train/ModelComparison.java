@@ -1,0 +1,86 @@
+package io.latentwatch.train;
+
+import io.latentwatch.data.Images;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.model.ModelRefusedException;
+import io.latentwatch.model.Normalization;
+import io.latentwatch.model.OnnxAutoencoder;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Decides whether a candidate model is worse than the current one on the same held-out data.
+ * With labelled anomalies the measure is AUROC (normal validation images against the anomalies;
+ * higher is better); without, it is the mean score of the normal validation images (lower is
+ * better), which is only comparable when both models use the same score function. When the models
+ * cannot be compared (other input shape, normalisation or score function, or an unloadable current
+ * model), the candidate is not held back.
+ */
+public final class ModelComparison {
+    private ModelComparison() {
+    }
+
+    /** What the comparison found. */
+    public record Verdict(boolean worse, String explanation) {
+    }
+
+    /**
+     * Compares on {@code validation} (normal images, unit-normalised) and optional {@code anomalies}.
+     */
+    public static Verdict compare(byte[] candidate, byte[] current, Images validation, Images anomalies) {
+        try (OnnxAutoencoder cand = OnnxAutoencoder.load(candidate, "candidate", ModelOverrides.NONE, 1);
+             OnnxAutoencoder curr = OnnxAutoencoder.load(current, "current model", ModelOverrides.NONE, 1)) {
+            Optional<String> why = incomparable(cand, curr);
+            if (why.isPresent()) {
+                return new Verdict(false, "not compared with the current model " + curr.info().version() + ": "
+                        + why.get());
+            }
+            if (anomalies != null && anomalies.count() > 0) {
+                double c = auroc(cand, validation, anomalies);
+                double p = auroc(curr, validation, anomalies);
+                return new Verdict(c < p, String.format(Locale.ROOT,
+                        "validation AUROC %.4f (candidate) vs %.4f (current model %s)", c, p, curr.info().version()));
+            }
+            double c = mean(BatchScorer.scores(cand, validation));
+            double p = mean(BatchScorer.scores(curr, validation));
+            return new Verdict(c > p, String.format(Locale.ROOT,
+                    "mean validation score %.6f (candidate) vs %.6f (current model %s); lower is better", c, p,
+                    curr.info().version()));
+        } catch (ModelRefusedException e) {
+            return new Verdict(false, "the current model cannot be loaded, so it is replaced: " + e.getMessage());
+        }
+    }
+
+    private static Optional<String> incomparable(OnnxAutoencoder cand, OnnxAutoencoder curr) {
+        if (curr.info().imageSize() != cand.info().imageSize() || curr.info().channels() != cand.info().channels()) {
+            return Optional.of("it takes another input shape");
+        }
+        if (!curr.info().normalization().spec().equals(Normalization.UNIT.spec())) {
+            return Optional.of("it uses another pixel normalisation");
+        }
+        if (curr.info().scoreFunction() != cand.info().scoreFunction()) {
+            return Optional.of("it uses another score function");
+        }
+        return Optional.empty();
+    }
+
+    private static double auroc(OnnxAutoencoder model, Images normal, Images anomalies) {
+        float[] a = BatchScorer.scores(model, normal);
+        float[] b = BatchScorer.scores(model, anomalies);
+        float[] scores = new float[a.length + b.length];
+        boolean[] anomaly = new boolean[scores.length];
+        System.arraycopy(a, 0, scores, 0, a.length);
+        System.arraycopy(b, 0, scores, a.length, b.length);
+        java.util.Arrays.fill(anomaly, a.length, scores.length, true);
+        return DetectionMetrics.auroc(scores, anomaly);
+    }
+
+    private static double mean(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+}

@@ -1,0 +1,134 @@
+package io.latentwatch.train;
+
+import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.onnx.OnnxGraph;
+import io.latentwatch.onnx.OnnxGraph.Attribute;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes trained weights as an ONNX graph, node by node: input {@code input} float32
+ * {@code [N, C, H, W]}, outputs {@code reconstruction} (same shape) and {@code embedding}
+ * ({@code [N, latent]}; {@code z_mean} for a VAE, whose graph decodes {@code z = z_mean}). With a
+ * blur of 3 or more the graph also outputs {@code score} ({@code [N]}): the mean square of the
+ * reconstruction error after a {@code blur x blur} box filter (zero padding), which the detector
+ * reads with score function {@code output}.
+ */
+public final class OnnxExporter {
+    /** Name of the graph input. */
+    public static final String INPUT = "input";
+
+    private OnnxExporter() {
+    }
+
+    /** Serialises the network with the given {@code metadata_props}, without a score output. */
+    public static byte[] export(NetworkWeights weights, Map<String, String> metadata) {
+        return export(weights, 1, metadata);
+    }
+
+    /**
+     * Serialises the network with the given {@code metadata_props}.
+     *
+     * @param blur box filter size of the {@code score} output; 1 writes no score output
+     */
+    public static byte[] export(NetworkWeights weights, int blur, Map<String, String> metadata) {
+        Architecture a = weights.architecture();
+        OnnxGraph graph = OnnxGraph.named("latentwatch_" + weights.type().id())
+                .input(INPUT, OnnxGraph.DYNAMIC, a.channels(), a.height(), a.width())
+                .output(OnnxAutoencoder.RECONSTRUCTION, OnnxGraph.DYNAMIC, a.channels(), a.height(), a.width())
+                .output(OnnxAutoencoder.EMBEDDING, OnnxGraph.DYNAMIC, a.latentSize())
+                .metadata(metadata);
+        Writer writer = new Writer(graph, weights);
+        String features = writer.layers("encoder", a.encoder(), INPUT, null);
+        writer.dense("z_mean", features, OnnxAutoencoder.EMBEDDING);
+        writer.layers("decoder", a.decoder(), OnnxAutoencoder.EMBEDDING, OnnxAutoencoder.RECONSTRUCTION);
+        if (blur > 1) {
+            graph.output(OnnxAutoencoder.SCORE, OnnxGraph.DYNAMIC);
+            blurredError(graph, blur);
+        }
+        return graph.toBytes();
+    }
+
+    private static void blurredError(OnnxGraph graph, int blur) {
+        if (blur % 2 == 0) {
+            throw new IllegalArgumentException("the score blur must be odd, got " + blur);
+        }
+        int pad = blur / 2;
+        graph.node("Sub", List.of(INPUT, OnnxAutoencoder.RECONSTRUCTION), List.of("score.error"))
+                .node("AveragePool", List.of("score.error"), List.of("score.blurred"),
+                        Attribute.ofInts("kernel_shape", blur, blur), Attribute.ofInts("pads", pad, pad, pad, pad),
+                        Attribute.ofInts("strides", 1, 1), Attribute.ofInt("count_include_pad", 1))
+                .node("Mul", List.of("score.blurred", "score.blurred"), List.of("score.squared"))
+                .node("ReduceMean", List.of("score.squared"), List.of(OnnxAutoencoder.SCORE),
+                        Attribute.ofInts("axes", 1, 2, 3), Attribute.ofInt("keepdims", 0));
+    }
+
+    /** Appends nodes, naming intermediate values {@code <prefix>.<layer index>}. */
+    private static final class Writer {
+        private final OnnxGraph graph;
+        private final NetworkWeights weights;
+
+        Writer(OnnxGraph graph, NetworkWeights weights) {
+            this.graph = graph;
+            this.weights = weights;
+        }
+
+        /** Writes the layers from {@code input}; the last output is named {@code last}, when given. */
+        String layers(String prefix, List<Layer> layers, String input, String last) {
+            String x = input;
+            for (int i = 0; i < layers.size(); i++) {
+                String key = prefix + "." + i;
+                String out = i == layers.size() - 1 && last != null ? last : key;
+                layer(key, layers.get(i), x, out);
+                x = out;
+            }
+            return x;
+        }
+
+        private void layer(String key, Layer layer, String x, String out) {
+            if (layer instanceof Layer.Conv) {
+                Tensor w = weights.get(key + ".weight");
+                initializer(key + ".weight", w);
+                initializer(key + ".bias", weights.get(key + ".bias"));
+                graph.node("Conv", List.of(x, key + ".weight", key + ".bias"), List.of(out),
+                        Attribute.ofInts("kernel_shape", w.shape()[2], w.shape()[3]),
+                        Attribute.ofInts("pads", 1, 1, 1, 1),
+                        Attribute.ofInts("strides", 1, 1));
+            } else if (layer instanceof Layer.Dense) {
+                dense(key, x, out);
+            } else if (layer instanceof Layer.Relu) {
+                graph.node("Relu", List.of(x), List.of(out));
+            } else if (layer instanceof Layer.MaxPool) {
+                graph.node("MaxPool", List.of(x), List.of(out),
+                        Attribute.ofInts("kernel_shape", 2, 2), Attribute.ofInts("strides", 2, 2));
+            } else if (layer instanceof Layer.Flatten) {
+                graph.node("Flatten", List.of(x), List.of(out), Attribute.ofInt("axis", 1));
+            } else if (layer instanceof Layer.Reshape r) {
+                graph.initializerInt64(key + ".shape", new long[] {-1, r.channels(), r.height(), r.width()}, 4);
+                graph.node("Reshape", List.of(x, key + ".shape"), List.of(out));
+            } else if (layer instanceof Layer.Upsample) {
+                graph.initializer(key + ".scales", new float[] {1f, 1f, 2f, 2f}, 4);
+                graph.node("Resize", List.of(x, "", key + ".scales"), List.of(out),
+                        Attribute.ofString("mode", "nearest"),
+                        Attribute.ofString("coordinate_transformation_mode", "asymmetric"),
+                        Attribute.ofString("nearest_mode", "floor"));
+            } else if (layer instanceof Layer.Sigmoid) {
+                graph.node("Sigmoid", List.of(x), List.of(out));
+            } else {
+                throw new IllegalArgumentException("no ONNX export for layer " + layer);
+            }
+        }
+
+        /** {@code Gemm(x, W, b, transB=1)}: DJL keeps a dense weight as {@code [out, in]}. */
+        void dense(String key, String x, String out) {
+            initializer(key + ".weight", weights.get(key + ".weight"));
+            initializer(key + ".bias", weights.get(key + ".bias"));
+            graph.node("Gemm", List.of(x, key + ".weight", key + ".bias"), List.of(out), Attribute.ofInt("transB", 1));
+        }
+
+        private void initializer(String name, Tensor tensor) {
+            graph.initializer(name, tensor.values(), tensor.shape());
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.latentwatch.train;
+
+import io.latentwatch.data.Images;
+import io.latentwatch.image.EventReader;
+import io.latentwatch.image.ImageEvent;
+import io.latentwatch.image.ImagePreprocessor;
+import io.latentwatch.image.InputLimits;
+import io.latentwatch.image.RejectedInputException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the most recent image events of the input topic, whatever their envelope, through the
+ * detector's {@link EventReader} and {@link ImagePreprocessor}. Reads with no consumer group, so
+ * it moves no committed offset of the detector.
+ */
+public final class TopicImages {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private final Map<String, Object> clientProps;
+    private final InputLimits limits;
+
+    /** What was read. */
+    public record Batch(Images images, int records, int rejected) {
+    }
+
+    public TopicImages(Map<String, Object> clientProps, InputLimits limits) {
+        this.clientProps = Map.copyOf(clientProps);
+        this.limits = limits;
+    }
+
+    /** Up to {@code maxRecords} of the newest records of {@code topic}, as model input of {@code shape}. */
+    public Batch read(String topic, int maxRecords, ImagePreprocessor.Shape shape) {
+        Map<String, Object> props = new HashMap<>(clientProps);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = ModelTopic.partitions(consumer, topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, TIMEOUT);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            for (TopicPartition p : partitions) {
+                consumer.seek(p, Math.max(begin.get(p), end.get(p) - maxRecords));
+            }
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read the newest records of topic '" + topic
+                            + "' within " + TIMEOUT.toSeconds() + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                        records.add(record);
+                    }
+                }
+            }
+        }
+        records.sort(Comparator.comparingLong((ConsumerRecord<byte[], byte[]> r) -> r.timestamp()).reversed());
+        List<ConsumerRecord<byte[], byte[]>> newest = records.subList(0, Math.min(maxRecords, records.size()));
+        return decode(newest, shape);
+    }
+
+    private Batch decode(List<ConsumerRecord<byte[], byte[]>> records, ImagePreprocessor.Shape shape) {
+        EventReader reader = new EventReader(limits);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(limits);
+        int size = shape.channels() * shape.height() * shape.width();
+        float[] pixels = new float[records.size() * size];
+        int count = 0;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                ImageEvent event = reader.read(r.headers(), r.key(), r.value(), r.timestamp(),
+                        r.topic() + "-" + r.partition() + "-" + r.offset());
+                preprocessor.toInput(event.data(), event.contentType(), shape, pixels, count * size);
+                count++;
+            } catch (RejectedInputException e) {
+                // the detector sends these to the dead-letter topic; they are no training material either
+            }
+        }
+        Images images = new Images(java.util.Arrays.copyOf(pixels, count * size), count, shape.channels(),
+                shape.height(), shape.width());
+        return new Batch(images, records.size(), records.size() - count);
+    }
+}

@@ -1,0 +1,276 @@
+package io.latentwatch.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latentwatch.data.Images;
+import io.latentwatch.model.MetadataKeys;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.model.ModelRefusedException;
+import io.latentwatch.model.Normalization;
+import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.model.ScoreFunction;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * One training round: load the data, hold out validation images, train, export to ONNX, check the
+ * export against DJL, calibrate the threshold on the held-out normal images with the exported
+ * model (scores exactly as the detector computes them), compare with the current model, then write
+ * and/or publish.
+ */
+public final class TrainJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter VERSION_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private final TrainConfig config;
+    private final TrainingSource source;
+    private final ModelTopic modelTopic;
+    private final PrintWriter progress;
+
+    /**
+     * @param modelTopic the models topic; null when not publishing
+     * @param progress   where per-epoch lines and the round summary go
+     */
+    public TrainJob(TrainConfig config, TrainingSource source, ModelTopic modelTopic, PrintWriter progress) {
+        this.config = config;
+        this.source = source;
+        this.modelTopic = modelTopic;
+        this.progress = progress;
+    }
+
+    /** What a round produced. */
+    public record Outcome(String version, double threshold, byte[] onnx, boolean delivered, String comparison,
+                          Map<String, Object> validation) {
+    }
+
+    /** Runs one round. */
+    public Outcome runOnce() {
+        TrainingData data = source.load();
+        Images[] split = split(data.normal());
+        Images train = split[0];
+        Images validation = split[1];
+        Hyperparameters hp = config.hyperparameters();
+        progress.printf("training %s on %d images (%d held out for validation%s)%n", hp.type().id(), train.count(),
+                validation.count(), data.anomalies() == null ? "" : ", " + data.anomalies().count()
+                        + " labelled anomalies");
+        TrainingResult result = new AutoencoderTrainer(hp, progress).train(train, validation);
+
+        Instant created = Instant.now();
+        byte[] draft = OnnxExporter.export(result.weights(), config.scoreBlur(), metadata(created, "", 0.0, 0.0,
+                Map.of(), Map.of(), data));
+        double diff = ExportCheck.verify(draft, result);
+        String version = VERSION_TIME.format(created) + "-" + OnnxAutoencoder.sha256(draft).substring(0, 8);
+
+        Calibrated calibrated = calibrate(draft, validation, data.anomalies());
+        Map<String, Object> figures = validationFigures(result, calibrated, diff, data);
+        byte[] onnx = OnnxExporter.export(result.weights(), config.scoreBlur(),
+                metadata(created, version, calibrated.threshold, calibrated.quantile(), figures, ScoreSummary.of(calibrated.normalScores),
+                        data));
+        checkLoads(onnx);
+
+        Optional<byte[]> current = currentModel();
+        String comparison = "no current model";
+        boolean deliver = true;
+        if (current.isPresent()) {
+            ModelComparison.Verdict verdict = ModelComparison.compare(onnx, current.get(), validation,
+                    data.anomalies());
+            comparison = verdict.explanation();
+            if (verdict.worse() && !config.force()) {
+                deliver = false;
+                progress.println("not delivered: the candidate " + version + " scores worse than the current model ("
+                        + comparison + "); pass --force to deliver it anyway");
+            }
+        }
+        if (deliver) {
+            deliver(onnx, version);
+        }
+        progress.printf(java.util.Locale.ROOT, "model %s: threshold %.6g (%s), export max abs diff %.2g, %s%n",
+                version, calibrated.threshold, config.calibration().id(), diff, comparison);
+        return new Outcome(version, calibrated.threshold, onnx, deliver, comparison, figures);
+    }
+
+    private Images[] split(Images normal) {
+        if (normal.count() < 2) {
+            throw new IllegalArgumentException("training needs at least 2 images, got " + normal.count());
+        }
+        int[] order = new Random(config.hyperparameters().seed()).ints(0, Integer.MAX_VALUE).limit(normal.count())
+                .toArray();
+        Integer[] idx = new Integer[normal.count()];
+        Arrays.setAll(idx, i -> i);
+        Arrays.sort(idx, (a, b) -> Integer.compare(order[a], order[b]));
+        int held = Math.max(1, (int) Math.round(normal.count() * config.validationFraction()));
+        int[] validation = Arrays.stream(idx, 0, held).mapToInt(Integer::intValue).toArray();
+        int[] train = Arrays.stream(idx, held, idx.length).mapToInt(Integer::intValue).toArray();
+        return new Images[] {normal.select(train), normal.select(validation)};
+    }
+
+    private record Calibrated(double threshold, float[] normalScores, float[] anomalyScores) {
+        /** Share of the held-out normal scores below the threshold. */
+        double quantile() {
+            long below = 0;
+            for (float s : normalScores) {
+                if (s < threshold) {
+                    below++;
+                }
+            }
+            return (double) below / normalScores.length;
+        }
+    }
+
+    private Calibrated calibrate(byte[] draft, Images validation, Images anomalies) {
+        try (OnnxAutoencoder model = OnnxAutoencoder.load(draft, "candidate", new ModelOverrides(0.0, null, null), 1)) {
+            float[] normal = BatchScorer.scores(model, validation);
+            float[] anomalous = anomalies == null ? null : BatchScorer.scores(model, anomalies);
+            double threshold;
+            if (config.calibration() == Calibration.Method.F1) {
+                if (anomalous == null) {
+                    throw new IllegalArgumentException("--calibration f1 needs labelled anomalies: train with --idx and"
+                            + " --normal-classes, or use --calibration fpr");
+                }
+                Labelled all = Labelled.of(normal, anomalous);
+                threshold = Calibration.bestF1(all.scores, all.anomaly);
+            } else {
+                threshold = Calibration.forFalsePositiveRate(normal, config.targetFpr());
+            }
+            return new Calibrated(threshold, normal, anomalous);
+        } catch (ModelRefusedException e) {
+            throw new IllegalStateException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
+        }
+    }
+
+    private record Labelled(float[] scores, boolean[] anomaly) {
+        static Labelled of(float[] normal, float[] anomalous) {
+            float[] scores = Arrays.copyOf(normal, normal.length + anomalous.length);
+            System.arraycopy(anomalous, 0, scores, normal.length, anomalous.length);
+            boolean[] anomaly = new boolean[scores.length];
+            Arrays.fill(anomaly, normal.length, scores.length, true);
+            return new Labelled(scores, anomaly);
+        }
+    }
+
+    private Map<String, Object> validationFigures(TrainingResult result, Calibrated c, double diff, TrainingData data) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("images", c.normalScores.length);
+        v.put("loss", result.bestValidationLoss());
+        v.put("best_epoch", result.bestEpoch());
+        v.put("epochs_run", result.history().size());
+        v.put("seconds_per_epoch", result.secondsPerEpoch());
+        v.put("images_per_second", result.imagesPerSecond());
+        v.put("onnx_max_abs_diff", diff);
+        v.put("calibration", config.calibration().id());
+        v.put("target_fpr", config.targetFpr());
+        v.put("score", config.scoreBlur() > 1 ? "blurred-mse:" + config.scoreBlur() : "mse");
+        boolean[] none = new boolean[c.normalScores.length];
+        v.put("fpr", DetectionMetrics.at(c.normalScores, none, c.threshold).fpr());
+        if (c.anomalyScores != null) {
+            Labelled all = Labelled.of(c.normalScores, c.anomalyScores);
+            DetectionMetrics.AtThreshold at = DetectionMetrics.at(all.scores, all.anomaly, c.threshold);
+            v.put("anomalies", c.anomalyScores.length);
+            v.put("auroc", DetectionMetrics.auroc(all.scores, all.anomaly));
+            v.put("recall", at.recall());
+            v.put("precision", at.precision());
+            v.put("f1", at.f1());
+        }
+        return v;
+    }
+
+    private Map<String, String> metadata(Instant created, String version, double threshold, double quantile,
+                                         Map<String, Object> validation, Map<String, Object> scores,
+                                         TrainingData data) {
+        Hyperparameters hp = config.hyperparameters();
+        Map<String, Object> training = new LinkedHashMap<>(data.summary());
+        training.put("model_type", hp.type().id());
+        training.put("epochs", hp.epochs());
+        training.put("batch_size", hp.batchSize());
+        training.put("learning_rate", hp.learningRate());
+        training.put("filters", hp.filters());
+        training.put("latent_size", hp.latentSize());
+        training.put("denoise", hp.denoise());
+        training.put("seed", hp.seed());
+        training.put("validation_fraction", config.validationFraction());
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(MetadataKeys.NAME, config.modelName());
+        meta.put(MetadataKeys.VERSION, version);
+        meta.put(MetadataKeys.MODEL_TYPE, hp.type().id());
+        meta.put(MetadataKeys.THRESHOLD, Double.toString(threshold));
+        meta.put(MetadataKeys.NORMALIZATION, Normalization.UNIT.spec());
+        meta.put(MetadataKeys.SCORE_FUNCTION, config.scoreBlur() > 1 ? ScoreFunction.OUTPUT.id() : ScoreFunction.MSE.id());
+        meta.put(MetadataKeys.TRAINING_DATA, json(training));
+        meta.put(MetadataKeys.CALIBRATION_QUANTILE, Double.toString(quantile));
+        meta.put(MetadataKeys.VALIDATION, json(validation));
+        meta.put(MetadataKeys.VALIDATION_SCORES, json(scores));
+        meta.put(MetadataKeys.CREATED_AT, created.toString());
+        return meta;
+    }
+
+    private static void checkLoads(byte[] onnx) {
+        try (OnnxAutoencoder model = OnnxAutoencoder.load(onnx, "candidate", ModelOverrides.NONE, 1)) {
+            LOG.debug("candidate {} loads with threshold {}", model.info().version(), model.info().threshold());
+        } catch (ModelRefusedException e) {
+            throw new IllegalStateException("the exported model breaks the model contract: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<byte[]> currentModel() {
+        if (config.publish()) {
+            return modelTopic.latest(config.modelName());
+        }
+        if (config.output() != null && Files.isReadable(config.output())) {
+            try {
+                return Optional.of(Files.readAllBytes(config.output()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the current model " + config.output(), e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void deliver(byte[] onnx, String version) {
+        if (config.output() != null) {
+            write(config.output(), onnx);
+            progress.println("wrote " + config.output() + " (" + onnx.length + " bytes, version " + version + ")");
+        }
+        if (config.publish()) {
+            RecordMetadata at = modelTopic.publish(config.modelName(), onnx);
+            progress.println("published " + version + " to " + at.topic() + "-" + at.partition() + "@" + at.offset()
+                    + " under key '" + config.modelName() + "'");
+        }
+    }
+
+    private static void write(Path file, byte[] bytes) {
+        try {
+            Path absolute = file.toAbsolutePath();
+            Files.createDirectories(absolute.getParent());
+            Path tmp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
