@@ -1,0 +1,34 @@
+package io.latentwatch.demo;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/** The demo's closing summary. */
+final class Summary {
+    private Summary() {
+    }
+
+    static void print(PrintStream out, Scoreboard.Snapshot s, long sent, double seconds, String metricsUrl) {
+        out.printf(Locale.ROOT, "      images scored        %d of %d sent, in %.1f s (%.0f images/s)%n", s.scored(), sent,
+                seconds, s.scored() / seconds);
+        if (s.secondsToFirstFlag() >= 0) {
+            out.printf(Locale.ROOT, "      first anomaly flagged %.1f s after the command started%n",
+                    s.secondsToFirstFlag());
+        }
+        StringBuilder versions = new StringBuilder();
+        for (Map.Entry<String, Long> e : s.perVersion().entrySet()) {
+            versions.append(versions.length() == 0 ? "" : ", ").append(e.getKey()).append(": ").append(e.getValue());
+        }
+        out.println("      images per model     " + versions);
+        out.println("      confusion matrix     flagged  passed");
+        out.printf(Locale.ROOT, "        anomaly            %6d  %6d%n", s.truePositives(), s.falseNegatives());
+        out.printf(Locale.ROOT, "        normal             %6d  %6d%n", s.falsePositives(), s.trueNegatives());
+        double f1 = 2 * s.precision() * s.recall() / (s.precision() + s.recall());
+        out.printf(Locale.ROOT, "      precision %s  recall %s  F1 %s  AUROC of the live scores %s%n",
+                View.fmt(s.precision()), View.fmt(s.recall()), View.fmt(f1), View.fmt(s.auroc()));
+        out.printf(Locale.ROOT, "      latency, event time to committed output: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%n",
+                s.latencyPercentile(50), s.latencyPercentile(95), s.latencyPercentile(99));
+        out.println("      (metrics were served at " + metricsUrl + ")");
+    }
+}
