@@ -6,12 +6,15 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Converts image bytes to normalised model input, {@code [C, H, W]} floats: decodes PNG, JPEG,
@@ -20,7 +23,7 @@ import java.util.Locale;
  * and resizes (box filter down, bilinear up). Image dimensions are read from the header and
  * checked against {@link InputLimits} before any pixel is decoded.
  *
- * <p>Thread-safe; the pixel conversion reuses no shared state.
+ * <p>Not thread-safe: it keeps one decoder per format for reuse, so each thread needs its own.
  */
 public final class ImagePreprocessor {
     static {
@@ -29,6 +32,7 @@ public final class ImagePreprocessor {
     }
 
     private final InputLimits limits;
+    private final Map<Format, ImageReader> readers = new EnumMap<>(Format.class);
 
     public ImagePreprocessor(InputLimits limits) {
         this.limits = limits;
@@ -75,39 +79,37 @@ public final class ImagePreprocessor {
     }
 
     private BufferedImage decode(byte[] data, Format format, Shape shape) throws RejectedInputException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE,
-                        "no decoder accepts these " + format + " bytes");
+        ImageReader reader = readers.computeIfAbsent(format, Format::newReader);
+        if (reader == null) {
+            throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE, "this Java runtime has no " + format
+                    + " decoder");
+        }
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+            reader.setInput(in, true, true);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width < 1 || height < 1 || (long) width * height > limits.maxPixels()) {
+                throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is "
+                        + width + "x" + height + " pixels, over the limit of " + limits.maxPixels()
+                        + " pixels (--max-image-pixels)");
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int width = reader.getWidth(0);
-                int height = reader.getHeight(0);
-                if (width < 1 || height < 1 || (long) width * height > limits.maxPixels()) {
-                    throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is "
-                            + width + "x" + height + " pixels, over the limit of " + limits.maxPixels()
-                            + " pixels (--max-image-pixels)");
-                }
-                ImageReadParam param = reader.getDefaultReadParam();
-                // Decode big images at reduced resolution: the box filter then only sees ~4x the target.
-                int step = Math.max(1, Math.min(width / (4 * shape.width()), height / (4 * shape.height())));
-                if (step > 1) {
-                    param.setSourceSubsampling(step, step, 0, 0);
-                }
-                BufferedImage image = reader.read(0, param);
-                if (image == null) {
-                    throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE, "the " + format + " decoder returned nothing");
-                }
-                return image;
-            } finally {
-                reader.dispose();
+            ImageReadParam param = reader.getDefaultReadParam();
+            // Decode big images at reduced resolution: the box filter then only sees ~4x the target.
+            int step = Math.max(1, Math.min(width / (4 * shape.width()), height / (4 * shape.height())));
+            if (step > 1) {
+                param.setSourceSubsampling(step, step, 0, 0);
             }
+            BufferedImage image = reader.read(0, param);
+            if (image == null) {
+                throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE, "the " + format
+                        + " decoder returned nothing");
+            }
+            return image;
         } catch (IOException | RuntimeException e) {
             throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE,
                     "the " + format + " image does not decode: " + e.getMessage(), e);
+        } finally {
+            reader.reset();
         }
     }
 
@@ -189,6 +191,12 @@ public final class ImagePreprocessor {
     /** Image formats recognised by their first bytes. */
     enum Format {
         PNG, JPEG, GIF, BMP, TIFF;
+
+        /** A new ImageIO decoder for this format, or null when the runtime has none. */
+        ImageReader newReader() {
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(name());
+            return readers.hasNext() ? readers.next() : null;
+        }
 
         static Format sniff(byte[] b) {
             if (b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
