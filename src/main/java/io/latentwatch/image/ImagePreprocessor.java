@@ -6,10 +6,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -84,7 +82,7 @@ public final class ImagePreprocessor {
             throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE, "this Java runtime has no " + format
                     + " decoder");
         }
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+        try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
             reader.setInput(in, true, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
