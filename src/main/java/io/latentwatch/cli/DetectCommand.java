@@ -67,8 +67,9 @@ public final class DetectCommand implements Callable<Integer> {
                     + " Overrides the model's; default for models without it: unit.")
     String normalization;
 
-    @Option(names = "--score-function", paramLabel = "mse|mae",
-            description = "Score function; overrides the model's (default for models without it: mse).")
+    @Option(names = "--score-function", paramLabel = "mse|mae|output",
+            description = "Score function: mse or mae of the reconstruction, or output (the model's score output);"
+                    + " overrides the model's (default for models without it: mse).")
     String scoreFunction;
 
     @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
