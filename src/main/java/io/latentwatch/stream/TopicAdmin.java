@@ -1,6 +1,7 @@
 package io.latentwatch.stream;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -43,7 +44,11 @@ public final class TopicAdmin {
      */
     public void ensure(Collection<String> topics, Set<String> compacted, boolean create, int partitions,
                        short replicationFactor) {
-        try (Admin admin = Admin.create(clientProps)) {
+        Map<String, Object> props = new java.util.HashMap<>(clientProps);
+        // Pending calls must give up when we do, or closing the client waits for them.
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+        try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics) {
