@@ -12,6 +12,7 @@ import io.latentwatch.produce.ImageStream;
 import io.latentwatch.produce.LabelledImage;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.stream.TopicAdmin;
+import io.latentwatch.util.Percentiles;
 
 import java.io.PrintStream;
 import java.net.URI;

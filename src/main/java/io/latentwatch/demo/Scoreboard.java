@@ -3,6 +3,7 @@ package io.latentwatch.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.stream.OutputRecords;
 import io.latentwatch.train.DetectionMetrics;
+import io.latentwatch.util.Percentiles;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -117,22 +118,10 @@ final class Scoreboard implements AutoCloseable {
             s[i] = scores.get(i);
             t[i] = truth.get(i);
         }
-        double[] latencies = latenciesMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] latencies = latenciesMs.stream().mapToDouble(Double::doubleValue).toArray();
         return new Snapshot(scored, truePositives, falsePositives, trueNegatives, falseNegatives, version,
                 new LinkedHashMap<>(perVersion), DetectionMetrics.auroc(s, t),
-                firstFlagNanos < 0 ? -1 : (firstFlagNanos - startNanos) / 1e9, latencies);
-    }
-
-    /** Waits until {@code n} images were scored; false when the timeout passes first. */
-    boolean await(long n, Duration timeout, java.util.function.BooleanSupplier stop) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (snapshot().scored() < n) {
-            if (System.nanoTime() > deadline || stop.getAsBoolean()) {
-                return false;
-            }
-            Thread.sleep(50);
-        }
-        return true;
+                firstFlagNanos < 0 ? -1 : (firstFlagNanos - startNanos) / 1e9, new Percentiles(latencies));
     }
 
     @Override
@@ -145,7 +134,7 @@ final class Scoreboard implements AutoCloseable {
     /** The running figures at one moment. */
     record Snapshot(long scored, long truePositives, long falsePositives, long trueNegatives, long falseNegatives,
                     String version, Map<String, Long> perVersion, double auroc, double secondsToFirstFlag,
-                    double[] sortedLatenciesMs) {
+                    Percentiles latencyMs) {
         long flagged() {
             return truePositives + falsePositives;
         }
@@ -159,12 +148,5 @@ final class Scoreboard implements AutoCloseable {
             return anomalies == 0 ? Double.NaN : (double) truePositives / anomalies;
         }
 
-        double latencyPercentile(double p) {
-            if (sortedLatenciesMs.length == 0) {
-                return Double.NaN;
-            }
-            int rank = (int) Math.ceil(p / 100 * sortedLatenciesMs.length);
-            return sortedLatenciesMs[Math.max(0, Math.min(sortedLatenciesMs.length - 1, rank - 1))];
-        }
     }
 }

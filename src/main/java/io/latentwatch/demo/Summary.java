@@ -28,7 +28,7 @@ final class Summary {
         out.printf(Locale.ROOT, "      precision %s  recall %s  F1 %s  AUROC of the live scores %s%n",
                 View.fmt(s.precision()), View.fmt(s.recall()), View.fmt(f1), View.fmt(s.auroc()));
         out.printf(Locale.ROOT, "      latency, event time to committed output: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%n",
-                s.latencyPercentile(50), s.latencyPercentile(95), s.latencyPercentile(99));
+                s.latencyMs().at(50), s.latencyMs().at(95), s.latencyMs().at(99));
         out.println("      (metrics were served at " + metricsUrl + ")");
     }
 }

@@ -1,17 +1,18 @@
-package io.latentwatch.bench;
+package io.latentwatch.util;
 
 import java.util.Arrays;
 
 /** Nearest-rank percentiles of a sample. */
-final class Percentiles {
+public final class Percentiles {
     private final double[] sorted;
 
-    Percentiles(double[] values) {
+    public Percentiles(double[] values) {
         this.sorted = values.clone();
         Arrays.sort(sorted);
     }
 
-    double at(double percent) {
+    /** The value at {@code percent} (0..100); NaN for an empty sample. */
+    public double at(double percent) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
