@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,15 +26,29 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
+import static io.latentwatch.deploy.DeploymentFiles.BASE;
+import static io.latentwatch.deploy.DeploymentFiles.OVERLAY;
 import static io.latentwatch.deploy.DeploymentFiles.all;
 import static io.latentwatch.deploy.DeploymentFiles.compose;
+import static io.latentwatch.deploy.DeploymentFiles.composeDetectors;
+import static io.latentwatch.deploy.DeploymentFiles.composeTopics;
+import static io.latentwatch.deploy.DeploymentFiles.detectorDeployment;
 import static io.latentwatch.deploy.DeploymentFiles.dockerfile;
+import static io.latentwatch.deploy.DeploymentFiles.dockerfileEnv;
+import static io.latentwatch.deploy.DeploymentFiles.instruction;
+import static io.latentwatch.deploy.DeploymentFiles.mainSources;
+import static io.latentwatch.deploy.DeploymentFiles.match;
 import static io.latentwatch.deploy.DeploymentFiles.one;
+import static io.latentwatch.deploy.DeploymentFiles.partitions;
+import static io.latentwatch.deploy.DeploymentFiles.patchValue;
 import static io.latentwatch.deploy.DeploymentFiles.podSpec;
 import static io.latentwatch.deploy.DeploymentFiles.read;
+import static io.latentwatch.deploy.DeploymentFiles.runs;
+import static io.latentwatch.deploy.DeploymentFiles.scaledObject;
 import static io.latentwatch.deploy.DeploymentFiles.strings;
+import static io.latentwatch.deploy.DeploymentFiles.withoutQuiet;
+import static io.latentwatch.deploy.DeploymentFiles.workloads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -45,12 +58,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
  * {@link DeploymentToolsTest} runs the real tools where they are installed.
  */
 class DeploymentFilesTest {
-    static final String BASE = "deploy/k8s/base";
-    static final String OVERLAY = "deploy/k8s/overlays/example";
     /** LATENTWATCH_* variables that are not flags: read by the code directly (SampleData, OnnxNatives, logback). */
     static final Set<String> NON_OPTION_VARIABLES = Set.of("LATENTWATCH_HOME", "LATENTWATCH_CACHE_DIR",
             "LATENTWATCH_LOG_LEVEL");
-    static final String IMAGE = "latentwatch:local";
 
     @Test
     void shouldParseEveryComposeAndKubernetesFileAndTheDockerfile() {
@@ -397,126 +407,5 @@ class DeploymentFilesTest {
                 .map(i -> i.arguments().split(" ")[0].replaceAll("/$", ""))
                 .forEach(source -> assertThat(included).as("%s in .dockerignore", source)
                         .anyMatch(inc -> source.equals(inc) || source.startsWith(inc + "/")));
-    }
-
-    // ---- the runs of latentwatch in the files ----
-
-    /** Every run of latentwatch: compose services of the image, Kubernetes workloads of base and overlay. */
-    static List<Run> runs() {
-        List<Run> runs = new ArrayList<>();
-        compose().path("services").fields().forEachRemaining(e -> {
-            JsonNode service = e.getValue();
-            if (IMAGE.equals(service.path("image").asText())) {
-                Map<String, String> env = new LinkedHashMap<>();
-                service.path("environment").fields().forEachRemaining(v -> env.put(v.getKey(), v.getValue().asText()));
-                runs.add(new Run("compose " + e.getKey(), strings(service.path("command")), env));
-            }
-        });
-        Map<String, Map<String, String>> baseMaps = DeploymentFiles.configMapLiterals(BASE);
-        Map<String, Map<String, String>> overlayMaps = new TreeMap<>();
-        baseMaps.forEach((name, literals) -> overlayMaps.put(name, new TreeMap<>(literals)));
-        DeploymentFiles.configMapLiterals(OVERLAY)
-                .forEach((name, literals) -> overlayMaps.computeIfAbsent(name, n -> new TreeMap<>()).putAll(literals));
-        for (JsonNode workload : workloads()) {
-            JsonNode container = podSpec(workload).path("containers").get(0);
-            for (var maps : List.of(Map.entry("base", baseMaps), Map.entry("example overlay", overlayMaps))) {
-                Map<String, String> env = new LinkedHashMap<>();
-                container.path("envFrom").forEach(f -> env.putAll(maps.getValue()
-                        .get(f.path("configMapRef").path("name").asText())));
-                container.path("env").forEach(v -> env.put(v.path("name").asText(), v.path("value").asText()));
-                runs.add(new Run("k8s " + maps.getKey() + " " + workload.path("metadata").path("name").asText(),
-                        strings(container.path("args")), env));
-            }
-        }
-        return runs;
-    }
-
-    static List<JsonNode> workloads() {
-        List<JsonNode> base = DeploymentFiles.resources(BASE);
-        List<JsonNode> workloads = new ArrayList<>(all(base, "Deployment"));
-        workloads.addAll(all(base, "CronJob"));
-        return workloads;
-    }
-
-    static JsonNode detectorDeployment() {
-        return one(DeploymentFiles.resources(BASE), "Deployment", "latentwatch-detector");
-    }
-
-    static JsonNode scaledObject() {
-        return one(DeploymentFiles.resources(BASE), "ScaledObject", "latentwatch-detector");
-    }
-
-    static Map<String, JsonNode> composeDetectors() {
-        Map<String, JsonNode> detectors = new TreeMap<>();
-        compose().path("services").fields().forEachRemaining(e -> {
-            if (e.getValue().path("command").path(0).asText().equals("detect")) {
-                detectors.put(e.getKey(), e.getValue());
-            }
-        });
-        return detectors;
-    }
-
-    /** The topics the compose 'topics' service creates: name to the rest of its kafka-topics.sh line. */
-    static Map<String, String> composeTopics() {
-        String script = String.join("\n", strings(compose().path("services").path("topics").path("command")));
-        return Pattern.compile("--topic (\\S+)(.*)").matcher(script).results()
-                .collect(Collectors.toMap(r -> r.group(1), r -> r.group(2)));
-    }
-
-    /** The value a JSON-patch of an overlay sets at a path of a resource kind. */
-    static String patchValue(String overlay, String kind, String path) {
-        JsonNode kustomization = DeploymentFiles.yaml(DeploymentFiles.file(overlay).resolve("kustomization.yaml")).get(0);
-        for (JsonNode p : kustomization.path("patches")) {
-            if (p.path("target").path("kind").asText().equals(kind)) {
-                for (JsonNode op : DeploymentFiles.yamlText(p.path("patch").asText()).get(0)) {
-                    if (op.path("path").asText().equals(path)) {
-                        return op.path("value").asText();
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no patch of " + kind + " " + path + " in " + overlay);
-    }
-
-    static int partitions(String kafkaTopicsArgs) {
-        return Integer.parseInt(match(kafkaTopicsArgs, "--partitions (\\d+)"));
-    }
-
-    static Instruction instruction(String keyword) {
-        return dockerfile().stream().filter(i -> i.keyword().equals(keyword)).reduce((a, b) -> b).orElseThrow();
-    }
-
-    static Instruction instruction(String keyword, int stage) {
-        return dockerfile().stream().filter(i -> i.keyword().equals(keyword) && i.stage() == stage)
-                .reduce((a, b) -> b).orElseThrow();
-    }
-
-    /** The ENV settings of the runtime stage. */
-    static Map<String, String> dockerfileEnv() {
-        Map<String, String> env = new TreeMap<>();
-        dockerfile().stream().filter(i -> i.keyword().equals("ENV") && i.stage() == 1)
-                .flatMap(i -> Arrays.stream(i.arguments().split(" ")))
-                .forEach(kv -> env.put(kv.split("=", 2)[0], kv.split("=", 2)[1]));
-        return env;
-    }
-
-    static String match(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertThat(m.find()).as("/%s/ in the text", regex).isTrue();
-        return m.group(1);
-    }
-
-    static List<String> withoutQuiet(String command) {
-        return Arrays.stream(command.strip().split("\\s+")).filter(t -> !t.equals("-q")).toList();
-    }
-
-    static String mainSources() throws Exception {
-        StringBuilder all = new StringBuilder();
-        try (var files = Files.walk(DeploymentFiles.file("src/main"))) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                all.append(Files.readString(f));
-            }
-        }
-        return all.toString();
     }
 }

@@ -55,7 +55,7 @@ class DeploymentToolsTest {
     @Test
     void shouldRenderTheOverlayWithEveryReferenceResolved() throws Exception {
         assumeTrue(onPath("kubectl"), "kubectl is not installed; 'kubectl kustomize' renders the manifests");
-        List<JsonNode> docs = kustomize(DeploymentFiles.file(DeploymentFilesTest.OVERLAY));
+        List<JsonNode> docs = kustomize(DeploymentFiles.file(DeploymentFiles.OVERLAY));
         Set<String> configMaps = names(docs, "ConfigMap");
         Set<String> secrets = names(docs, "Secret");
         for (JsonNode workload : workloads(docs)) {
@@ -83,7 +83,7 @@ class DeploymentToolsTest {
     void shouldReplaceKedaByTheHpaComponent() throws Exception {
         assumeTrue(onPath("kubectl"), "kubectl is not installed; 'kubectl kustomize' renders the manifests");
         // kustomize takes only relative paths to other kustomizations
-        Path overlay = tmp.toRealPath().relativize(DeploymentFiles.file(DeploymentFilesTest.OVERLAY).toRealPath());
+        Path overlay = tmp.toRealPath().relativize(DeploymentFiles.file(DeploymentFiles.OVERLAY).toRealPath());
         Path component = tmp.toRealPath().relativize(DeploymentFiles.file("deploy/k8s/components/hpa").toRealPath());
         Files.writeString(tmp.resolve("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\n"
                 + "kind: Kustomization\nresources:\n  - " + overlay + "\ncomponents:\n  - " + component + "\n");
@@ -91,7 +91,7 @@ class DeploymentToolsTest {
         assertThat(all(docs, "HorizontalPodAutoscaler")).hasSize(1);
         assertThat(all(docs, "ScaledObject")).isEmpty();
         assertThat(all(docs, "TriggerAuthentication")).isEmpty();
-        assertThat(kustomize(DeploymentFiles.file(DeploymentFilesTest.BASE))).isNotEmpty();
+        assertThat(kustomize(DeploymentFiles.file(DeploymentFiles.BASE))).isNotEmpty();
     }
 
     @Test
