@@ -9,8 +9,10 @@ import java.util.Map;
  * Reads every option's default from the environment: {@code --bootstrap-servers} from
  * {@code LATENTWATCH_BOOTSTRAP_SERVERS}, and so on. A flag on the command line wins over the
  * environment, which wins over the built-in default.
+ *
+ * <p>Public for {@link #variableFor}: deployment files (compose, Kubernetes) are checked against it.
  */
-final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
+public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
     private final Map<String, String> env;
 
     EnvironmentDefaults(Map<String, String> env) {
@@ -18,7 +20,7 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
     }
 
     /** The environment variable that sets an option, e.g. {@code LATENTWATCH_HTTP_PORT}. */
-    static String variableFor(String longestName) {
+    public static String variableFor(String longestName) {
         return "LATENTWATCH_" + longestName.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
