@@ -13,8 +13,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,19 +49,20 @@ class DashboardQueriesIT {
     private static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((.*),\\s*(\\w+)\\)$", Pattern.DOTALL);
     private static final int NORMAL_IMAGES = 270;
     private static final int ANOMALOUS_IMAGES = 30;
-    private static Path prometheus;
-    private static EmbeddedKafka kafka;
+    private Path prometheus;
+    private EmbeddedKafka kafka;
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
+    @BeforeEach
+    void startBroker() {
+        // before the broker: without prometheus the test skips (or fails in CI) at once
         prometheus = PrometheusBinaries.require("prometheus");
         kafka = EmbeddedKafka.start();
     }
 
-    @AfterAll
-    static void stopBroker() {
+    @AfterEach
+    void stopBroker() {
         if (kafka != null) {
             kafka.close();
         }
@@ -216,7 +217,7 @@ class DashboardQueriesIT {
         Files.writeString(Path.of("target", "detector-scrape.txt"), scrape.body());
     }
 
-    private static DetectorConfig config(Topics topics, String appId, Path model) {
+    private DetectorConfig config(Topics topics, String appId, Path model) {
         return new DetectorConfig(kafka.bootstrapServers(), appId, topics, model, true, "test", ModelOverrides.NONE,
                 InputLimits.DEFAULT, 0, 1, 1, "exactly_once_v2", null, true, 1, (short) -1, Map.of());
     }

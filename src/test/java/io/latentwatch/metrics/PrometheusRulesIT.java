@@ -1,6 +1,6 @@
 package io.latentwatch.metrics;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PrometheusRulesIT {
     private static final Path DIR = Path.of("deploy", "prometheus");
-    private static Path promtool;
+    private Path promtool;
 
-    @BeforeAll
-    static void findPromtool() {
+    @BeforeEach
+    void findPromtool() {
         promtool = PrometheusBinaries.require("promtool");
     }
 
@@ -44,7 +44,7 @@ class PrometheusRulesIT {
     }
 
     /** Runs promtool in {@link #DIR}; returns its output, failing with it when promtool fails. */
-    private static String promtool(String... args) throws IOException, InterruptedException {
+    private String promtool(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(promtool.toString());
         command.addAll(List.of(args));
