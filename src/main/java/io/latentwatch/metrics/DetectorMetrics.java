@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The per-record methods take no lock: counters and histograms are striped adders, and the drift
  * window is written with one atomic increment and one store (see {@link ScoreDrift}).
+ *
+ * <p>One instance per registry: the score histogram is registered with the Prometheus registry
+ * underneath, which refuses a second metric of the same name.
  */
 public final class DetectorMetrics {
     private final MeterRegistry registry;

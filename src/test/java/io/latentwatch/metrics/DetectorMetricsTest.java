@@ -114,4 +114,13 @@ class DetectorMetricsTest {
         assertThat(series.stream().filter(s -> s.startsWith("latentwatch_score_bucket")))
                 .hasSize(ScoreHistogram.BUCKETS.length + 1);
     }
+
+    @Test
+    void shouldLeaveKafkasOwnApplicationIdLabelAlone() {
+        // Given a Kafka Streams metric that carries the application id itself (as Kafka names it)
+        Counter.builder("kafka.stream.example").tag("application-id", "app-1").register(registry).increment();
+
+        // When scraped  Then the series has the label once, so the scrape does not fail on a duplicate label
+        assertThat(registry.scrape()).contains("kafka_stream_example_total{application_id=\"app-1\"} 1.0");
+    }
 }
