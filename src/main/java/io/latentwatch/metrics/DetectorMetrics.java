@@ -102,11 +102,11 @@ public final class DetectorMetrics {
     /** Records a scored image; its score also enters the drift window when {@code by} is still current. */
     public void scored(ModelInfo by, float value, boolean anomaly) {
         scored.increment();
-        score.record(value);
-        drift.record(by, value);
         if (anomaly) {
             anomalies.increment();
         }
+        score.record(value);
+        drift.record(by, value);
     }
 
     public void deadLetter(RejectReason reason) {

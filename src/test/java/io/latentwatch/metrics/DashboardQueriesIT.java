@@ -89,7 +89,8 @@ class DashboardQueriesIT {
             // When Prometheus has scraped all of it
             await().atMost(TIMEOUT).until(server::isReady);
             int scored = NORMAL_IMAGES + ANOMALOUS_IMAGES;
-            for (String expr : List.of("latentwatch_images_scored_total{job=\"latentwatch\"} >= " + scored,
+            // (the histogram is recorded after the counters, so a scrape that holds every score holds every count)
+            for (String expr : List.of("latentwatch_score_count{job=\"latentwatch\"} >= " + scored,
                     "latentwatch_dead_letters_total{reason=\"unrecognised-format\"} >= 1",
                     "latentwatch_score_drift_ks >= 0")) {
                 awaitSeries(server, expr);
