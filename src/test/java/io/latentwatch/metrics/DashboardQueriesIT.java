@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Every query of every Grafana dashboard and every alert rule, evaluated by a real Prometheus
  * scraping a real detector with traffic on the embedded broker: none may fail, every dashboard
- * query must return series, and every metric an alert reads must have series.
+ * query must return series with data (not only NaN), and every metric an alert reads must have
+ * series.
  */
 class DashboardQueriesIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -84,10 +85,12 @@ class DashboardQueriesIT {
             producer.send(new ProducerRecord<>(topics.models(), bytes("test"),
                     MonitoredModels.withMetadata("v2", 0.02, 0.01, Instant.now().toString()))).get();
             await().atMost(TIMEOUT).until(() -> detector.models().current().orElseThrow().version().equals("v2"));
+            // traffic only once Prometheus scrapes, so that it sees the counters move and rates are not zero
+            await().atMost(TIMEOUT).until(server::isReady);
+            awaitSeries(server, "up{job=\"" + PrometheusServer.JOB + "\"} == 1");
             sendTraffic(producer, topics);
 
             // When Prometheus has scraped all of it
-            await().atMost(TIMEOUT).until(server::isReady);
             int scored = NORMAL_IMAGES + ANOMALOUS_IMAGES;
             // (the histogram is recorded after the counters, so a scrape that holds every score holds every count)
             for (String expr : List.of("latentwatch_score_count{job=\"latentwatch\"} >= " + scored,
@@ -107,19 +110,19 @@ class DashboardQueriesIT {
             assertThat(value(server, "latentwatch_score_drift_psi")).isPositive();
             Map<String, String> variables = variables(server, appId);
 
-            // Then every dashboard query answers with series
+            // Then every dashboard query answers with series, not all of them NaN
             List<String> failures = new ArrayList<>();
             List<GrafanaDashboards.Query> panels = new ArrayList<>(GrafanaDashboards.panelQueries());
             assertThat(panels).as("dashboard panel queries").hasSizeGreaterThan(20);
             panels.addAll(GrafanaDashboards.annotationQueries());
             for (GrafanaDashboards.Query query : panels) {
-                check(server, query.resolve(variables), query.toString(), failures);
+                check(server, query.resolve(variables), query.toString(), true, failures);
             }
             for (GrafanaDashboards.Query query : GrafanaDashboards.variableQueries()) {
                 Matcher labelValues = LABEL_VALUES.matcher(query.expr().trim());
                 String expr = labelValues.matches() ? labelValues.group(1) : query.expr();
                 check(server, new GrafanaDashboards.Query(query.dashboard(), query.where(), expr).resolve(variables),
-                        query.toString(), failures);
+                        query.toString(), true, failures);
             }
 
             // And every alert rule loaded, evaluates, and reads only metrics that have series
@@ -136,7 +139,7 @@ class DashboardQueriesIT {
                 }
                 assertThat(rule.path("health").asText()).as(where + " health").isNotEqualTo("err");
                 for (String metric : PromQl.metricNames(expr)) {
-                    check(server, metric, where + " reads " + metric, failures);
+                    check(server, metric, where + " reads " + metric, false, failures);
                 }
             }
             assertThat(failures).as("queries that failed or returned no series").isEmpty();
@@ -175,12 +178,29 @@ class DashboardQueriesIT {
         return values;
     }
 
-    private static void check(PrometheusServer server, String expr, String where, List<String> failures) {
+    /**
+     * Evaluates {@code expr}; a failure when it errors or has no series, or, with {@code showsData},
+     * when every series is NaN (a panel that would stay empty).
+     */
+    private static void check(PrometheusServer server, String expr, String where, boolean showsData,
+                              List<String> failures) {
         JsonNode answer = server.query(expr);
+        JsonNode result = answer.path("data").path("result");
         if (!answer.path("status").asText().equals("success")) {
             failures.add(where + " -> error: " + answer.path("error").asText());
-        } else if (answer.path("data").path("result").isEmpty()) {
+            return;
+        }
+        if (result.isEmpty()) {
             failures.add(where + " -> no series for " + expr);
+            return;
+        }
+        long nan = 0;
+        for (JsonNode series : result) {
+            nan += series.path("value").get(1).asText().equals("NaN") ? 1 : 0;
+        }
+        System.out.printf("%d series (%d NaN): %s%n", result.size(), nan, where);
+        if (showsData && nan == result.size()) {
+            failures.add(where + " -> only NaN for " + expr);
         }
     }
 
