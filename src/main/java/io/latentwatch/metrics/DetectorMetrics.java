@@ -4,22 +4,24 @@ import io.latentwatch.image.RejectReason;
 import io.latentwatch.model.ModelInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The detector's own meters, all named {@code latentwatch_*} in Prometheus. Labels are bounded:
- * the dead-letter reason is a closed set, and the model info gauge carries only the current
- * model's name and version.
+ * the dead-letter reason is a closed set, the model info gauge carries only the current model's
+ * name and version, and the validation figures a closed set of figure names.
+ *
+ * <p>The per-record methods take no lock: counters and histograms are striped adders, and the drift
+ * window is written with one atomic increment and one store (see {@link ScoreDrift}).
+ *
+ * <p>One instance per registry: the score histogram is registered with the Prometheus registry
+ * underneath, which refuses a second metric of the same name.
  */
 public final class DetectorMetrics {
     private final MeterRegistry registry;
@@ -30,13 +32,34 @@ public final class DetectorMetrics {
     private final Timer inference;
     private final Timer endToEnd;
     private final DistributionSummary batchSize;
-    private final DistributionSummary score;
+    private final ScoreHistogram score;
     private final Counter swaps;
     private final Counter refusals;
-    private final MultiGauge modelInfo;
-    private final AtomicReference<ModelInfo> current = new AtomicReference<>();
+    private final ModelGauges model;
+    private final ScoreDrift drift;
 
+    /** Meters with the default drift window ({@value ScoreDrift#DEFAULT_CAPACITY} scores) and no extra labels. */
     public DetectorMetrics(MeterRegistry registry) {
+        this(registry, ScoreDrift.DEFAULT_CAPACITY, Map.of());
+    }
+
+    /**
+     * Meters of one detector application: every meter registered on {@code registry} from now on,
+     * the detector's and any bound later (JVM, Kafka), is labelled {@code application_id}.
+     */
+    public static DetectorMetrics forApplication(MeterRegistry registry, String applicationId) {
+        registry.config().meterFilter(new ApplicationIdTag(applicationId));
+        return new DetectorMetrics(registry, ScoreDrift.DEFAULT_CAPACITY,
+                Map.of(ApplicationIdTag.LABEL, applicationId));
+    }
+
+    /**
+     * Meters with a drift window of the last {@code driftWindow} scores.
+     *
+     * @param scoreLabels constant labels of the score histogram, which Micrometer's meter filters
+     *                    do not reach (see {@link ScoreHistogram})
+     */
+    public DetectorMetrics(MeterRegistry registry, int driftWindow, Map<String, String> scoreLabels) {
         this.registry = registry;
         consumed = Counter.builder("latentwatch.images.consumed").description("Input records read").register(registry);
         scored = Counter.builder("latentwatch.images.scored").description("Images scored by the model").register(registry);
@@ -56,17 +79,16 @@ public final class DetectorMetrics {
                 .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
         batchSize = DistributionSummary.builder("latentwatch.inference.batch.size")
                 .description("Images per inference call").register(registry);
-        score = DistributionSummary.builder("latentwatch.score").description("Anomaly scores of scored images")
-                .register(registry);
+        score = new ScoreHistogram(scoreLabels);
+        score.bindTo(registry);
         swaps = Counter.builder("latentwatch.model.swaps").description("Models installed, the first one included")
                 .register(registry);
         refusals = Counter.builder("latentwatch.model.refusals")
                 .description("Models refused (unloadable or failing their check); the current one kept serving")
                 .register(registry);
-        modelInfo = MultiGauge.builder("latentwatch.model.info")
-                .description("1 for the model being served, labelled with its name and version").register(registry);
-        Gauge.builder("latentwatch.model.threshold", current, c -> c.get() == null ? Double.NaN : c.get().threshold())
-                .description("Anomaly threshold of the model being served").register(registry);
+        model = new ModelGauges(registry);
+        drift = new ScoreDrift(driftWindow);
+        drift.bindTo(registry);
     }
 
     public MeterRegistry registry() {
@@ -77,12 +99,14 @@ public final class DetectorMetrics {
         consumed.increment();
     }
 
-    public void scored(float value, boolean anomaly) {
+    /** Records a scored image; its score also enters the drift window when {@code by} is still current. */
+    public void scored(ModelInfo by, float value, boolean anomaly) {
         scored.increment();
-        score.record(value);
         if (anomaly) {
             anomalies.increment();
         }
+        score.record(value);
+        drift.record(by, value);
     }
 
     public void deadLetter(RejectReason reason) {
@@ -90,7 +114,7 @@ public final class DetectorMetrics {
     }
 
     public void inference(long nanos, int images) {
-        inference.record(Duration.ofNanos(nanos));
+        inference.record(nanos, TimeUnit.NANOSECONDS);
         batchSize.record(images);
     }
 
@@ -100,12 +124,11 @@ public final class DetectorMetrics {
         }
     }
 
-    /** Records a model being installed. */
+    /** Records a model being installed: model gauges follow it and the drift window starts afresh. */
     public void modelSwapped(ModelInfo info) {
-        current.set(info);
         swaps.increment();
-        modelInfo.register(List.of(MultiGauge.Row.of(Tags.of("name", info.name(), "version", info.version()), 1)),
-                true);
+        model.modelSwapped(info);
+        drift.modelSwapped(info);
     }
 
     public void modelRefused() {

@@ -4,6 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,6 +21,7 @@ import java.util.function.Supplier;
  * (current model as JSON, 404 when none).
  */
 public final class HttpEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
     private final HttpServer server;
 
     private HttpEndpoint(HttpServer server) {
@@ -40,8 +44,18 @@ public final class HttpEndpoint implements AutoCloseable {
             throw new IllegalStateException("cannot serve HTTP on port " + port + " (" + e.getMessage()
                     + "); pick another with --http-port, or -1 to turn HTTP off", e);
         }
-        server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                registry.scrape()));
+        server.createContext("/metrics", ex -> {
+            String body;
+            try {
+                body = registry.scrape();
+            } catch (RuntimeException e) {
+                // the HTTP server would drop the connection without a word: say why, here and in the log
+                LOG.error("cannot render /metrics", e);
+                send(ex, 500, "text/plain; charset=utf-8", "cannot render metrics: " + e + "\n");
+                return;
+            }
+            send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", body);
+        });
         server.createContext("/health/live", ex -> send(ex, 200, "application/json", "{\"status\":\"UP\"}"));
         server.createContext("/health/ready", ex -> {
             boolean ok = ready.getAsBoolean();

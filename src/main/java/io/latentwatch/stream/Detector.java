@@ -45,7 +45,7 @@ public final class Detector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
     private final DetectorConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final DetectorMetrics metrics = new DetectorMetrics(registry);
+    private final DetectorMetrics metrics;
     private final ModelRegistry models = new ModelRegistry();
     private JvmGcMetrics gcMetrics;
     private Path tempStateDir;
@@ -57,6 +57,7 @@ public final class Detector implements AutoCloseable {
 
     private Detector(DetectorConfig config) {
         this.config = config;
+        this.metrics = DetectorMetrics.forApplication(registry, String.valueOf(config.applicationId()));
     }
 
     /**

@@ -86,7 +86,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private void emit(Record<byte[], byte[]> record, Origin origin, ImageEvent event, ModelInfo info, float score,
                       float[] vector) {
         boolean anomaly = score >= info.threshold();
-        metrics.scored(score, anomaly);
+        metrics.scored(info, score, anomaly);
         RecordHeaders headers = new RecordHeaders();
         headers.add(Headers.CONTENT_TYPE, JSON);
         headers.add(Headers.MODEL_VERSION, info.version().getBytes(StandardCharsets.UTF_8));

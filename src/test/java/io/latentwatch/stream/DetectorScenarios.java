@@ -51,7 +51,8 @@ abstract class DetectorScenarios {
     void shouldAccountForEveryInputExactlyOnce() throws Exception {
         // Given a running detector whose model flags white images (score 1) and passes black ones (0)
         Topics topics = uniqueTopics();
-        try (Detector detector = Detector.start(config(topics, "it-" + UUID.randomUUID()))) {
+        String appId = "it-" + UUID.randomUUID();
+        try (Detector detector = Detector.start(config(topics, appId))) {
             // When a real producer writes PNG CloudEvents, a structured event, garbage and text
             List<String> anomalous = new ArrayList<>();
             List<String> normal = new ArrayList<>();
@@ -100,9 +101,10 @@ abstract class DetectorScenarios {
             assertThat(get(http, base + "/health/live").statusCode()).isEqualTo(200);
             assertThat(get(http, base + "/model").body()).contains("\"version\":\"v1\"");
             String metrics = get(http, base + "/metrics").body();
-            assertThat(metrics).contains("latentwatch_images_scored_total " + (double) scored)
-                    .contains("latentwatch_anomalies_total " + (double) anomalous.size())
-                    .contains("latentwatch_dead_letters_total{reason=\"unrecognised-format\"} 1.0")
+            String app = "application_id=\"" + appId + "\"";
+            assertThat(metrics).contains("latentwatch_images_scored_total{" + app + "} " + (double) scored)
+                    .contains("latentwatch_anomalies_total{" + app + "} " + (double) anomalous.size())
+                    .contains("latentwatch_dead_letters_total{" + app + ",reason=\"unrecognised-format\"} 1.0")
                     .contains("kafka_stream_");
         }
     }
