@@ -390,6 +390,30 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void shouldScrapeAndProvisionWhatTheDashboardsAndAlertsExpect() {
+        // Given the scrape job the dashboards and alert rules select on
+        String job = "latentwatch";
+        assertThat(DeploymentFiles.read("deploy/prometheus/alerts.yml")).contains("up{job=\"" + job + "\"}");
+        assertThat(DeploymentFiles.read("grafana/dashboards/latentwatch-overview.json"))
+                .contains("up{job=\\\"" + job + "\\\"");
+
+        // Then compose's Prometheus scrapes the detectors under that job
+        assertThat(DeploymentFiles.yaml(DeploymentFiles.file("deploy/compose/prometheus.yml")).get(0)
+                .path("scrape_configs")).anySatisfy(c -> assertThat(c.path("job_name").asText()).isEqualTo(job));
+        // and the operator's ServiceMonitor names the job after the Service label whose value it is
+        JsonNode monitor = one(DeploymentFiles.resources(BASE), "ServiceMonitor", "latentwatch-detector");
+        String jobLabel = monitor.path("spec").path("jobLabel").asText();
+        assertThat(one(DeploymentFiles.resources(BASE), "Service", "latentwatch-detector").path("metadata").path("labels")
+                .path(jobLabel).asText()).isEqualTo(job);
+
+        // and Grafana finds the dashboards where its provider looks for them
+        String providerPath = DeploymentFiles.yaml(DeploymentFiles.file("grafana/provisioning/dashboards/latentwatch.yml"))
+                .get(0).path("providers").get(0).path("options").path("path").asText();
+        assertThat(strings(compose().path("services").path("grafana").path("volumes")))
+                .contains("./grafana/dashboards:" + providerPath + ":ro");
+    }
+
+    @Test
     void shouldBindMountFilesThatExist() {
         compose().path("services").forEach(service -> strings(service.path("volumes")).stream()
                 .filter(v -> v.startsWith("./")).map(v -> v.split(":")[0])
