@@ -6,12 +6,17 @@ import io.latentwatch.config.Topics;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
+import io.latentwatch.image.ImagePreprocessor;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.model.ModelRefusedException;
+import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.model.Normalization;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.stream.OutputRecords;
+import io.latentwatch.stream.TopicAdmin;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +40,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,6 +111,53 @@ class ModelPublishIT {
         }
     }
 
+    @Test
+    void shouldTrainFromTheInputTopicLeavingOutWhatTheCurrentModelFlags() throws IOException {
+        // Given a sneaker model on the models topic and a topic of 100 sneakers and 100 bags
+        String topic = "recent-images";
+        TrainJob.Outcome current = train(3);
+        IdxDataset test = IdxDataset.load(TrainingFixtures.SAMPLE, Split.TEST);
+        IdxDataset sneakers = test.withLabels(LabelSet.of(7));
+        IdxDataset bags = test.withLabels(LabelSet.of(8));
+        new TopicAdmin(clientProps(), Duration.ofSeconds(30)).ensure(List.of(topic), Set.of(), true, 1, (short) -1);
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            // the first record waits until the new partition has a leader
+            await().atMost(30, TimeUnit.SECONDS).ignoreExceptions().until(() ->
+                    producer.send(new ProducerRecord<>(topic, "first", sneakers.image(0))).get() != null);
+            send(producer, sneakers, 1, 100, topic);
+            send(producer, bags, 0, 100, topic);
+        }
+
+        // When the training images are read from that topic
+        TopicSource source = new TopicSource(new TopicImages(clientProps(), InputLimits.DEFAULT), topic, 1000,
+                new ImagePreprocessor.Shape(1, 28, 28, Normalization.UNIT),
+                new ModelTopic(clientProps(), TOPICS.models()), "default");
+        TrainingData data = source.load();
+
+        // Then exactly the images the current model scores at or above its threshold are left out
+        long flagged;
+        try (OnnxAutoencoder model = OnnxAutoencoder.load(current.onnx(), "current", ModelOverrides.NONE, 1)) {
+            float[] sneakerScores = BatchScorer.scores(model, sneakers.toImages(Normalization.UNIT));
+            float[] bagScores = BatchScorer.scores(model, bags.toImages(Normalization.UNIT));
+            flagged = countAtOrAbove(sneakerScores, current.threshold()) + countAtOrAbove(bagScores, current.threshold());
+            assertThat(countAtOrAbove(bagScores, current.threshold())).isGreaterThan(20);
+        } catch (ModelRefusedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(data.summary()).containsEntry("records", 200).containsEntry("left_out_as_anomalies", (int) flagged);
+        assertThat(data.normal().count()).isEqualTo(200 - (int) flagged);
+    }
+
+    private static long countAtOrAbove(float[] scores, double threshold) {
+        long n = 0;
+        for (float s : scores) {
+            if (s >= threshold) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private static TrainJob.Outcome train(long seed) {
         Hyperparameters hp = new Hyperparameters(ModelType.AE, 4, 8, 1, 64, 2e-3f, 0f, 3, 1f, seed);
         TrainConfig config = new TrainConfig(hp, "default", 0.2, 0.01, Calibration.Method.FPR, 3, null, true,
@@ -123,8 +176,13 @@ class ModelPublishIT {
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, IdxDataset images, int from, int to) {
+        send(producer, images, from, to, TOPICS.input());
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, IdxDataset images, int from, int to,
+                             String topic) {
         for (int i = from; i < to; i++) {
-            producer.send(new ProducerRecord<>(TOPICS.input(), "img-" + i, images.image(i)));
+            producer.send(new ProducerRecord<>(topic, "img-" + i, images.image(i)));
         }
         producer.flush();
     }
