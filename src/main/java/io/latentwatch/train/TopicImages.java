@@ -29,10 +29,20 @@ public final class TopicImages {
     private final Map<String, Object> clientProps;
     private final InputLimits limits;
 
-    /** What was read. */
+    /**
+     * What was read.
+     *
+     * @param images   the decoded images, newest first
+     * @param records  records read
+     * @param rejected records that did not decode to an image
+     */
     public record Batch(Images images, int records, int rejected) {
     }
 
+    /**
+     * @param clientProps Kafka consumer properties (bootstrap servers, security)
+     * @param limits      bounds on record and image size, as in the detector
+     */
     public TopicImages(Map<String, Object> clientProps, InputLimits limits) {
         this.clientProps = Map.copyOf(clientProps);
         this.limits = limits;

@@ -55,7 +55,16 @@ public final class TrainJob {
         this.progress = progress;
     }
 
-    /** What a round produced. */
+    /**
+     * What a round produced.
+     *
+     * @param version    the new model's version
+     * @param threshold  its calibrated threshold
+     * @param onnx       the ONNX file's bytes
+     * @param delivered  whether it was written and/or published (false: worse than the current model)
+     * @param comparison how it compared with the current model
+     * @param validation the validation figures written into its metadata
+     */
     public record Outcome(String version, double threshold, byte[] onnx, boolean delivered, String comparison,
                           Map<String, Object> validation) {
     }
