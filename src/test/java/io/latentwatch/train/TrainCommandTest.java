@@ -3,6 +3,9 @@ package io.latentwatch.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentwatch.cli.Main;
+import io.latentwatch.data.IdxDataset;
+import io.latentwatch.data.LabelSet;
+import io.latentwatch.data.Split;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
@@ -12,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -90,6 +95,50 @@ class TrainCommandTest {
         // Then the weaker candidate is held back, and only written when forced
         assertThat(held.err()).contains("not delivered", "--force").doesNotContain("wrote ");
         assertThat(forced.err()).contains("wrote " + model);
+    }
+
+    @Test
+    void shouldTrainOnADirectoryOfImages(@TempDir Path dir) throws Exception {
+        // Given 60 trouser images as PNG files
+        Path images = Files.createDirectories(dir.resolve("images"));
+        IdxDataset trousers = TrainingFixtures.sample(Split.TRAIN).withLabels(LabelSet.of(1));
+        for (int i = 0; i < 60; i++) {
+            BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+            image.getRaster().setDataElements(0, 0, 28, 28, trousers.image(i));
+            ImageIO.write(image, "png", images.resolve("trouser-" + i + ".png").toFile());
+        }
+        Path model = dir.resolve("trousers.onnx");
+
+        // When a model is trained on the directory
+        Run train = run("train", "--images-dir", images.toString(), "--epochs", "1", "--filters", "4",
+                "--latent-size", "8", "--output", model.toString());
+
+        // Then it is written, and its metadata names the source
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), "test", ModelOverrides.NONE, 1)) {
+            JsonNode data = JSON.readTree(loaded.info().metadata().get(MetadataKeys.TRAINING_DATA));
+            assertThat(data.get("source").asText()).isEqualTo("images-dir");
+            assertThat(data.get("images").asInt()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void shouldCalibrateTheF1BestThresholdWhenAnomaliesAreLabelled(@TempDir Path dir) throws Exception {
+        // Given labelled anomalies from the other classes of the IDX set
+        Path model = dir.resolve("f1.onnx");
+
+        // When the threshold is calibrated for F1
+        Run train = run("train", "--idx", SAMPLE, "--normal-classes", "9", "--epochs", "2", "--filters", "4",
+                "--latent-size", "8", "--calibration", "f1", "--output", model.toString());
+
+        // Then the validation figures name the method and report the F1 it reached on held-out data
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), "test", ModelOverrides.NONE, 1)) {
+            JsonNode validation = JSON.readTree(loaded.info().metadata().get(MetadataKeys.VALIDATION));
+            assertThat(validation.get("calibration").asText()).isEqualTo("f1");
+            assertThat(validation.get("f1").asDouble()).isGreaterThan(0.5);
+            assertThat(validation.get("auroc").asDouble()).isGreaterThan(0.5);
+        }
     }
 
     @Test
