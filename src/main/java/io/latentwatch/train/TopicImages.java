@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class TopicImages {
                 // the detector sends these to the dead-letter topic; they are no training material either
             }
         }
-        Images images = new Images(java.util.Arrays.copyOf(pixels, count * size), count, shape.channels(),
+        Images images = new Images(Arrays.copyOf(pixels, count * size), count, shape.channels(),
                 shape.height(), shape.width());
         return new Batch(images, records.size(), records.size() - count);
     }

@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -110,7 +111,7 @@ public final class TrainJob {
         if (deliver) {
             deliver(onnx, version);
         }
-        progress.printf(java.util.Locale.ROOT, "model %s: threshold %.6g (%s), export max abs diff %.2g, %s%n",
+        progress.printf(Locale.ROOT, "model %s: threshold %.6g (%s), export max abs diff %.2g, %s%n",
                 version, calibrated.threshold, config.calibration().id(), diff, comparison);
         return new Outcome(version, calibrated.threshold, onnx, deliver, comparison, figures);
     }
