@@ -24,9 +24,12 @@ import java.util.concurrent.Callable;
 
 /** {@code latentwatch evaluate}: scores a labelled IDX set with a model and prints one JSON line. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scores the test split of an IDX set with a model in ONNX Runtime, exactly as the detector",
-                "scores, and prints one JSON line: images, anomalies, auroc, auprc, and at the threshold",
-                "threshold, precision, recall, f1, fpr. Images of --normal-classes are normal, the rest anomalies."})
+        description = {"Scores a labelled IDX set with a model; prints one JSON line.",
+                "",
+                "Scores the test split of an IDX set in ONNX Runtime, exactly as the detector",
+                "scores, and prints one JSON line: images, anomalies, auroc, auprc, and at the",
+                "threshold: threshold, precision, recall, f1, fpr. Images of --normal-classes",
+                "are normal, all others anomalies."})
 public final class EvaluateCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -33,10 +33,13 @@ import java.util.concurrent.Callable;
 
 /** {@code latentwatch train}: trains, calibrates, exports and optionally publishes a model. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains an autoencoder on normal images (DJL, PyTorch engine, offline), calibrates its",
-                "threshold on held-out images, exports it to ONNX, checks the export against the trained network",
-                "in ONNX Runtime, and writes it (--output) and/or publishes it to the models topic (--publish).",
-                "Give exactly one source: --idx with --normal-classes, --images-dir, or --from-topic."})
+        description = {"Trains, calibrates, exports and optionally publishes a model.",
+                "",
+                "Trains an autoencoder on normal images (DJL, PyTorch engine, offline),",
+                "calibrates its threshold on held-out images, exports it to ONNX, checks the",
+                "export against the trained network in ONNX Runtime, and writes it (--output)",
+                "and/or publishes it to the models topic (--publish). Give exactly one source:",
+                "--idx with --normal-classes, --images-dir, or --from-topic."})
 public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

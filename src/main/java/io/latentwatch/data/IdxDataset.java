@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -141,7 +142,7 @@ public record IdxDataset(byte[] pixels, int[] labels, int rows, int cols) {
     }
 
     private int[] indexes(LabelSet labelSet, boolean inSet) {
-        return java.util.stream.IntStream.range(0, count())
+        return IntStream.range(0, count())
                 .filter(i -> labelSet.contains(labels[i]) == inSet).toArray();
     }
 

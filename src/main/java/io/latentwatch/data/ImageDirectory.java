@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -53,7 +54,7 @@ public final class ImageDirectory {
         if (count == 0) {
             throw new IOException("no usable image (" + String.join(", ", EXTENSIONS) + ") under " + dir);
         }
-        return new Images(java.util.Arrays.copyOf(pixels, count * size), count, shape.channels(), shape.height(),
+        return new Images(Arrays.copyOf(pixels, count * size), count, shape.channels(), shape.height(),
                 shape.width());
     }
 

@@ -49,10 +49,12 @@ public final class LabelSet {
         return new LabelSet(set);
     }
 
+    /** Whether {@code label} is in the set. */
     public boolean contains(int label) {
         return labels.get(label);
     }
 
+    /** The labels in ascending order, comma-separated, as {@link #parse} reads them. */
     @Override
     public String toString() {
         return labels.stream().mapToObj(Integer::toString).collect(Collectors.joining(","));

@@ -19,6 +19,7 @@ import io.latentwatch.data.Images;
 import java.io.PrintWriter;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -144,7 +145,7 @@ public final class AutoencoderTrainer {
         double total = 0;
         for (int from = 0; from < validation.count(); from += 256) {
             int n = Math.min(256, validation.count() - from);
-            float[] pixels = java.util.Arrays.copyOfRange(validation.pixels(), from * size, (from + n) * size);
+            float[] pixels = Arrays.copyOfRange(validation.pixels(), from * size, (from + n) * size);
             try (NDManager manager = trainer.getManager().newSubManager()) {
                 NDArray target = batch(manager, pixels, validation);
                 NDArray reconstruction = trainer.evaluate(new NDList(target)).get(0);

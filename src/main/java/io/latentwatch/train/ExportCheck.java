@@ -9,6 +9,7 @@ import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.OnnxNatives;
 
 import java.nio.FloatBuffer;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,7 +53,7 @@ public final class ExportCheck {
     public static double verify(byte[] onnx, TrainingResult result) {
         double diff = maxAbsDifference(onnx, result);
         if (!(diff <= TOLERANCE)) {
-            throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+            throw new IllegalStateException(String.format(Locale.ROOT,
                     "the exported ONNX model differs from the trained DJL network by %.3g (max abs, over %d"
                             + " validation images; limit %.0e); nothing was written or published", diff,
                     result.referenceImages().count(), TOLERANCE));

@@ -6,6 +6,7 @@ import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.Normalization;
 import io.latentwatch.model.OnnxAutoencoder;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -72,7 +73,7 @@ public final class ModelComparison {
         boolean[] anomaly = new boolean[scores.length];
         System.arraycopy(a, 0, scores, 0, a.length);
         System.arraycopy(b, 0, scores, a.length, b.length);
-        java.util.Arrays.fill(anomaly, a.length, scores.length, true);
+        Arrays.fill(anomaly, a.length, scores.length, true);
         return DetectionMetrics.auroc(scores, anomaly);
     }
 

@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -29,10 +30,20 @@ public final class TopicImages {
     private final Map<String, Object> clientProps;
     private final InputLimits limits;
 
-    /** What was read. */
+    /**
+     * What was read.
+     *
+     * @param images   the decoded images, newest first
+     * @param records  records read
+     * @param rejected records that did not decode to an image
+     */
     public record Batch(Images images, int records, int rejected) {
     }
 
+    /**
+     * @param clientProps Kafka consumer properties (bootstrap servers, security)
+     * @param limits      bounds on record and image size, as in the detector
+     */
     public TopicImages(Map<String, Object> clientProps, InputLimits limits) {
         this.clientProps = Map.copyOf(clientProps);
         this.limits = limits;
@@ -89,7 +100,7 @@ public final class TopicImages {
                 // the detector sends these to the dead-letter topic; they are no training material either
             }
         }
-        Images images = new Images(java.util.Arrays.copyOf(pixels, count * size), count, shape.channels(),
+        Images images = new Images(Arrays.copyOf(pixels, count * size), count, shape.channels(),
                 shape.height(), shape.width());
         return new Batch(images, records.size(), records.size() - count);
     }

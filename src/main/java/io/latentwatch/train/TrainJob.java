@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -55,7 +56,16 @@ public final class TrainJob {
         this.progress = progress;
     }
 
-    /** What a round produced. */
+    /**
+     * What a round produced.
+     *
+     * @param version    the new model's version
+     * @param threshold  its calibrated threshold
+     * @param onnx       the ONNX file's bytes
+     * @param delivered  whether it was written and/or published (false: worse than the current model)
+     * @param comparison how it compared with the current model
+     * @param validation the validation figures written into its metadata
+     */
     public record Outcome(String version, double threshold, byte[] onnx, boolean delivered, String comparison,
                           Map<String, Object> validation) {
     }
@@ -101,7 +111,7 @@ public final class TrainJob {
         if (deliver) {
             deliver(onnx, version);
         }
-        progress.printf(java.util.Locale.ROOT, "model %s: threshold %.6g (%s), export max abs diff %.2g, %s%n",
+        progress.printf(Locale.ROOT, "model %s: threshold %.6g (%s), export max abs diff %.2g, %s%n",
                 version, calibrated.threshold, config.calibration().id(), diff, comparison);
         return new Outcome(version, calibrated.threshold, onnx, deliver, comparison, figures);
     }

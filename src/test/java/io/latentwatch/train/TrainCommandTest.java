@@ -1,0 +1,164 @@
+package io.latentwatch.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latentwatch.cli.Main;
+import io.latentwatch.data.IdxDataset;
+import io.latentwatch.data.LabelSet;
+import io.latentwatch.data.Split;
+import io.latentwatch.model.MetadataKeys;
+import io.latentwatch.model.ModelInfo;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.model.ScoreFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TrainCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SAMPLE = TrainingFixtures.SAMPLE.toString();
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldTrainCalibrateAndWriteAModelWhoseFalsePositiveRateHoldsOnTheTestSplit(@TempDir Path dir)
+            throws Exception {
+        // Given the sample's sandals, sneakers and ankle boots as normal
+        Path model = dir.resolve("shoes.onnx");
+
+        // When a model is trained for a 10% false-positive rate and evaluated on the unseen test split
+        Run train = run("train", "--idx", SAMPLE, "--normal-classes", "5,7,9", "--epochs", "3", "--filters", "8",
+                "--latent-size", "16", "--validation-fraction", "0.3", "--target-fpr", "0.1", "--output",
+                model.toString());
+        Run evaluate = run("evaluate", "--model", model.toString(), "--idx", SAMPLE, "--normal-classes", "5,7,9");
+
+        // Then training printed its progress and wrote a model the detector loads with its metadata
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.err()).contains("epoch 3/3", "val loss", "img/s", "wrote " + model);
+        try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), "test", ModelOverrides.NONE, 1)) {
+            ModelInfo info = loaded.info();
+            assertThat(info.modelType()).isEqualTo("ae");
+            assertThat(info.scoreFunction()).isEqualTo(ScoreFunction.OUTPUT);
+            assertThat(info.embeddingSize()).isEqualTo(16);
+            assertThat(info.metadata()).containsKeys(MetadataKeys.TRAINING_DATA, MetadataKeys.CREATED_AT,
+                    MetadataKeys.CALIBRATION_QUANTILE);
+            JsonNode scores = JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION_SCORES));
+            assertThat(scores.get("count").asInt()).isEqualTo(270);
+            assertThat(scores.get("quantiles").has("0.99")).isTrue();
+            JsonNode validation = JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION));
+            assertThat(validation.get("onnx_max_abs_diff").asDouble()).isLessThanOrEqualTo(ExportCheck.TOLERANCE);
+        }
+        // and evaluate printed one JSON line whose false-positive rate on unseen normal images is near 10%
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        assertThat(evaluate.out().lines()).hasSize(1);
+        JsonNode figures = JSON.readTree(evaluate.out());
+        assertThat(figures.fieldNames()).toIterable()
+                .contains("auroc", "auprc", "threshold", "precision", "recall", "f1", "fpr", "images");
+        assertThat(figures.get("images").asInt()).isEqualTo(1000);
+        assertThat(figures.get("fpr").asDouble()).isBetween(0.02, 0.2);
+        assertThat(figures.get("auroc").asDouble()).isGreaterThan(0.7);
+    }
+
+    @Test
+    void shouldNotReplaceABetterModelUnlessForced(@TempDir Path dir) {
+        // Given a model trained for three epochs
+        Path model = dir.resolve("m.onnx");
+        String[] common = {"train", "--idx", SAMPLE, "--normal-classes", "1", "--filters", "4", "--latent-size", "8",
+                "--output", model.toString()};
+        assertThat(run(concat(common, "--epochs", "3")).exitCode()).isZero();
+
+        // When a one-epoch candidate is trained against it, first without and then with --force
+        Run held = run(concat(common, "--epochs", "1", "--learning-rate", "0.0001"));
+        Run forced = run(concat(common, "--epochs", "1", "--learning-rate", "0.0001", "--force"));
+
+        // Then the weaker candidate is held back, and only written when forced
+        assertThat(held.err()).contains("not delivered", "--force").doesNotContain("wrote ");
+        assertThat(forced.err()).contains("wrote " + model);
+    }
+
+    @Test
+    void shouldTrainOnADirectoryOfImages(@TempDir Path dir) throws Exception {
+        // Given 60 trouser images as PNG files
+        Path images = Files.createDirectories(dir.resolve("images"));
+        IdxDataset trousers = TrainingFixtures.sample(Split.TRAIN).withLabels(LabelSet.of(1));
+        for (int i = 0; i < 60; i++) {
+            BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+            image.getRaster().setDataElements(0, 0, 28, 28, trousers.image(i));
+            ImageIO.write(image, "png", images.resolve("trouser-" + i + ".png").toFile());
+        }
+        Path model = dir.resolve("trousers.onnx");
+
+        // When a model is trained on the directory
+        Run train = run("train", "--images-dir", images.toString(), "--epochs", "1", "--filters", "4",
+                "--latent-size", "8", "--output", model.toString());
+
+        // Then it is written, and its metadata names the source
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), "test", ModelOverrides.NONE, 1)) {
+            JsonNode data = JSON.readTree(loaded.info().metadata().get(MetadataKeys.TRAINING_DATA));
+            assertThat(data.get("source").asText()).isEqualTo("images-dir");
+            assertThat(data.get("images").asInt()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void shouldCalibrateTheF1BestThresholdWhenAnomaliesAreLabelled(@TempDir Path dir) throws Exception {
+        // Given labelled anomalies from the other classes of the IDX set
+        Path model = dir.resolve("f1.onnx");
+
+        // When the threshold is calibrated for F1
+        Run train = run("train", "--idx", SAMPLE, "--normal-classes", "9", "--epochs", "2", "--filters", "4",
+                "--latent-size", "8", "--calibration", "f1", "--output", model.toString());
+
+        // Then the validation figures name the method and report the F1 it reached on held-out data
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), "test", ModelOverrides.NONE, 1)) {
+            JsonNode validation = JSON.readTree(loaded.info().metadata().get(MetadataKeys.VALIDATION));
+            assertThat(validation.get("calibration").asText()).isEqualTo("f1");
+            assertThat(validation.get("f1").asDouble()).isGreaterThan(0.5);
+            assertThat(validation.get("auroc").asDouble()).isGreaterThan(0.5);
+        }
+    }
+
+    @Test
+    void shouldFailAtStartWithAUsageErrorOnBadFlags() {
+        Run noSource = run("train", "--output", "x.onnx");
+        Run badType = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--model-type", "gan", "--output", "x.onnx");
+        Run badEpochs = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--epochs", "0", "--output", "x.onnx");
+        Run noTarget = run("train", "--idx", SAMPLE, "--normal-classes", "1");
+
+        assertThat(noSource.exitCode()).isEqualTo(2);
+        assertThat(noSource.err()).contains("exactly one training source");
+        assertThat(badType.exitCode()).isEqualTo(2);
+        assertThat(badType.err()).contains("use ae or vae");
+        assertThat(badEpochs.err()).contains("--epochs must be at least 1");
+        assertThat(noTarget.err()).contains("--output FILE.onnx and/or --publish");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
