@@ -20,7 +20,6 @@ public final class ValidationFigures {
             "epochs", "best_epoch", "training_seconds", "train_images", "validation_images");
     /** Other spellings accepted for a figure. */
     public static final Map<String, String> ALIASES = Map.of(
-            "loss", "train_loss",
             "val_loss", "validation_loss",
             "duration_seconds", "training_seconds",
             "images", "validation_images");

@@ -7,11 +7,14 @@ import java.util.Map;
 
 /**
  * The distribution of validation scores, written into {@code latentwatch.validation_scores} as the
- * reference for drift monitoring: count, mean, standard deviation, quantiles, and a 20-bin
- * histogram over {@code [min, max]}.
+ * reference for drift monitoring: {@code count} and {@code quantiles}, the 0%, 1%, ..., 100%
+ * quantiles (101 ascending values, the form {@link io.latentwatch.model.MetadataKeys#VALIDATION_SCORES}
+ * fixes and the detector reads), plus, for people, mean, standard deviation, min, max, a few named
+ * tail quantiles and a 20-bin histogram over {@code [min, max]}.
  */
 public final class ScoreSummary {
-    private static final double[] QUANTILES = {0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999};
+    private static final double[] TAIL_QUANTILES = {0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999};
+    private static final int PERCENTILES = 101;
     private static final int BINS = 20;
 
     private ScoreSummary() {
@@ -37,11 +40,16 @@ public final class ScoreSummary {
         json.put("std", Math.sqrt(var / n));
         json.put("min", sorted[0]);
         json.put("max", sorted[n - 1]);
-        Map<String, Object> quantiles = new LinkedHashMap<>();
-        for (double q : QUANTILES) {
-            quantiles.put(Double.toString(q), quantile(sorted, q));
+        double[] percentiles = new double[PERCENTILES];
+        for (int i = 0; i < PERCENTILES; i++) {
+            percentiles[i] = quantile(sorted, i / 100.0);
         }
-        json.put("quantiles", quantiles);
+        json.put("quantiles", percentiles);
+        Map<String, Object> tail = new LinkedHashMap<>();
+        for (double q : TAIL_QUANTILES) {
+            tail.put(Double.toString(q), quantile(sorted, q));
+        }
+        json.put("named_quantiles", tail);
         double width = (sorted[n - 1] - sorted[0]) / BINS;
         long[] counts = new long[BINS];
         for (float s : sorted) {
@@ -64,8 +72,8 @@ public final class ScoreSummary {
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    /** Quantile keys written, for docs and tests. */
-    public static List<Double> quantiles() {
-        return Arrays.stream(QUANTILES).boxed().toList();
+    /** Keys of {@code named_quantiles}, for docs and tests. */
+    public static List<Double> namedQuantiles() {
+        return Arrays.stream(TAIL_QUANTILES).boxed().toList();
     }
 }

@@ -177,10 +177,14 @@ public final class TrainJob {
 
     private Map<String, Object> validationFigures(TrainingResult result, Calibrated c, double diff, TrainingData data) {
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("images", c.normalScores.length);
-        v.put("loss", result.bestValidationLoss());
+        // Names as the detector exports them (metrics.ValidationFigures): it turns these into gauges.
+        EpochStats best = result.history().get(result.bestEpoch() - 1);
+        v.put("validation_images", c.normalScores.length);
+        v.put("train_loss", best.loss());
+        v.put("validation_loss", result.bestValidationLoss());
         v.put("best_epoch", result.bestEpoch());
-        v.put("epochs_run", result.history().size());
+        v.put("epochs", result.history().size());
+        v.put("training_seconds", result.history().stream().mapToDouble(EpochStats::seconds).sum());
         v.put("seconds_per_epoch", result.secondsPerEpoch());
         v.put("images_per_second", result.imagesPerSecond());
         v.put("onnx_max_abs_diff", diff);

@@ -6,6 +6,8 @@ import io.latentwatch.cli.Main;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
+import io.latentwatch.metrics.ReferenceDistribution;
+import io.latentwatch.metrics.ValidationFigures;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
@@ -65,7 +67,12 @@ class TrainCommandTest {
                     MetadataKeys.CALIBRATION_QUANTILE);
             JsonNode scores = JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION_SCORES));
             assertThat(scores.get("count").asInt()).isEqualTo(270);
-            assertThat(scores.get("quantiles").has("0.99")).isTrue();
+            assertThat(scores.get("quantiles")).hasSize(101);
+            // and the detector reads the drift reference and the training figures from it
+            assertThat(ReferenceDistribution.fromMetadata(info.metadata())).hasValueSatisfying(
+                    reference -> assertThat(reference.count()).isEqualTo(270));
+            assertThat(ValidationFigures.fromMetadata(info.metadata())).containsKeys("train_loss", "validation_loss",
+                    "best_epoch", "epochs", "training_seconds", "validation_images", "auroc");
             JsonNode validation = JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION));
             assertThat(validation.get("onnx_max_abs_diff").asDouble()).isLessThanOrEqualTo(ExportCheck.TOLERANCE);
         }
