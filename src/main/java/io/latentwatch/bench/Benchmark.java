@@ -15,6 +15,9 @@ import io.latentwatch.stream.TopicAdmin;
 import io.latentwatch.util.Percentiles;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +106,7 @@ public final class Benchmark {
                                 + " outputs arrived within " + timeout.toSeconds() + " s");
                     }
                     double drainSeconds = (watcher.lastNanos() - watcher.firstNanos()) / 1e9;
+                    double streamCpuSeconds = streamThreadCpuSeconds();
                     double throughput = (s.images() - 1) / drainSeconds;
                     double wall = (watcher.lastNanos() - started) / 1e9;
 
@@ -126,6 +130,8 @@ public final class Benchmark {
                     result.put("latency_p50_ms", round(latency.at(50)));
                     result.put("latency_p95_ms", round(latency.at(95)));
                     result.put("latency_p99_ms", round(latency.at(99)));
+                    result.put("stream_thread_cpu_seconds", round(streamCpuSeconds));
+                    result.put("images_per_stream_thread_cpu_second", round(s.images() / streamCpuSeconds));
                     result.put("raw_onnx_images_per_second", round(raw.inferenceOnly()));
                     result.put("raw_decode_and_onnx_images_per_second", round(raw.decodeAndInference()));
                     result.put("kafka_vs_raw_decode_and_onnx", round(throughput / raw.decodeAndInference()));
@@ -144,6 +150,21 @@ public final class Benchmark {
                 embedded.close();
             }
         }
+    }
+
+    /**
+     * CPU time of the detector's stream threads so far: what the detector itself spends, apart
+     * from the broker, producer and consumer sharing the machine.
+     */
+    private static double streamThreadCpuSeconds() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long nanos = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains("-StreamThread-")) {
+                nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return nanos / 1e9;
     }
 
     private static ImageStream cycle(List<byte[]> pngs) {
