@@ -1,12 +1,14 @@
 package io.latentwatch.stream;
 
+import io.latentwatch.config.Topics;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * The same detector scenarios on Testcontainers' Kafka container (the {@code apache/kafka} image
- * of the compose stack). Skipped, with a reason in the test report, where no Docker engine runs.
+ * The same detector scenarios on Testcontainers' Kafka container, with the image and the topic
+ * names of the compose stack (a fresh container per test, so the default names never collide).
+ * Skipped, with a reason in the test report and in .ci/run's output, where no Docker engine runs.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ContainerKafkaDetectorIT extends DetectorScenarios {
@@ -14,10 +16,15 @@ class ContainerKafkaDetectorIT extends DetectorScenarios {
     static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
 
     @Container
-    static final KafkaContainer KAFKA = new KafkaContainer(KAFKA_IMAGE);
+    final KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
 
     @Override
     String bootstrapServers() {
-        return KAFKA.getBootstrapServers();
+        return kafka.getBootstrapServers();
+    }
+
+    @Override
+    Topics topics() {
+        return Topics.DEFAULTS;
     }
 }

@@ -50,7 +50,7 @@ abstract class DetectorScenarios {
     @Test
     void shouldAccountForEveryInputExactlyOnce() throws Exception {
         // Given a running detector whose model flags white images (score 1) and passes black ones (0)
-        Topics topics = uniqueTopics();
+        Topics topics = topics();
         String appId = "it-" + UUID.randomUUID();
         try (Detector detector = Detector.start(config(topics, appId))) {
             // When a real producer writes PNG CloudEvents, a structured event, garbage and text
@@ -112,7 +112,7 @@ abstract class DetectorScenarios {
     @Test
     void shouldYieldEveryOutputExactlyOnceAcrossARestart() throws Exception {
         // Given a detector that scored the first 150 images and was then stopped
-        Topics topics = uniqueTopics();
+        Topics topics = topics();
         String appId = "it-restart-" + UUID.randomUUID();
         List<String> all = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = Records.producer(bootstrapServers())) {
@@ -147,6 +147,14 @@ abstract class DetectorScenarios {
         Files.write(model, TestModels.blackIsNormal("v1", 0.5));
         return new DetectorConfig(bootstrapServers(), applicationId, topics, model, false, null, ModelOverrides.NONE,
                 InputLimits.DEFAULT, 0, 1, 1, "exactly_once_v2", null, true, 3, (short) -1, Map.of());
+    }
+
+    /**
+     * Topic names for one test: unique ones by default, so that tests can share a broker;
+     * a subclass with a broker per test may use the production names.
+     */
+    Topics topics() {
+        return uniqueTopics();
     }
 
     private static Topics uniqueTopics() {
