@@ -134,6 +134,54 @@ abstract class DetectorScenarios {
         }
     }
 
+    @Test
+    void shouldShareThePartitionsAmongDetectorsAndSwitchThemAllToAPublishedModel() throws Exception {
+        // Given two detectors with one application id, following the models topic
+        Topics topics = topics();
+        String appId = "it-pair-" + UUID.randomUUID();
+        DetectorConfig config = followingModels(config(topics, appId));
+        List<String> all = new ArrayList<>();
+        try (Detector one = Detector.start(config);
+             Detector two = Detector.start(config);
+             KafkaProducer<byte[], byte[]> producer = Records.producer(bootstrapServers())) {
+            await().atMost(TIMEOUT).until(() -> one.isReady() && two.isReady());
+
+            // When images arrive, then a new model is published, then more images arrive
+            send(producer, topics, all, 0, 300);
+            Records.readUntil(bootstrapServers(), List.of(topics.embeddings()), r -> r.size() >= 300, TIMEOUT,
+                    Duration.ZERO);
+            producer.send(new ProducerRecord<>(topics.models(), bytes("test"), TestModels.blackIsNormal("v2", 0.5)));
+            producer.flush();
+            await().atMost(TIMEOUT).until(() -> version(one).equals("v2") && version(two).equals("v2"));
+            send(producer, topics, all, 300, 600);
+
+            // Then both detectors did part of the work, every input was scored once, and all switched
+            List<ConsumerRecord<byte[], byte[]>> out = Records.readUntil(bootstrapServers(),
+                    List.of(topics.embeddings()), r -> r.size() >= all.size(), TIMEOUT, Duration.ofSeconds(2));
+            assertThat(ids(out)).containsExactlyInAnyOrderElementsOf(all);
+            assertThat(scored(one)).isPositive();
+            assertThat(scored(two)).isPositive();
+            assertThat(scored(one) + scored(two)).isEqualTo(all.size());
+            assertThat(out).filteredOn(r -> Integer.parseInt(Records.json(r).get("id").asText().substring(2)) >= 300)
+                    .allSatisfy(r -> assertThat(Records.json(r).get("model_version").asText()).isEqualTo("v2"));
+        }
+    }
+
+    private static DetectorConfig followingModels(DetectorConfig c) {
+        return new DetectorConfig(c.bootstrapServers(), c.applicationId(), c.topics(), c.modelFile(), true, null,
+                c.overrides(), c.limits(), c.httpPort(), c.streamThreads(), c.inferenceThreads(),
+                c.processingGuarantee(), c.stateDir(), c.createTopics(), c.topicPartitions(), c.replicationFactor(),
+                c.kafkaProperties());
+    }
+
+    private static String version(Detector detector) {
+        return detector.models().current().map(i -> i.version()).orElse("");
+    }
+
+    private static double scored(Detector detector) {
+        return detector.meterRegistry().get("latentwatch.images.scored").counter().count();
+    }
+
     private void send(KafkaProducer<byte[], byte[]> producer, Topics topics, List<String> ids, int from, int to) {
         for (int i = from; i < to; i++) {
             ids.add("r-" + i);
