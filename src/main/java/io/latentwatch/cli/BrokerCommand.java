@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code latentwatch broker}: a throw-away single-node Kafka broker for trying latentwatch out. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
@@ -21,15 +20,12 @@ public final class BrokerCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, got " + port);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        EmbeddedKafka kafka = EmbeddedKafka.start(port);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kafka.close();
-            stopped.countDown();
-        }, "latentwatch-broker-shutdown"));
-        System.out.println("Kafka broker ready: --bootstrap-servers " + kafka.bootstrapServers()
-                + "  (Ctrl-C stops it and deletes its data)");
-        stopped.await();
+        try (StopSignal signal = StopSignal.install();
+             EmbeddedKafka kafka = EmbeddedKafka.start(port)) {
+            System.out.println("Kafka broker ready: --bootstrap-servers " + kafka.bootstrapServers()
+                    + "  (Ctrl-C stops it and deletes its data)");
+            signal.await();
+        }
         return 0;
     }
 }

@@ -9,9 +9,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code latentwatch demo}: everything on one machine, no setup. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -66,26 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Demo.Settings settings = new Demo.Settings(idx == null ? SampleData.dir() : idx, normal, images, rate,
                 anomalyFraction, epochs, httpPort);
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "latentwatch-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            new Demo(settings, System.out, stop::get, System.console() != null).run();
-        } finally {
-            done.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down (Ctrl-C)
+        try (StopSignal signal = StopSignal.install()) {
+            new Demo(settings, System.out, signal::stopRequested, System.console() != null).run();
         }
         return 0;
     }

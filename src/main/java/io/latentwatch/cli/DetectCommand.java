@@ -14,7 +14,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code latentwatch detect}: runs the detector topology until stopped. */
 @Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
@@ -150,27 +149,21 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         DetectorConfig config = config();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Detector[] running = new Detector[1];
-        Thread hook = new Thread(() -> {
-            synchronized (running) {
-                if (running[0] != null) {
-                    running[0].close();
+        try (StopSignal signal = StopSignal.install()) {
+            Detector detector;
+            try {
+                detector = Detector.start(config, signal::stopRequested);
+            } catch (IllegalStateException e) {
+                if (signal.stopRequested()) {
+                    return 0; // stopped while waiting for a first model
                 }
+                throw e;
             }
-            stopped.countDown();
-        }, "latentwatch-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Detector detector = Detector.start(config);
-        synchronized (running) {
-            running[0] = detector;
-        }
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            try (detector) {
+                signal.await();
+            }
         }
         return 0;
     }

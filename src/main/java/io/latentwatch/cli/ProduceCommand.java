@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code latentwatch produce}: streams a data set into the input topic as CloudEvents. */
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
@@ -100,25 +99,14 @@ public final class ProduceCommand implements Callable<Integer> {
         props.put("bootstrap.servers", bootstrapServers);
         new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topic), Set.of(), createTopics, 3, (short) -1);
         long total = count == null ? images.size() : count;
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                main.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
         System.err.printf(Locale.ROOT, "sending %s images to %s at %s%n", total == 0 ? "unlimited" : total, topic,
                 rate == 0 ? "full speed" : rate + " images/s");
         long started = System.nanoTime();
         long[] lastReport = {started};
-        long sent;
-        try (ImageProducer producer = new ImageProducer(props, topic, URI.create("/latentwatch/produce"),
-                "produce-" + Long.toHexString(System.currentTimeMillis()))) {
-            sent = producer.send(images, total, rate, stop::get, (seq, id, image) -> {
+        try (StopSignal signal = StopSignal.install();
+             ImageProducer producer = new ImageProducer(props, topic, URI.create("/latentwatch/produce"),
+                     "produce-" + Long.toHexString(System.currentTimeMillis()))) {
+            long sent = producer.send(images, total, rate, signal::stopRequested, (seq, id, image) -> {
                 long now = System.nanoTime();
                 if (now - lastReport[0] > 5_000_000_000L) {
                     lastReport[0] = now;
@@ -126,13 +114,8 @@ public final class ProduceCommand implements Callable<Integer> {
                             (seq + 1) / ((now - started) / 1e9));
                 }
             });
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        System.err.printf(Locale.ROOT, "sent %d images in %.1f s (%.0f/s)%n", sent, seconds, sent / seconds);
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.err.printf(Locale.ROOT, "sent %d images in %.1f s (%.0f/s)%n", sent, seconds, sent / seconds);
         }
         return 0;
     }

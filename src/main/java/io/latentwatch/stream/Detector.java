@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * A running detector: topics checked, model loaded (from a file and/or the models topic),
@@ -55,8 +56,11 @@ public final class Detector implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
     private volatile boolean closed;
 
-    private Detector(DetectorConfig config) {
+    private final BooleanSupplier stopRequested;
+
+    private Detector(DetectorConfig config, BooleanSupplier stopRequested) {
         this.config = config;
+        this.stopRequested = stopRequested;
         this.metrics = DetectorMetrics.forApplication(registry, String.valueOf(config.applicationId()));
     }
 
@@ -65,7 +69,15 @@ public final class Detector implements AutoCloseable {
      * rebalancing: see {@link #isReady()}). Blocks while no model is available yet.
      */
     public static Detector start(DetectorConfig config) {
-        Detector detector = new Detector(config);
+        return start(config, () -> false);
+    }
+
+    /**
+     * Starts a detector; while it waits for a first model, {@code stopRequested} can end the wait
+     * (start then fails with an {@link IllegalStateException} and leaves nothing running).
+     */
+    public static Detector start(DetectorConfig config, BooleanSupplier stopRequested) {
+        Detector detector = new Detector(config, stopRequested);
         try {
             detector.startAll();
             return detector;
@@ -149,7 +161,7 @@ public final class Detector implements AutoCloseable {
 
     private void awaitFirstModel() {
         long lastLog = 0;
-        while (models.current().isEmpty() && !closed) {
+        while (models.current().isEmpty() && !closed && !stopRequested.getAsBoolean()) {
             if (System.nanoTime() - lastLog > Duration.ofSeconds(10).toNanos()) {
                 LOG.info("waiting for a model on topic '{}' (publish one with 'latentwatch train --publish')",
                         config.topics().models());
