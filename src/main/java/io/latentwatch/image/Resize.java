@@ -14,11 +14,19 @@ final class Resize {
         double sy = (double) sh / dh;
         for (int y = 0; y < dh; y++) {
             for (int x = 0; x < dw; x++) {
+                // Edges are exact quotients, clamped: (x + 1) * sx can land one rounding step past
+                // the source edge (28 * (29 / 28.0) = 29.000000000000004) and read past the row.
                 dst[y * dw + x] = (sx >= 1 && sy >= 1)
-                        ? box(src, srcOffset, sw, x * sx, (x + 1) * sx, y * sy, (y + 1) * sy)
+                        ? box(src, srcOffset, sw, edge(x, sw, dw), edge(x + 1, sw, dw),
+                                edge(y, sh, dh), edge(y + 1, sh, dh))
                         : bilinear(src, srcOffset, sw, sh, (x + 0.5) * sx - 0.5, (y + 0.5) * sy - 0.5);
             }
         }
+    }
+
+    /** Where destination edge {@code i} of {@code dst} falls in a source of {@code src} pixels. */
+    private static double edge(int i, int src, int dst) {
+        return Math.min(src, (double) i * src / dst);
     }
 
     /** Area-weighted mean over the source rectangle [x0, x1) x [y0, y1). */
