@@ -124,6 +124,19 @@ public final class DetectCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     long maxImagePixels;
 
+    @Option(names = "--allow-input-change", defaultValue = "false",
+            description = "Install a published model whose input shape (channels, height, width) differs from the"
+                    + " serving model's. Off by default: such a model is refused, since it was most likely"
+                    + " published for other images.")
+    boolean allowInputChange;
+
+    @Option(names = "--instance-id", paramLabel = "ID",
+            description = "Static group membership (Kafka's group.instance.id): a detector restarted with the same"
+                    + " id within the session timeout takes its partitions back without a rebalance. Give each"
+                    + " instance its own stable id, e.g. the pod name; never two running instances the same id"
+                    + " (default: dynamic membership).")
+    String instanceId;
+
     /** Builds and validates the configuration; a bad value is a usage error that names the flag. */
     DetectorConfig config() {
         CommandLine cl = spec.commandLine();
@@ -142,7 +155,7 @@ public final class DetectCommand implements Callable<Integer> {
             return new DetectorConfig(bootstrapServers, applicationId, topics, model, modelTopic != null, modelName,
                     overrides, new InputLimits(maxImageBytes, maxImagePixels), httpPort, streamThreads,
                     inferenceThreads, processingGuarantee, stateDir, createTopics, topicPartitions, replicationFactor,
-                    KafkaConfigFile.load(kafkaConfig, cl));
+                    KafkaConfigFile.load(kafkaConfig, cl), allowInputChange, instanceId);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }

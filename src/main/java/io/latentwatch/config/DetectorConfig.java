@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param topicPartitions     partitions of topics created at start
  * @param replicationFactor   replication factor of topics created at start; -1 takes the broker default
  * @param kafkaProperties     client and Streams properties from {@code --kafka-config}
+ * @param allowInputChange    install a published model whose input shape differs from the serving one's
+ * @param instanceId          static group member id ({@code group.instance.id}), or null for dynamic membership
  */
 public record DetectorConfig(
         String bootstrapServers,
@@ -46,7 +48,20 @@ public record DetectorConfig(
         boolean createTopics,
         int topicPartitions,
         short replicationFactor,
-        Map<String, String> kafkaProperties) {
+        Map<String, String> kafkaProperties,
+        boolean allowInputChange,
+        String instanceId) {
+
+    /** A configuration with dynamic membership that refuses models for another input shape. */
+    public DetectorConfig(String bootstrapServers, String applicationId, Topics topics, Path modelFile,
+                          boolean followModelTopic, String modelName, ModelOverrides overrides, InputLimits limits,
+                          int httpPort, int streamThreads, int inferenceThreads, String processingGuarantee,
+                          Path stateDir, boolean createTopics, int topicPartitions, short replicationFactor,
+                          Map<String, String> kafkaProperties) {
+        this(bootstrapServers, applicationId, topics, modelFile, followModelTopic, modelName, overrides, limits,
+                httpPort, streamThreads, inferenceThreads, processingGuarantee, stateDir, createTopics,
+                topicPartitions, replicationFactor, kafkaProperties, false, null);
+    }
 
     public DetectorConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrap servers");
@@ -74,6 +89,10 @@ public record DetectorConfig(
         }
         if (topicPartitions < 1) {
             throw new IllegalArgumentException("--topic-partitions must be at least 1, got " + topicPartitions);
+        }
+        if (instanceId != null && (instanceId.isBlank() || !instanceId.matches("[A-Za-z0-9._-]+"))) {
+            throw new IllegalArgumentException("--instance-id must be letters, digits, '.', '_' or '-' (a pod name,"
+                    + " for one), got '" + instanceId + "'");
         }
         if (replicationFactor < -1 || replicationFactor == 0) {
             throw new IllegalArgumentException("--replication-factor must be -1 (broker default) or at least 1, got "

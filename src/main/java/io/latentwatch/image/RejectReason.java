@@ -20,6 +20,8 @@ public enum RejectReason {
     UNDECODABLE_IMAGE("undecodable-image"),
     /** ONNX Runtime failed on the image. */
     INFERENCE_FAILED("inference-failed"),
+    /** The outputs of an image would be larger than the output topics or the producer take. */
+    OUTPUT_TOO_LARGE("output-too-large"),
     /** Anything unexpected; the detector goes on with the next record. */
     INTERNAL_ERROR("internal-error");
 

@@ -2,6 +2,7 @@ package io.latentwatch.metrics;
 
 import io.latentwatch.image.RejectReason;
 import io.latentwatch.model.ModelInfo;
+import io.latentwatch.model.ModelRefusedException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +35,9 @@ public final class DetectorMetrics {
     private final DistributionSummary batchSize;
     private final ScoreHistogram score;
     private final Counter swaps;
-    private final Counter refusals;
+    private final Map<ModelRefusedException.Reason, Counter> refusals =
+            new EnumMap<>(ModelRefusedException.Reason.class);
+    private final Counter fallbacks;
     private final ModelGauges model;
     private final ScoreDrift drift;
 
@@ -83,8 +86,13 @@ public final class DetectorMetrics {
         score.bindTo(registry);
         swaps = Counter.builder("latentwatch.model.swaps").description("Models installed, the first one included")
                 .register(registry);
-        refusals = Counter.builder("latentwatch.model.refusals")
-                .description("Models refused (unloadable or failing their check); the current one kept serving")
+        for (ModelRefusedException.Reason reason : ModelRefusedException.Reason.values()) {
+            refusals.put(reason, Counter.builder("latentwatch.model.refusals")
+                    .description("Models refused, by reason; the current one kept serving")
+                    .tag("reason", reason.id()).register(registry));
+        }
+        fallbacks = Counter.builder("latentwatch.model.fallbacks")
+                .description("Starts that serve an older model from the models topic because newer ones were refused")
                 .register(registry);
         model = new ModelGauges(registry);
         drift = new ScoreDrift(driftWindow);
@@ -131,7 +139,12 @@ public final class DetectorMetrics {
         drift.modelSwapped(info);
     }
 
-    public void modelRefused() {
-        refusals.increment();
+    public void modelRefused(ModelRefusedException.Reason reason) {
+        refusals.get(reason).increment();
+    }
+
+    /** Records a start that serves an older model because the newer ones on the topic were refused. */
+    public void modelFallback() {
+        fallbacks.increment();
     }
 }

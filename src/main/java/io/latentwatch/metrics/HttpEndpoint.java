@@ -12,13 +12,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * Serves {@code GET /metrics} (Prometheus text format), {@code /health/live},
- * {@code /health/ready} (200 once Streams runs with a model loaded, else 503) and {@code /model}
- * (current model as JSON, 404 when none).
+ * {@code /health/ready} (200 while the detector does its work, else 503, with the reasons as JSON)
+ * and {@code /model} (current model as JSON, 404 when none).
  */
 public final class HttpEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
@@ -28,14 +27,18 @@ public final class HttpEndpoint implements AutoCloseable {
         this.server = server;
     }
 
+    /** A readiness answer: whether ready, and a JSON body saying why. */
+    public record Health(boolean ready, String json) {
+    }
+
     /**
      * Starts serving on all interfaces.
      *
      * @param port  0 picks a free port
-     * @param ready readiness check
+     * @param ready readiness check, called for each request
      * @param model JSON of the current model, or null when none is loaded
      */
-    public static HttpEndpoint start(int port, PrometheusMeterRegistry registry, BooleanSupplier ready,
+    public static HttpEndpoint start(int port, PrometheusMeterRegistry registry, Supplier<Health> ready,
                                      Supplier<String> model) {
         HttpServer server;
         try {
@@ -58,8 +61,8 @@ public final class HttpEndpoint implements AutoCloseable {
         });
         server.createContext("/health/live", ex -> send(ex, 200, "application/json", "{\"status\":\"UP\"}"));
         server.createContext("/health/ready", ex -> {
-            boolean ok = ready.getAsBoolean();
-            send(ex, ok ? 200 : 503, "application/json", ok ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+            Health health = ready.get();
+            send(ex, health.ready() ? 200 : 503, "application/json", health.json());
         });
         server.createContext("/model", ex -> {
             String json = model.get();

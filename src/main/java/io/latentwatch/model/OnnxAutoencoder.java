@@ -84,7 +84,8 @@ public final class OnnxAutoencoder implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(onnx, options);
         } catch (OrtException e) {
-            throw new ModelRefusedException("cannot load model from " + source + ": not a valid ONNX model ("
+            throw new ModelRefusedException(ModelRefusedException.Reason.INVALID, "cannot load model from " + source
+                    + ": not a valid ONNX model ("
                     + firstLine(e.getMessage()) + ")", e);
         }
         try {
@@ -102,24 +103,24 @@ public final class OnnxAutoencoder implements AutoCloseable {
         try {
             Map<String, NodeInfo> inputs = session.getInputInfo();
             if (inputs.size() != 1) {
-                throw new ModelRefusedException("model from " + source + " has " + inputs.size()
+                throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model from " + source + " has " + inputs.size()
                         + " inputs; the model contract needs exactly one, float32 [N,C,H,W]");
             }
             NodeInfo input = inputs.values().iterator().next();
             long[] shape = tensorShape(input, source);
             if (shape.length != 4) {
-                throw new ModelRefusedException("model input '" + input.getName() + "' from " + source
+                throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model input '" + input.getName() + "' from " + source
                         + " has shape " + Arrays.toString(shape) + "; the model contract needs [N,C,H,W]");
             }
             long channels = shape[1];
             long height = shape[2];
             long width = shape[3];
             if (channels != 1 && channels != 3) {
-                throw new ModelRefusedException("model input from " + source + " has " + channels
+                throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model input from " + source + " has " + channels
                         + " channels; latentwatch serves grey (1) or RGB (3) models");
             }
             if (height <= 0 || width <= 0) {
-                throw new ModelRefusedException("model input from " + source + " has a dynamic height or width "
+                throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model input from " + source + " has a dynamic height or width "
                         + Arrays.toString(shape) + "; export it with a fixed image size");
             }
             Map<String, NodeInfo> outputs = session.getOutputInfo();
@@ -135,7 +136,7 @@ public final class OnnxAutoencoder implements AutoCloseable {
             ScoreFunction scoreFunction = overrides.scoreFunction() != null ? overrides.scoreFunction()
                     : parseMeta(metadata, MetadataKeys.SCORE_FUNCTION, ScoreFunction::parse, ScoreFunction.MSE, source);
             if (scoreFunction == ScoreFunction.OUTPUT && !outputs.containsKey(SCORE)) {
-                throw new ModelRefusedException("model from " + source + " has score function 'output' but no output"
+                throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model from " + source + " has score function 'output' but no output"
                         + " named '" + SCORE + "'; pass --score-function mse or mae");
             }
             ModelInfo info = new ModelInfo(
@@ -147,27 +148,52 @@ public final class OnnxAutoencoder implements AutoCloseable {
             String score = scoreFunction == ScoreFunction.OUTPUT ? SCORE : null;
             return new OnnxAutoencoder(env, session, input.getName(), reconstruction, embedding, score, info);
         } catch (OrtException e) {
-            throw new ModelRefusedException("cannot read the graph of model from " + source + ": "
+            throw new ModelRefusedException(ModelRefusedException.Reason.INVALID, "cannot read the graph of model from " + source + ": "
                     + firstLine(e.getMessage()), e);
         }
     }
 
-    /** Runs a probe batch and records the embedding size; refuses a model whose outputs are unusable. */
+    /**
+     * Runs a probe batch of plain and textured images and records the embedding size; refuses a
+     * model that fails on it, gives a non-finite score or embedding, or gives every probe image the
+     * same score (an identity or constant model, which can flag nothing).
+     */
     private void probe() throws ModelRefusedException {
-        InferenceBatch batch = newBatch(2);
-        Arrays.fill(batch.pixels(), 0, 2 * info.imageSize(), info.normalization().apply(128));
+        int count = ProbeImages.COUNT;
+        InferenceBatch batch = newBatch(count);
+        ProbeImages.fill(batch.pixels(), info.channels(), info.height(), info.width(), info.normalization());
         Scores scores;
         try {
-            scores = runChecked(batch, 2);
+            scores = runChecked(batch, count);
         } catch (OrtException | RuntimeException e) {
-            throw new ModelRefusedException("model from " + info.source() + " failed its check run: "
-                    + firstLine(e.getMessage()), e);
+            throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model from " + info.source()
+                    + " failed its check run: " + firstLine(e.getMessage()), e);
         }
-        for (float s : scores.scores()) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < count; i++) {
+            float s = scores.scores()[i];
             if (!Float.isFinite(s)) {
-                throw new ModelRefusedException("model from " + info.source()
-                        + " gives a non-finite score on a plain grey image; refusing it");
+                throw new ModelRefusedException(ModelRefusedException.Reason.DEGENERATE, "model from "
+                        + info.source() + " gives a non-finite score (" + s + ") on probe image '"
+                        + ProbeImages.name(i) + "'; refusing it");
             }
+            if (scores.embeddings() != null) {
+                for (float v : scores.embeddings()[i]) {
+                    if (!Float.isFinite(v)) {
+                        throw new ModelRefusedException(ModelRefusedException.Reason.DEGENERATE, "model from "
+                                + info.source() + " gives a non-finite embedding on probe image '"
+                                + ProbeImages.name(i) + "'; refusing it");
+                    }
+                }
+            }
+            min = Math.min(min, s);
+            max = Math.max(max, s);
+        }
+        if (max - min <= 4 * Math.ulp(Math.max(Math.abs(min), Math.abs(max)))) {
+            throw new ModelRefusedException(ModelRefusedException.Reason.DEGENERATE, "model from " + info.source()
+                    + " gives the same score (" + min + ") to black, white, grey, striped and noise images: it"
+                    + " cannot tell any image from another (an identity or constant model?); refusing it");
         }
         info = info.withEmbeddingSize(scores.embeddings() == null ? 0 : scores.embeddings()[0].length);
     }
@@ -250,7 +276,7 @@ public final class OnnxAutoencoder implements AutoCloseable {
 
     private static long[] tensorShape(NodeInfo node, String source) throws ModelRefusedException {
         if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {
-            throw new ModelRefusedException("model input '" + node.getName() + "' from " + source
+            throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model input '" + node.getName() + "' from " + source
                     + " is not a float32 tensor");
         }
         return tensor.getShape();
@@ -263,7 +289,7 @@ public final class OnnxAutoencoder implements AutoCloseable {
         }
         String value = metadata.get(MetadataKeys.THRESHOLD);
         if (value == null) {
-            throw new ModelRefusedException("model from " + source + " carries no " + MetadataKeys.THRESHOLD
+            throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model from " + source + " carries no " + MetadataKeys.THRESHOLD
                     + " metadata; pass --threshold X (a model trained by 'latentwatch train' carries one)");
         }
         try {
@@ -273,7 +299,7 @@ public final class OnnxAutoencoder implements AutoCloseable {
             }
             return threshold;
         } catch (NumberFormatException e) {
-            throw new ModelRefusedException("model from " + source + " has an unreadable "
+            throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model from " + source + " has an unreadable "
                     + MetadataKeys.THRESHOLD + " '" + value + "'; pass --threshold X", e);
         }
     }
@@ -287,7 +313,7 @@ public final class OnnxAutoencoder implements AutoCloseable {
         try {
             return parse.apply(value);
         } catch (IllegalArgumentException e) {
-            throw new ModelRefusedException("model from " + source + " has a bad " + key + ": " + e.getMessage(), e);
+            throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model from " + source + " has a bad " + key + ": " + e.getMessage(), e);
         }
     }
 

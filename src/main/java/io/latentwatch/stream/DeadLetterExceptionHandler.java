@@ -21,9 +21,12 @@ import java.util.Map;
 public final class DeadLetterExceptionHandler implements ProcessingExceptionHandler {
     /** Config key under which the detector passes its {@link DetectorMetrics} instance. */
     public static final String METRICS_CONFIG = "latentwatch.metrics.instance";
+    /** Config key of the largest dead letter, in bytes (see {@link RecordBudget}); Kafka's default when unset. */
+    public static final String MAX_RECORD_BYTES_CONFIG = "latentwatch.dead-letter.max-record-bytes";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
     private String topic;
     private DetectorMetrics metrics;
+    private RecordBudget budget = RecordBudget.KAFKA_DEFAULT;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -34,6 +37,10 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
         topic = name.toString();
         if (configs.get(METRICS_CONFIG) instanceof DetectorMetrics m) {
             metrics = m;
+        }
+        Object max = configs.get(MAX_RECORD_BYTES_CONFIG);
+        if (max != null) {
+            budget = new RecordBudget(Integer.parseInt(max.toString()));
         }
     }
 
@@ -46,9 +53,10 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
             metrics.deadLetter(RejectReason.INTERNAL_ERROR);
         }
         String message = exception.getClass().getSimpleName() + ": " + exception.getMessage();
-        ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(topic, null, context.timestamp(),
-                context.sourceRawKey(), context.sourceRawValue(),
+        RecordBudget.Parts parts = budget.fit(context.sourceRawKey(), context.sourceRawValue(),
                 DeadLetters.headers(context.headers(), RejectReason.INTERNAL_ERROR, message, origin, null));
+        ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(topic, null, context.timestamp(),
+                parts.key(), parts.value(), parts.headers());
         return Response.resume(List.of(dead));
     }
 }

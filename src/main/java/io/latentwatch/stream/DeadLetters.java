@@ -3,10 +3,11 @@ package io.latentwatch.stream;
 import io.latentwatch.image.RejectReason;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-import java.nio.charset.StandardCharsets;
-
 /** Builds the headers of a dead-letter record: the input's own headers plus why and where from. */
 public final class DeadLetters {
+    /** Longest reason text kept in {@link Headers#ERROR}. */
+    static final int MAX_MESSAGE_CHARS = 1000;
+
     private DeadLetters() {
     }
 
@@ -18,7 +19,9 @@ public final class DeadLetters {
                                         String message, Origin origin, String modelVersion) {
         RecordHeaders headers = new RecordHeaders(original == null ? new org.apache.kafka.common.header.Header[0]
                 : original.toArray());
-        put(headers, Headers.ERROR, message == null ? reason.id() : message);
+        String text = message == null ? reason.id() : message;
+        put(headers, Headers.ERROR, text.length() <= MAX_MESSAGE_CHARS ? text
+                : text.substring(0, MAX_MESSAGE_CHARS) + "...");
         put(headers, Headers.ERROR_CLASS, reason.id());
         put(headers, Headers.SOURCE_TOPIC, origin.topic());
         put(headers, Headers.SOURCE_PARTITION, Integer.toString(origin.partition()));
@@ -30,7 +33,6 @@ public final class DeadLetters {
     }
 
     private static void put(RecordHeaders headers, String key, String value) {
-        headers.remove(key);
-        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+        RecordBudget.put(headers, key, value);
     }
 }

@@ -29,11 +29,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -44,6 +46,14 @@ import java.util.function.BooleanSupplier;
  */
 public final class Detector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
+    /** Not ready for this long after a stream thread failed. */
+    static final Duration READY_FAILURE_WINDOW = Duration.ofSeconds(60);
+    /** Not ready when the group coordinator answered no heartbeat for this long. */
+    static final Duration READY_HEARTBEAT_WINDOW = Duration.ofSeconds(30);
+    /** Not ready when records wait and none was processed for this long. */
+    static final Duration READY_STALL_WINDOW = Duration.ofSeconds(60);
+    private static final String TEMP_STATE_PREFIX = "latentwatch-streams-";
+    private static final String OWNER_FILE = "latentwatch-owner.pid";
     private final DetectorConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DetectorMetrics metrics;
@@ -54,6 +64,7 @@ public final class Detector implements AutoCloseable {
     private HttpEndpoint http;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
+    private final Readiness readiness;
     private volatile boolean closed;
 
     private final BooleanSupplier stopRequested;
@@ -62,6 +73,9 @@ public final class Detector implements AutoCloseable {
         this.config = config;
         this.stopRequested = stopRequested;
         this.metrics = DetectorMetrics.forApplication(registry, String.valueOf(config.applicationId()));
+        this.readiness = new Readiness(() -> streams, () -> models.current().isPresent(),
+                () -> (long) registry.get("latentwatch.images.consumed").counter().count(), System::nanoTime,
+                READY_FAILURE_WINDOW, READY_HEARTBEAT_WINDOW, READY_STALL_WINDOW);
     }
 
     /**
@@ -103,11 +117,13 @@ public final class Detector implements AutoCloseable {
         if (config.followModelTopic()) {
             topics.add(config.topics().models());
         }
-        new TopicAdmin(clientProps, Duration.ofSeconds(30)).ensure(topics, Set.of(config.topics().models()),
-                config.createTopics(), config.topicPartitions(), config.replicationFactor());
+        TopicAdmin admin = new TopicAdmin(clientProps, Duration.ofSeconds(30));
+        admin.ensure(topics, Set.of(config.topics().models()), config.createTopics(), config.topicPartitions(),
+                config.replicationFactor(), DetectorTopology.topicMaxMessageBytes(config));
+        RecordBudget budget = recordBudget(admin);
 
         if (config.httpPort() >= 0) {
-            http = HttpEndpoint.start(config.httpPort(), registry, this::isReady, this::modelJson);
+            http = HttpEndpoint.start(config.httpPort(), registry, this::health, this::modelJson);
             LOG.info("HTTP on port {}: /metrics /health/live /health/ready /model", http.port());
         }
         if (config.modelFile() != null) {
@@ -115,7 +131,7 @@ public final class Detector implements AutoCloseable {
         }
         if (config.followModelTopic()) {
             follower = new ModelFollower(clientProps, config.topics().models(), config.modelName(), models, metrics,
-                    config.overrides(), config.inferenceThreads());
+                    config.overrides(), config.inferenceThreads(), config.allowInputChange());
             follower.start();
             awaitFirstModel();
         }
@@ -125,17 +141,22 @@ public final class Detector implements AutoCloseable {
 
         Path stateDir = config.stateDir();
         if (stateDir == null) {
+            removeStaleStateDirs();
             try {
-                tempStateDir = Files.createTempDirectory("latentwatch-streams-");
+                tempStateDir = Files.createTempDirectory(TEMP_STATE_PREFIX);
+                Files.writeString(tempStateDir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create a state directory: " + e.getMessage()
                         + "; pass --state-dir DIR", e);
             }
             stateDir = tempStateDir;
         }
-        streams = new KafkaStreams(DetectorTopology.build(config.topics(), config.limits(), models, metrics),
-                DetectorTopology.streamsProperties(config, stateDir, metrics));
+        Properties props = DetectorTopology.streamsProperties(config, stateDir, metrics);
+        props.put(DeadLetterExceptionHandler.MAX_RECORD_BYTES_CONFIG, budget.maxRecordBytes());
+        streams = new KafkaStreams(DetectorTopology.build(config.topics(), config.limits(), models, metrics, budget),
+                props);
         streams.setUncaughtExceptionHandler(e -> {
+            readiness.threadFailed();
             LOG.error("a stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -143,6 +164,68 @@ public final class Detector implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.start();
+    }
+
+    /**
+     * The largest record the outputs may have: the smaller of the producer's max.request.size and
+     * the output topics' max.message.bytes, read from the broker. Dead letters are cut to fit it.
+     */
+    private RecordBudget recordBudget(TopicAdmin admin) {
+        int producerMax = DetectorTopology.producerMaxRequestSize(config);
+        Map<String, Integer> topicMax = admin.maxMessageBytes(config.topics().outputs());
+        int limit = producerMax;
+        String by = "the producer's max.request.size";
+        for (String topic : config.topics().outputs()) {
+            int max = topicMax.getOrDefault(topic, RecordBudget.KAFKA_DEFAULT.maxRecordBytes());
+            if (max < limit) {
+                limit = max;
+                by = "max.message.bytes of topic '" + topic + "'";
+            }
+        }
+        RecordBudget budget = RecordBudget.of(limit);
+        if (budget.maxRecordBytes() < config.limits().maxBytes()) {
+            LOG.warn("dead letters are limited to {} bytes by {}, less than --max-image-bytes {}: a larger input that"
+                    + " cannot be scored goes to '{}' with its headers and SHA-256 but without its bytes; raise the"
+                    + " topic's max.message.bytes to keep them", budget.maxRecordBytes(), by,
+                    config.limits().maxBytes(), config.topics().deadLetter());
+        } else {
+            LOG.info("output records up to {} bytes ({}); larger dead letters keep headers and SHA-256 only",
+                    budget.maxRecordBytes(), by);
+        }
+        return budget;
+    }
+
+    /** Removes temporary state directories left by detectors that were killed (their owner is gone). */
+    private static void removeStaleStateDirs() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (var dirs = Files.newDirectoryStream(tmp, TEMP_STATE_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                if (Files.isDirectory(dir) && !ownerAlive(dir)) {
+                    try {
+                        FileTrees.deleteRecursively(dir);
+                        LOG.info("removed {}, left by a detector that is no longer running", dir);
+                    } catch (RuntimeException e) {
+                        LOG.debug("cannot remove stale state directory {}", dir, e);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot list {} for stale state directories", tmp, e);
+        }
+    }
+
+    private static boolean ownerAlive(Path dir) {
+        try {
+            long pid = Long.parseLong(Files.readString(dir.resolve(OWNER_FILE)).trim());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            // no owner file: made by an older version, or still being set up; stale once an hour old
+            try {
+                return Files.getLastModifiedTime(dir).toInstant().isAfter(Instant.now().minus(Duration.ofHours(1)));
+            } catch (IOException gone) {
+                return true;
+            }
+        }
     }
 
     private OnnxAutoencoder loadFile(Path file) {
@@ -185,9 +268,25 @@ public final class Detector implements AutoCloseable {
         return props;
     }
 
-    /** Ready: Streams RUNNING and a model loaded. */
+    /** Ready: a model loaded, Streams RUNNING, and work getting done (see {@link Readiness}). */
     public boolean isReady() {
-        return streams != null && streams.state() == KafkaStreams.State.RUNNING && models.current().isPresent();
+        return readiness.check().ready();
+    }
+
+    private HttpEndpoint.Health health() {
+        Readiness.Report report = readiness.check();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("status", report.ready() ? "UP" : "DOWN");
+        json.put("streams_state", report.state());
+        json.put("model_version", models.current().map(ModelInfo::version).orElse(null));
+        if (!report.ready()) {
+            json.put("reasons", report.reasons());
+        }
+        try {
+            return new HttpEndpoint.Health(report.ready(), OutputRecords.mapper().writeValueAsString(json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The Kafka Streams state, or null before start. */

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -30,17 +31,61 @@ public final class DetectorTopology {
     private DetectorTopology() {
     }
 
-    /** Builds the topology; the tests use this very method with TopologyTestDriver. */
+    /** Builds the topology with Kafka's default record size limit. */
     public static Topology build(Topics topics, InputLimits limits, ModelRegistry models, DetectorMetrics metrics) {
+        return build(topics, limits, models, metrics, RecordBudget.KAFKA_DEFAULT);
+    }
+
+    /**
+     * Builds the topology; the tests use this very method with TopologyTestDriver.
+     *
+     * @param budget largest record the output topics take; dead letters are cut to fit it
+     */
+    public static Topology build(Topics topics, InputLimits limits, ModelRegistry models, DetectorMetrics metrics,
+                                 RecordBudget budget) {
         ByteArraySerializer bytesOut = new ByteArraySerializer();
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
         Topology topology = new Topology();
         topology.addSource(SOURCE, bytesIn, bytesIn, topics.input());
-        topology.addProcessor(SCORER, () -> new ScoringProcessor(models, metrics, limits), SOURCE);
+        topology.addProcessor(SCORER, () -> new ScoringProcessor(models, metrics, limits, budget), SOURCE);
         topology.addSink(ANOMALY_SINK, topics.anomalies(), bytesOut, bytesOut, SCORER);
         topology.addSink(EMBEDDING_SINK, topics.embeddings(), bytesOut, bytesOut, SCORER);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, SCORER);
         return topology;
+    }
+
+    /** Room above {@code --max-image-bytes} for the headers a dead letter adds. */
+    static final int DEAD_LETTER_HEADROOM = 64 * 1024;
+    /**
+     * Session timeout of the stream threads' consumers: a killed detector's partitions move to the
+     * others after this long (Kafka's default is 45 s). Heartbeats come from a background thread,
+     * so slow records do not count against it; only a dead or cut-off process does.
+     */
+    static final int SESSION_TIMEOUT_MS = 10_000;
+
+    /**
+     * {@code max.message.bytes} of the topics the detector creates: an image of up to
+     * {@code --max-image-bytes} fits on the input topic, and its dead letter with the reason headers.
+     */
+    public static int topicMaxMessageBytes(DetectorConfig config) {
+        return Math.max(RecordBudget.KAFKA_DEFAULT.maxRecordBytes() + RecordBudget.FRAMING,
+                config.limits().maxBytes() + DEAD_LETTER_HEADROOM);
+    }
+
+    /** The Streams producer's {@code max.request.size}: the user's, else as large as the topics created. */
+    public static int producerMaxRequestSize(DetectorConfig config) {
+        Map<String, String> props = config.kafkaProperties();
+        String own = props.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (own == null) {
+            return topicMaxMessageBytes(config);
+        }
+        try {
+            return Integer.parseInt(own.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("max.request.size in --kafka-config must be a number of bytes, got '"
+                    + own + "'");
+        }
     }
 
     /**
@@ -54,7 +99,23 @@ public final class DetectorTopology {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-        props.putAll(config.kafkaProperties());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), producerMaxRequestSize(config));
+        Map<String, String> own = config.kafkaProperties();
+        boolean classicGroup = own.keySet().stream().noneMatch(k -> k.endsWith("group.protocol"))
+                || own.entrySet().stream().filter(e -> e.getKey().endsWith("group.protocol"))
+                        .allMatch(e -> e.getValue().trim().equalsIgnoreCase("classic"));
+        if (classicGroup && own.keySet().stream().noneMatch(k -> k.endsWith(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))) {
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
+            if (own.keySet().stream().noneMatch(k -> k.endsWith(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG))) {
+                props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                        SESSION_TIMEOUT_MS / 4);
+            }
+        }
+        props.putAll(own);
+        if (config.instanceId() != null) {
+            // Streams appends each thread's index, so every consumer has its own static id
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
+        }
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());

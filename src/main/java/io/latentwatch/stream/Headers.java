@@ -14,6 +14,16 @@ public final class Headers {
     public static final String SOURCE_OFFSET = "x-latentwatch-source-offset";
     /** Version of the model that produced a record, or was serving when an input was refused. */
     public static final String MODEL_VERSION = "x-latentwatch-model-version";
+    /** On a dead letter whose input value was left out to fit the topic: why, for a person. */
+    public static final String VALUE_OMITTED = "x-latentwatch-value-omitted";
+    /** Size in bytes of the input value a dead letter left out. */
+    public static final String ORIGINAL_BYTES = "x-latentwatch-original-bytes";
+    /** Hex SHA-256 of the input value a dead letter left out. */
+    public static final String ORIGINAL_SHA256 = "x-latentwatch-original-sha256";
+    /** Number of the input's own headers a dead letter left out to fit the topic. */
+    public static final String HEADERS_OMITTED = "x-latentwatch-headers-omitted";
+    /** Hex SHA-256 of the input key a dead letter left out to fit the topic. */
+    public static final String KEY_SHA256 = "x-latentwatch-key-sha256";
     /** Content type of output records. */
     public static final String CONTENT_TYPE = "content-type";
 

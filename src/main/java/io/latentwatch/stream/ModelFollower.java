@@ -1,6 +1,7 @@
 package io.latentwatch.stream;
 
 import io.latentwatch.metrics.DetectorMetrics;
+import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.ModelRegistry;
@@ -17,19 +18,29 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Follows the compacted models topic from its beginning and installs every new model it finds
- * (the newest per poll, optionally only one model name). Each detector instance follows the
- * whole topic with no consumer group, so every instance switches. A model that fails to load or
- * to check is refused with a log line and a metric; the current one keeps serving.
+ * (optionally only one model name). Each detector instance follows the whole topic with no
+ * consumer group, so every instance switches.
+ *
+ * <p>At start it reads up to the topic's end and serves the newest model that loads: a newest
+ * record that is refused (unloadable, degenerate, another input shape) does not leave a starting
+ * detector waiting while older valid models are on the topic. After that it installs each new
+ * publication; one that is refused is logged and counted, and the current model keeps serving.
  */
 public final class ModelFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
+    /** Older publications kept in memory during the first read, to fall back on. */
+    private static final int MAX_FALLBACKS = 8;
+    private static final long MAX_FALLBACK_BYTES = 256L * 1024 * 1024;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final String modelName;
@@ -37,15 +48,21 @@ public final class ModelFollower implements AutoCloseable {
     private final DetectorMetrics metrics;
     private final ModelOverrides overrides;
     private final int inferenceThreads;
+    private final boolean allowInputChange;
     private final Thread thread;
+    private final Deque<ConsumerRecord<byte[], byte[]>> startCandidates = new ArrayDeque<>();
+    private long startCandidateBytes;
+    private Map<TopicPartition, Long> catchUpTo;
     private volatile boolean running = true;
 
     /**
-     * @param clientProps consumer properties (bootstrap servers, security)
-     * @param modelName   key to follow, or null for every key
+     * @param clientProps      consumer properties (bootstrap servers, security)
+     * @param modelName        key to follow, or null for every key
+     * @param allowInputChange install models whose input shape differs from the serving model's
      */
     public ModelFollower(Map<String, Object> clientProps, String topic, String modelName, ModelRegistry registry,
-                         DetectorMetrics metrics, ModelOverrides overrides, int inferenceThreads) {
+                         DetectorMetrics metrics, ModelOverrides overrides, int inferenceThreads,
+                         boolean allowInputChange) {
         Map<String, Object> props = new HashMap<>(clientProps);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -60,6 +77,7 @@ public final class ModelFollower implements AutoCloseable {
         this.metrics = metrics;
         this.overrides = overrides;
         this.inferenceThreads = inferenceThreads;
+        this.allowInputChange = allowInputChange;
         this.thread = new Thread(this::run, "latentwatch-model-follower");
         this.thread.setDaemon(true);
     }
@@ -70,6 +88,7 @@ public final class ModelFollower implements AutoCloseable {
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        catchUpTo = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
         thread.start();
         LOG.info("following models on topic '{}'{}", topic, modelName == null ? "" : " (name " + modelName + ")");
     }
@@ -78,24 +97,21 @@ public final class ModelFollower implements AutoCloseable {
         try {
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                Map<String, ConsumerRecord<byte[], byte[]>> newest = new LinkedHashMap<>();
+                ConsumerRecord<byte[], byte[]> newest = null;
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    String name = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-                    if (record.value() == null || (modelName != null && !modelName.equals(name))) {
-                        continue;
-                    }
-                    newest.remove(name);
-                    newest.put(name, record);
-                }
-                if (!newest.isEmpty()) {
-                    // the last record of the poll is the newest publication across names
-                    ConsumerRecord<byte[], byte[]> last = null;
-                    for (ConsumerRecord<byte[], byte[]> r : newest.values()) {
-                        if (last == null || r.timestamp() >= last.timestamp()) {
-                            last = r;
+                    if (wanted(record)) {
+                        if (catchUpTo != null) {
+                            keepForStart(record);
+                        } else {
+                            newest = record; // records of the one partition arrive in offset order
                         }
                     }
-                    install(last);
+                }
+                if (catchUpTo != null && caughtUp()) {
+                    catchUpTo = null;
+                    installNewestThatLoads();
+                } else if (newest != null) {
+                    install(newest);
                 }
             }
         } catch (WakeupException e) {
@@ -109,20 +125,102 @@ public final class ModelFollower implements AutoCloseable {
         }
     }
 
-    private void install(ConsumerRecord<byte[], byte[]> record) {
-        String source = "topic " + record.topic() + "-" + record.partition() + "@" + record.offset();
+    private boolean wanted(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return false;
+        }
+        String name = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        return modelName == null || modelName.equals(name);
+    }
+
+    private void keepForStart(ConsumerRecord<byte[], byte[]> record) {
+        startCandidates.addLast(record);
+        startCandidateBytes += record.value().length;
+        while (startCandidates.size() > MAX_FALLBACKS
+                || (startCandidates.size() > 1 && startCandidateBytes > MAX_FALLBACK_BYTES)) {
+            startCandidateBytes -= startCandidates.removeFirst().value().length;
+        }
+    }
+
+    private boolean caughtUp() {
+        for (Map.Entry<TopicPartition, Long> end : catchUpTo.entrySet()) {
+            if (consumer.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** After the first read: the newest publication that loads, falling back over refused ones. */
+    private void installNewestThatLoads() {
+        List<String> refused = new ArrayList<>();
+        while (!startCandidates.isEmpty()) {
+            ConsumerRecord<byte[], byte[]> record = startCandidates.removeLast();
+            if (install(record)) {
+                if (!refused.isEmpty()) {
+                    metrics.modelFallback();
+                    LOG.warn("serving an older model from {} because the {} newer publication(s) on topic '{}'"
+                            + " were refused: {}", source(record), refused.size(), topic, String.join("; ", refused));
+                }
+                startCandidates.clear();
+                startCandidateBytes = 0;
+                return;
+            }
+            refused.add(source(record));
+        }
+        startCandidateBytes = 0;
+        if (!refused.isEmpty() && registry.current().isEmpty()) {
+            LOG.error("none of the {} model(s) on topic '{}' loads ({}); waiting for a new publication",
+                    refused.size(), topic, String.join(", ", refused));
+        }
+    }
+
+    /** Loads and checks a publication and swaps it in; false when it was refused. */
+    private boolean install(ConsumerRecord<byte[], byte[]> record) {
+        String source = source(record);
         String currentSha = registry.current().map(i -> i.sha256()).orElse(null);
         if (OnnxAutoencoder.sha256(record.value()).equals(currentSha)) {
-            return;
+            return true;
         }
+        OnnxAutoencoder model = null;
         try {
-            OnnxAutoencoder model = OnnxAutoencoder.load(record.value(), source, overrides, inferenceThreads);
+            model = OnnxAutoencoder.load(record.value(), source, overrides, inferenceThreads);
+            checkInputContract(model.info());
             String previous = registry.swap(model).map(i -> i.version()).orElse("none");
             LOG.info("model swapped: {} -> {} (from {})", previous, model.info().version(), source);
+            return true;
         } catch (ModelRefusedException e) {
-            metrics.modelRefused();
-            LOG.error("model refused, the current one keeps serving: {}", e.getMessage());
+            if (model != null) {
+                model.close();
+            }
+            metrics.modelRefused(e.reason());
+            LOG.error("model refused ({}), {}: {}", e.reason().id(),
+                    registry.current().isPresent() ? "the current one keeps serving" : "none is serving yet",
+                    e.getMessage());
+            return false;
         }
+    }
+
+    private void checkInputContract(ModelInfo next) throws ModelRefusedException {
+        Optional<ModelInfo> serving = registry.current();
+        if (allowInputChange || serving.isEmpty()) {
+            return;
+        }
+        ModelInfo now = serving.get();
+        if (now.channels() != next.channels() || now.height() != next.height() || now.width() != next.width()) {
+            throw new ModelRefusedException(ModelRefusedException.Reason.INPUT_CHANGED, "model " + next.version()
+                    + " from " + next.source() + " takes " + shape(next) + " images but " + now.version()
+                    + " serves " + shape(now) + "; a model for other images needs its own input topic, or"
+                    + " restart the detectors with --allow-input-change");
+        }
+    }
+
+    private static String shape(ModelInfo info) {
+        return info.channels() + "x" + info.height() + "x" + info.width();
+    }
+
+    private static String source(ConsumerRecord<?, ?> record) {
+        return "topic " + record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     @Override

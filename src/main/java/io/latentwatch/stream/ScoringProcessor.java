@@ -34,13 +34,15 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final DetectorMetrics metrics;
     private final EventReader reader;
     private final ImagePreprocessor preprocessor;
+    private final RecordBudget budget;
     private ProcessorContext<byte[], byte[]> context;
     private InferenceBatch batch;
     private OnnxAutoencoder batchModel;
     private ImagePreprocessor.Shape shape;
 
-    ScoringProcessor(ModelRegistry models, DetectorMetrics metrics, InputLimits limits) {
+    ScoringProcessor(ModelRegistry models, DetectorMetrics metrics, InputLimits limits, RecordBudget budget) {
         this.models = models;
+        this.budget = budget;
         this.metrics = metrics;
         this.reader = new EventReader(limits);
         this.preprocessor = new ImagePreprocessor(limits);
@@ -86,29 +88,48 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private void emit(Record<byte[], byte[]> record, Origin origin, ImageEvent event, ModelInfo info, float score,
                       float[] vector) {
         boolean anomaly = score >= info.threshold();
-        metrics.scored(info, score, anomaly);
         RecordHeaders headers = new RecordHeaders();
         headers.add(Headers.CONTENT_TYPE, JSON);
         headers.add(Headers.MODEL_VERSION, info.version().getBytes(StandardCharsets.UTF_8));
-        if (anomaly) {
-            byte[] value = OutputRecords.toJson(new OutputRecords.Anomaly(event.id(), event.source(), event.type(),
-                    event.time(), score, info.threshold(), info.name(), info.version(), origin));
-            context.forward(record.withValue(value).withHeaders(headers), DetectorTopology.ANOMALY_SINK);
+        byte[] anomalyValue = anomaly ? OutputRecords.toJson(new OutputRecords.Anomaly(event.id(), event.source(),
+                event.type(), event.time(), score, info.threshold(), info.name(), info.version(), origin)) : null;
+        byte[] embeddingValue = embedding(event, info, score, anomaly, origin, vector);
+        if (vector != null && !budget.fits(record.key(), embeddingValue, headers)) {
+            // a bring-your-own model with a huge embedding: the record goes out without its vector
+            embeddingValue = embedding(event, info, score, anomaly, origin, null);
         }
-        byte[] value = OutputRecords.toJson(new OutputRecords.Embedding(event.id(), event.time(), info.name(),
-                info.version(), score, info.threshold(), anomaly, origin, vector));
-        context.forward(record.withValue(value).withHeaders(new RecordHeaders(headers.toArray())),
+        if (!budget.fits(record.key(), embeddingValue, headers)
+                || (anomaly && !budget.fits(record.key(), anomalyValue, headers))) {
+            // a huge id or source from the input's headers: the outputs would fail to send and stall the partition
+            deadLetter(record, origin, RejectReason.OUTPUT_TOO_LARGE, "the image scored " + score + " but its output"
+                    + " records would be larger than the " + budget.maxRecordBytes() + " bytes the output topics take"
+                    + " (an overlong key, event id or source?)", info);
+            return;
+        }
+        metrics.scored(info, score, anomaly);
+        if (anomaly) {
+            context.forward(record.withValue(anomalyValue).withHeaders(headers), DetectorTopology.ANOMALY_SINK);
+        }
+        context.forward(record.withValue(embeddingValue).withHeaders(new RecordHeaders(headers.toArray())),
                 DetectorTopology.EMBEDDING_SINK);
         if (event.time() != null) {
             metrics.endToEnd(Duration.between(event.time(), Instant.now()));
         }
     }
 
+    private static byte[] embedding(ImageEvent event, ModelInfo info, float score, boolean anomaly, Origin origin,
+                                    float[] vector) {
+        return OutputRecords.toJson(new OutputRecords.Embedding(event.id(), event.time(), info.name(),
+                info.version(), score, info.threshold(), anomaly, origin, vector));
+    }
+
     private void deadLetter(Record<byte[], byte[]> record, Origin origin, RejectReason reason, String message,
                             ModelInfo info) {
         metrics.deadLetter(reason);
         RecordHeaders headers = DeadLetters.headers(record.headers(), reason, message, origin, info.version());
-        context.forward(record.withHeaders(headers), DetectorTopology.DEAD_LETTER_SINK);
+        RecordBudget.Parts parts = budget.fit(record.key(), record.value(), headers);
+        context.forward(record.withKey(parts.key()).withValue(parts.value()).withHeaders(parts.headers()),
+                DetectorTopology.DEAD_LETTER_SINK);
     }
 
     /** Sizes the reused input buffer and shape for the model, when it differs from the last record's. */

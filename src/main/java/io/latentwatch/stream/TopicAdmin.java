@@ -2,7 +2,10 @@ package io.latentwatch.stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -44,6 +47,17 @@ public final class TopicAdmin {
      */
     public void ensure(Collection<String> topics, Set<String> compacted, boolean create, int partitions,
                        short replicationFactor) {
+        ensure(topics, compacted, create, partitions, replicationFactor, 0);
+    }
+
+    /**
+     * Makes sure the topics exist; the ones it creates take records of up to {@code maxMessageBytes}.
+     *
+     * @param maxMessageBytes {@code max.message.bytes} of created topics that are not compacted; 0
+     *                        leaves the broker's default
+     */
+    public void ensure(Collection<String> topics, Set<String> compacted, boolean create, int partitions,
+                       short replicationFactor, int maxMessageBytes) {
         Map<String, Object> props = new java.util.HashMap<>(clientProps);
         // Pending calls must give up when we do, or closing the client waits for them.
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -65,6 +79,8 @@ public final class TopicAdmin {
                 if (compact) {
                     newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                             TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MODEL_TOPIC_MAX_BYTES)));
+                } else if (maxMessageBytes > 0) {
+                    newTopic.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes)));
                 }
                 missing.add(newTopic);
             }
@@ -74,7 +90,8 @@ public final class TopicAdmin {
             for (NewTopic topic : missing) {
                 try {
                     admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                    LOG.info("created topic {} ({} partitions)", topic.name(), topic.numPartitions());
+                    LOG.info("created topic {} ({} partitions{})", topic.name(), topic.numPartitions(),
+                            topic.configs() == null ? "" : ", " + topic.configs());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
@@ -90,6 +107,37 @@ public final class TopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting up topics", e);
+        }
+    }
+
+    /** Each topic's effective {@code max.message.bytes}: its own setting, or the broker's default. */
+    public Map<String, Integer> maxMessageBytes(Collection<String> topics) {
+        Map<String, Object> props = new java.util.HashMap<>(clientProps);
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        List<ConfigResource> resources = topics.stream().distinct()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        try (Admin admin = Admin.create(props)) {
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, Integer> limits = new java.util.LinkedHashMap<>();
+            for (Map.Entry<ConfigResource, Config> e : configs.entrySet()) {
+                ConfigEntry entry = e.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (entry != null && entry.value() != null) {
+                    limits.put(e.getKey().name(), Integer.parseInt(entry.value()));
+                }
+            }
+            return limits;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka at " + clientProps.get("bootstrap.servers")
+                    + " within " + timeout.toSeconds() + " s while reading topic limits", e);
+        } catch (ExecutionException e) {
+            // no right to describe configs (ACLs): fall back on the producer's limit, and say so
+            LOG.warn("cannot read max.message.bytes of {} ({}); assuming the broker default of 1 MiB",
+                    topics, e.getCause().getMessage());
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading topic limits", e);
         }
     }
 }

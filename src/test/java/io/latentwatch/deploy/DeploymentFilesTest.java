@@ -203,7 +203,7 @@ class DeploymentFilesTest {
         assertThat(paths).contains("/metrics", "/health/live", "/health/ready");
 
         try (HttpEndpoint http = HttpEndpoint.start(0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                () -> true, () -> "{}")) {
+                () -> new HttpEndpoint.Health(true, "{}"), () -> "{}")) {
             HttpClient client = HttpClient.newHttpClient();
             for (String path : paths) {
                 HttpResponse<Void> response = client.send(HttpRequest.newBuilder(

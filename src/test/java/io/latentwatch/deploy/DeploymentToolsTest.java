@@ -100,7 +100,7 @@ class DeploymentToolsTest {
         Path script = DeploymentFiles.file("deploy/docker/healthcheck.sh");
         AtomicBoolean ready = new AtomicBoolean(false);
         try (HttpEndpoint http = HttpEndpoint.start(0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                ready::get, () -> null)) {
+                () -> new HttpEndpoint.Health(ready.get(), "{}"), () -> null)) {
             Map<String, String> env = Map.of("LATENTWATCH_HTTP_PORT", Integer.toString(http.port()));
             assertThat(run(tmp, env, "bash", script.toString()).exit()).isZero();
             assertThat(run(tmp, env, "bash", script.toString(), "/health/ready").exit()).isNotZero();

@@ -74,7 +74,7 @@ class OnnxAutoencoderTest {
     @Test
     void shouldServeAModelWithoutMetadataWhenAThresholdIsGiven() throws Exception {
         // Given a model exported by a user, with no latentwatch metadata
-        byte[] onnx = TestModels.scaling(3, 8, 8, 1f).toBytes();
+        byte[] onnx = TestModels.scaling(3, 8, 8, 0.5f).toBytes();
 
         // When it is loaded with --threshold
         try (OnnxAutoencoder model = OnnxAutoencoder.load(onnx, "user.onnx", new ModelOverrides(0.3, null, null), 1)) {
@@ -130,5 +130,32 @@ class OnnxAutoencoderTest {
         assertThatThrownBy(() -> OnnxAutoencoder.load(wrong, "wrong.onnx", ModelOverrides.NONE, 1))
                 .isInstanceOf(ModelRefusedException.class)
                 .hasMessageContaining("input's shape");
+    }
+
+    @Test
+    void shouldRefuseAnIdentityModelThatGivesEveryImageTheSameScore() {
+        // Given a model that reconstructs every input perfectly, as a wrongly exported graph might
+        byte[] identity = TestModels.scaling(3, 64, 64, 1f).metadata(MetadataKeys.THRESHOLD, "0.01").toBytes();
+
+        // When it is loaded, Then it is refused as degenerate: it could never flag anything
+        assertThatThrownBy(() -> OnnxAutoencoder.load(identity, "identity.onnx", ModelOverrides.NONE, 1))
+                .isInstanceOf(ModelRefusedException.class)
+                .hasMessageContaining("same score")
+                .extracting(e -> ((ModelRefusedException) e).reason())
+                .isEqualTo(ModelRefusedException.Reason.DEGENERATE);
+    }
+
+    @Test
+    void shouldRefuseAModelWhoseScoreIsNotFinite() {
+        // Given a model whose reconstruction is the input divided by zero
+        byte[] infinite = TestModels.scaling(1, 28, 28, Float.POSITIVE_INFINITY)
+                .metadata(MetadataKeys.THRESHOLD, "0.01").toBytes();
+
+        // When it is loaded, Then it is refused
+        assertThatThrownBy(() -> OnnxAutoencoder.load(infinite, "inf.onnx", ModelOverrides.NONE, 1))
+                .isInstanceOf(ModelRefusedException.class)
+                .hasMessageContaining("non-finite")
+                .extracting(e -> ((ModelRefusedException) e).reason())
+                .isEqualTo(ModelRefusedException.Reason.DEGENERATE);
     }
 }
