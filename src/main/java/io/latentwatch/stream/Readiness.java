@@ -19,8 +19,8 @@ import java.util.function.Supplier;
  *   <li>Kafka Streams is {@code RUNNING};</li>
  *   <li>no stream thread failed in the last {@code failureWindow} (a thread that fails on every
  *       try is replaced again and again while its partitions make no progress);</li>
- *   <li>the group coordinator answered a heartbeat of every stream thread within
- *       {@code heartbeatWindow} (the broker is reachable);</li>
+ *   <li>the stream threads' consumers were connected to a broker, and sent a heartbeat to the
+ *       group coordinator, within {@code heartbeatWindow} (the cluster is reachable);</li>
  *   <li>when records are waiting (consumer lag above zero), one was processed within
  *       {@code stallWindow}.</li>
  * </ul>
@@ -38,6 +38,7 @@ final class Readiness {
     private volatile long lastThreadFailure = Long.MIN_VALUE;
     private long lastProcessed = -1;
     private long lastProgress;
+    private long lastConnected;
 
     /** The answer, with the reasons when not ready. */
     record Report(boolean ready, String state, List<String> reasons) {
@@ -57,6 +58,7 @@ final class Readiness {
         this.heartbeatWindow = heartbeatWindow;
         this.stallWindow = stallWindow;
         this.lastProgress = clock.getAsLong();
+        this.lastConnected = lastProgress;
     }
 
     /** Called by the uncaught-exception handler when a stream thread fails. */
@@ -85,6 +87,12 @@ final class Readiness {
         }
         if (kafkaStreams != null && state == KafkaStreams.State.RUNNING) {
             Map<MetricName, ? extends Metric> metrics = kafkaStreams.metrics();
+            if (largest(metrics, "connection-count", "consumer-metrics") > 0) {
+                lastConnected = now;
+            } else if (now - lastConnected > heartbeatWindow.toNanos()) {
+                reasons.add("no connection to any broker for " + seconds(now - lastConnected)
+                        + " s (is the cluster reachable?)");
+            }
             double heartbeat = largest(metrics, "last-heartbeat-seconds-ago", "consumer-coordinator-metrics");
             if (heartbeat > heartbeatWindow.toSeconds()) {
                 reasons.add("no heartbeat answered by the group coordinator for " + (long) heartbeat
