@@ -3,6 +3,7 @@ package io.latentwatch.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.cli.Main;
 import io.latentwatch.stream.OutputRecords;
+import io.latentwatch.testing.TestModels;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -153,6 +154,26 @@ class SaslSslIT {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err().lines()).as(r.err()).hasSize(1);
         assertThat(r.err()).contains("TLS handshake").contains("ssl.truststore");
+    }
+
+    @Test
+    void shouldReportASettingThatOnlyKafkaStreamsRejectsInOneLine() throws Exception {
+        // Given good security settings plus a Streams setting with a bad value, which the start-up
+        // check's admin client does not read
+        Path config = clientConfig("bad-streams.properties", PASSWORD, true);
+        Files.writeString(config, "commit.interval.ms=soon\n", java.nio.file.StandardOpenOption.APPEND);
+        Path model = dir.resolve("black-is-normal.onnx");
+        Files.write(model, TestModels.blackIsNormal("v1", 0.5));
+
+        // When the detector starts with them
+        Run r = run("detect", "--bootstrap-servers", kafka.saslSslBootstrapServers(), "--kafka-config",
+                config.toString(), "--model", model.toString(), "--http-port", "-1", "--application-id",
+                "sasl-it-bad-streams");
+
+        // Then Kafka's complaint is one line naming the setting, not a stack trace
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().lines()).as(r.err()).hasSize(1);
+        assertThat(r.err()).contains("commit.interval.ms").contains("soon");
     }
 
     private static Path clientConfig(String name, String password, boolean withTrustStore) throws IOException {
