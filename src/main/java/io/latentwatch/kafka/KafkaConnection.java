@@ -221,7 +221,8 @@ public final class KafkaConnection {
         if (accepts(addresses)) {
             return new IllegalStateException("Kafka at " + bootstrap + " accepts connections but gave no answer"
                     + " within " + wait.toSeconds() + " s with security.protocol=" + protocol
-                    + "; the listener may need other security settings: " + SETTINGS_HINT);
+                    + "; the listener may need other security settings (or this port is another listener's): "
+                    + SETTINGS_HINT);
         }
         return new IllegalStateException("no Kafka broker reachable at " + bootstrap + " within " + wait.toSeconds()
                 + " s; check --bootstrap-servers and that the broker is up");

@@ -142,6 +142,23 @@ class SaslSslIT {
     }
 
     @Test
+    void shouldSayTheListenerMayNeedOtherSettingsWhenASaslSslClientReachesThePlaintextListener() throws Exception {
+        // Given SASL_SSL settings, a short wait, and the PLAINTEXT listener's address by mistake
+        Path config = clientConfig("wrong-port.properties", PASSWORD, true);
+        Files.writeString(config, "default.api.timeout.ms=3000\n", java.nio.file.StandardOpenOption.APPEND);
+
+        // When the producer connects
+        Run r = run("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--kafka-config", config.toString(),
+                "--count", "1");
+
+        // Then one line says the listener does not take these settings
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.err().lines()).as(r.err()).hasSize(1);
+        assertThat(r.err()).contains("accepts connections but gave no answer within 3 s")
+                .contains("security.protocol=SASL_SSL").contains("another listener's");
+    }
+
+    @Test
     void shouldNameTheTrustStoreWhenTheBrokerCertificateIsNotTrusted() throws Exception {
         // Given SASL settings that leave out the trust store, so the JDK's default CAs are used
         Path untrusted = clientConfig("untrusted.properties", PASSWORD, false);
