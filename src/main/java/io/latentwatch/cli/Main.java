@@ -1,5 +1,8 @@
 package io.latentwatch.cli;
 
+import io.latentwatch.kafka.KafkaConnection;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,6 +49,13 @@ public final class Main {
                 commandLine.getErr().println("latentwatch " + commandLine.getCommandName() + ": " + e.getMessage());
                 org.slf4j.LoggerFactory.getLogger(Main.class).debug("failure detail", e);
                 return 1;
+            }
+            if (e instanceof KafkaException) {
+                // a Kafka client refused a setting or failed past the start-up check: its message, not its stack
+                commandLine.getErr().println("latentwatch " + commandLine.getCommandName() + ": Kafka: "
+                        + KafkaConnection.rootMessage(e));
+                org.slf4j.LoggerFactory.getLogger(Main.class).debug("failure detail", e);
+                return e instanceof ConfigException ? 2 : 1;
             }
             throw e;
         });

@@ -4,6 +4,7 @@ import io.latentwatch.config.Topics;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.image.ImagePreprocessor;
 import io.latentwatch.image.InputLimits;
+import io.latentwatch.kafka.KafkaConnection;
 import io.latentwatch.model.Normalization;
 import io.latentwatch.train.Calibration;
 import io.latentwatch.train.DirectorySource;
@@ -251,6 +252,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         TrainConfig config = config();
+        if (config.publish() || fromTopic != null) {
+            // before the training, which takes minutes, not after it
+            KafkaConnection.check(config.kafka(), Duration.ofSeconds(30));
+        }
         ModelTopic models = new ModelTopic(config.kafka(), config.modelTopic());
         TrainingSource source = source(config, models);
         PrintWriter progress = spec.commandLine().getErr();

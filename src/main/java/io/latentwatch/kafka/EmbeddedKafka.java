@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, on
  * free loopback ports, with its data in a temporary directory removed by {@link #close()}.
  *
+ * <p>Optionally it also has a SASL_SSL listener ({@link SaslSslListener}: TLS and SCRAM-SHA-512
+ * logins), for proving that clients connect to a secured cluster.
+ *
  * <p>This is the broker the Kafka distribution runs ({@code kafka.server.KafkaRaftServer}); its
  * classes are internal to Kafka, so they are used here and nowhere else.
  */
@@ -49,12 +53,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final String saslSslBootstrapServers;
     private boolean closed;
 
-    private EmbeddedKafka(Path dataDir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(Path dataDir, KafkaRaftServer server, String bootstrapServers,
+                          String saslSslBootstrapServers) {
         this.dataDir = dataDir;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.saslSslBootstrapServers = saslSslBootstrapServers;
     }
 
     /**
@@ -68,9 +75,27 @@ public final class EmbeddedKafka implements AutoCloseable {
     /**
      * Starts the broker with its client listener on the given loopback port (0: a free one).
      *
+     * @throws IllegalStateException with a one-line message when the port is in use
      * @see #start()
      */
     public static EmbeddedKafka start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * Starts the broker with a SASL_SSL (SCRAM-SHA-512) listener on a free loopback port next to
+     * the PLAINTEXT one, and returns once a client has logged in through it.
+     *
+     * @see #saslSslBootstrapServers()
+     */
+    public static EmbeddedKafka start(SaslSslListener saslSsl) {
+        return start(0, saslSsl);
+    }
+
+    private static EmbeddedKafka start(int port, SaslSslListener saslSsl) {
+        if (port != 0) {
+            requireFree(port);
+        }
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("latentwatch-kafka-");
@@ -81,13 +106,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             int brokerPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
+            int saslSslPort = saslSsl == null ? -1 : freePort();
             Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
+            if (saslSsl != null) {
+                addListener(props, SaslSslListener.NAME, saslSslPort);
+                saslSsl.addBrokerProperties(props);
+            }
             format(dataDir, props);
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, server, "127.0.0.1:" + brokerPort);
-            kafka.awaitReady(Duration.ofSeconds(60));
-            LOG.info("embedded Kafka broker ready at {}", kafka.bootstrapServers());
+            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, server, "127.0.0.1:" + brokerPort,
+                    saslSsl == null ? null : "127.0.0.1:" + saslSslPort);
+            Duration timeout = Duration.ofSeconds(60);
+            kafka.awaitReady(timeout);
+            if (saslSsl != null) {
+                kafka.awaitSaslSslReady(saslSsl, timeout);
+                LOG.info("embedded Kafka broker ready at {} (PLAINTEXT) and {} (SASL_SSL)", kafka.bootstrapServers(),
+                        kafka.saslSslBootstrapServers());
+            } else {
+                LOG.info("embedded Kafka broker ready at {}", kafka.bootstrapServers());
+            }
             return kafka;
         } catch (RuntimeException | Error e) {
             stopQuietly(server);
@@ -126,6 +164,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("message.max.bytes", Integer.toString(64 * 1024 * 1024));
         p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
         return p;
+    }
+
+    private static void addListener(Properties p, String name, int port) {
+        p.put("listeners", p.getProperty("listeners") + "," + name + "://127.0.0.1:" + port);
+        p.put("advertised.listeners", p.getProperty("advertised.listeners") + "," + name + "://127.0.0.1:" + port);
+        p.put("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + "," + name + ":" + name);
+    }
+
+    /**
+     * Fails with one line when a fixed port is taken: Kafka itself would log the failed bind with
+     * some 150 stack frames before giving up.
+     */
+    private static void requireFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + ": the port is in use (another"
+                    + " Kafka broker?); stop what holds it, or pick another port (0 picks a free one)");
+        }
     }
 
     private static void format(Path dataDir, Properties props) throws Exception {
@@ -176,9 +234,36 @@ public final class EmbeddedKafka implements AutoCloseable {
                 + timeout.toSeconds() + " s");
     }
 
+    /**
+     * Creates the SCRAM users over the PLAINTEXT listener, then proves a client logs in over
+     * SASL_SSL and gets an answer: "port bound" is not "credentials known".
+     */
+    private void awaitSaslSslReady(SaslSslListener saslSsl, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            saslSsl.createUsers(admin, deadline);
+        }
+        String user = saslSsl.users().keySet().iterator().next();
+        try (Admin admin = Admin.create(saslSsl.clientProperties(saslSslBootstrapServers, user))) {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** {@code 127.0.0.1:PORT} of the broker listener. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * {@code 127.0.0.1:PORT} of the SASL_SSL listener.
+     *
+     * @throws IllegalStateException when the broker was started without one
+     */
+    public String saslSslBootstrapServers() {
+        if (saslSslBootstrapServers == null) {
+            throw new IllegalStateException("this embedded broker has no SASL_SSL listener; start it with one");
+        }
+        return saslSslBootstrapServers;
     }
 
     /** The temporary directory holding the broker's logs; gone after {@link #close()}. */

@@ -1,5 +1,6 @@
 package io.latentwatch.stream;
 
+import io.latentwatch.kafka.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -58,6 +59,7 @@ public final class TopicAdmin {
      */
     public void ensure(Collection<String> topics, Set<String> compacted, boolean create, int partitions,
                        short replicationFactor, int maxMessageBytes) {
+        KafkaConnection.check(clientProps, timeout);
         Map<String, Object> props = new java.util.HashMap<>(clientProps);
         // Pending calls must give up when we do, or closing the client waits for them.
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
