@@ -2,6 +2,7 @@ package io.latentwatch.config;
 
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.security.ModelVerifier;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,6 +29,8 @@ import java.util.Objects;
  * @param topicPartitions     partitions of topics created at start
  * @param replicationFactor   replication factor of topics created at start; -1 takes the broker default
  * @param kafkaProperties     client and Streams properties from {@code --kafka-config}
+ * @param modelVerifier       which models may be served: signed by {@code --trusted-keys}, or
+ *                            unverified (the default); see docs/security.md
  */
 public record DetectorConfig(
         String bootstrapServers,
@@ -46,13 +49,33 @@ public record DetectorConfig(
         boolean createTopics,
         int topicPartitions,
         short replicationFactor,
-        Map<String, String> kafkaProperties) {
+        Map<String, String> kafkaProperties,
+        ModelVerifier modelVerifier) {
+
+    /** A configuration that serves models unverified, as without {@code --trusted-keys}. */
+    public DetectorConfig(String bootstrapServers, String applicationId, Topics topics, Path modelFile,
+                          boolean followModelTopic, String modelName, ModelOverrides overrides, InputLimits limits,
+                          int httpPort, int streamThreads, int inferenceThreads, String processingGuarantee,
+                          Path stateDir, boolean createTopics, int topicPartitions, short replicationFactor,
+                          Map<String, String> kafkaProperties) {
+        this(bootstrapServers, applicationId, topics, modelFile, followModelTopic, modelName, overrides, limits,
+                httpPort, streamThreads, inferenceThreads, processingGuarantee, stateDir, createTopics,
+                topicPartitions, replicationFactor, kafkaProperties, ModelVerifier.unverified(false));
+    }
+
+    /** This configuration with another model verifier. */
+    public DetectorConfig withModelVerifier(ModelVerifier verifier) {
+        return new DetectorConfig(bootstrapServers, applicationId, topics, modelFile, followModelTopic, modelName,
+                overrides, limits, httpPort, streamThreads, inferenceThreads, processingGuarantee, stateDir,
+                createTopics, topicPartitions, replicationFactor, kafkaProperties, verifier);
+    }
 
     public DetectorConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrap servers");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(overrides, "overrides");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(modelVerifier, "model verifier");
         kafkaProperties = Map.copyOf(kafkaProperties);
         if (modelFile == null && !followModelTopic) {
             throw new IllegalArgumentException("no model to serve: pass --model FILE.onnx, or --model-topic to"

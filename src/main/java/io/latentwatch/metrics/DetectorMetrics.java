@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +26,16 @@ import java.util.concurrent.TimeUnit;
  * underneath, which refuses a second metric of the same name.
  */
 public final class DetectorMetrics {
+    /** Reason of {@link #modelRefused()}: the model does not load, breaks the model contract or fails its check. */
+    public static final String INVALID_MODEL = "invalid-model";
+
+    /**
+     * Refusal reasons whose counters exist from the start (at 0); {@link #modelRefused(String)}
+     * takes others too. The signature reasons are those of {@code io.latentwatch.security.ModelVerifier}.
+     */
+    public static final List<String> MODEL_REFUSAL_REASONS = List.of(INVALID_MODEL, "unsigned", "bad-signature",
+            "unknown-key");
+
     private final MeterRegistry registry;
     private final Counter consumed;
     private final Counter scored;
@@ -34,7 +46,7 @@ public final class DetectorMetrics {
     private final DistributionSummary batchSize;
     private final ScoreHistogram score;
     private final Counter swaps;
-    private final Counter refusals;
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
     private final ModelGauges model;
     private final ScoreDrift drift;
 
@@ -83,9 +95,8 @@ public final class DetectorMetrics {
         score.bindTo(registry);
         swaps = Counter.builder("latentwatch.model.swaps").description("Models installed, the first one included")
                 .register(registry);
-        refusals = Counter.builder("latentwatch.model.refusals")
-                .description("Models refused (unloadable or failing their check); the current one kept serving")
-                .register(registry);
+        // registered at 0, so that the first refusal is an increase Prometheus' increase() and the alert see
+        MODEL_REFUSAL_REASONS.forEach(this::refusalCounter);
         model = new ModelGauges(registry);
         drift = new ScoreDrift(driftWindow);
         drift.bindTo(registry);
@@ -131,7 +142,22 @@ public final class DetectorMetrics {
         drift.modelSwapped(info);
     }
 
+    /** Records a model refused because it does not load or fails its check ({@value #INVALID_MODEL}). */
     public void modelRefused() {
-        refusals.increment();
+        modelRefused(INVALID_MODEL);
+    }
+
+    /**
+     * Records a refused model: {@code latentwatch_model_refusals_total{reason}}. Keep reasons a
+     * small closed set of ids, like {@link #MODEL_REFUSAL_REASONS}: each is a series.
+     */
+    public void modelRefused(String reason) {
+        refusalCounter(reason).increment();
+    }
+
+    private Counter refusalCounter(String reason) {
+        return refusals.computeIfAbsent(reason, r -> Counter.builder("latentwatch.model.refusals")
+                .description("Models refused, by reason; the current one kept serving")
+                .tag("reason", r).register(registry));
     }
 }

@@ -5,12 +5,14 @@ import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.ModelRegistry;
 import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.security.ModelVerifier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ public final class ModelFollower implements AutoCloseable {
     private final ModelOverrides overrides;
     private final int inferenceThreads;
     private final Thread thread;
+    private final ModelVerifier verifier;
     private volatile boolean running = true;
 
     /**
@@ -46,6 +49,19 @@ public final class ModelFollower implements AutoCloseable {
      */
     public ModelFollower(Map<String, Object> clientProps, String topic, String modelName, ModelRegistry registry,
                          DetectorMetrics metrics, ModelOverrides overrides, int inferenceThreads) {
+        this(clientProps, topic, modelName, registry, metrics, overrides, inferenceThreads,
+                ModelVerifier.unverified(false));
+    }
+
+    /**
+     * @param clientProps consumer properties (bootstrap servers, security)
+     * @param modelName   key to follow, or null for every key
+     * @param verifier    checks each model's signature before it is loaded
+     */
+    public ModelFollower(Map<String, Object> clientProps, String topic, String modelName, ModelRegistry registry,
+                         DetectorMetrics metrics, ModelOverrides overrides, int inferenceThreads,
+                         ModelVerifier verifier) {
+        this.verifier = verifier;
         Map<String, Object> props = new HashMap<>(clientProps);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -115,6 +131,9 @@ public final class ModelFollower implements AutoCloseable {
         if (OnnxAutoencoder.sha256(record.value()).equals(currentSha)) {
             return;
         }
+        if (!signatureAccepted(record, source)) {
+            return;
+        }
         try {
             OnnxAutoencoder model = OnnxAutoencoder.load(record.value(), source, overrides, inferenceThreads);
             String previous = registry.swap(model).map(i -> i.version()).orElse("none");
@@ -123,6 +142,26 @@ public final class ModelFollower implements AutoCloseable {
             metrics.modelRefused();
             LOG.error("model refused, the current one keeps serving: {}", e.getMessage());
         }
+    }
+
+    // ---- signed models (docs/security.md): checked before the bytes reach ONNX Runtime ----
+
+    /** Checks the record's signature; a refusal is logged and counted by its reason. */
+    private boolean signatureAccepted(ConsumerRecord<byte[], byte[]> record, String source) {
+        Map<String, byte[]> headers = new HashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value());
+        }
+        ModelVerifier.Verdict verdict = verifier.verify(record.value(), headers);
+        String name = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        if (!verdict.accepted()) {
+            metrics.modelRefused(verdict.reason());
+            LOG.error("model refused ({}), the current one keeps serving: '{}' from {}, sha256 {}: {}", verdict.reason(),
+                    name, source, OnnxAutoencoder.sha256(record.value()), verdict.detail());
+            return false;
+        }
+        LOG.info("model '{}' from {}: {}", name, source, verdict.detail());
+        return true;
     }
 
     @Override
