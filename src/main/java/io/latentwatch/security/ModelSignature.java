@@ -34,8 +34,10 @@ public record ModelSignature(String keyId, byte[] signature) {
     public static final String FILE_SUFFIX = ".sig";
 
     public ModelSignature {
-        if (keyId == null || keyId.isBlank()) {
-            throw new IllegalArgumentException("a signature needs the id of its key");
+        // a closed format: the id comes from a record header, and ends up in log lines
+        if (keyId == null || !keyId.matches("[0-9a-f]{16}")) {
+            throw new IllegalArgumentException("a key id is 16 lowercase hex digits, got '"
+                    + (keyId == null ? "" : keyId.replaceAll("[^\\x20-\\x7e]", "?")) + "'");
         }
         signature = signature.clone();
     }

@@ -153,7 +153,9 @@ public final class ModelFollower implements AutoCloseable {
             headers.put(header.key(), header.value());
         }
         ModelVerifier.Verdict verdict = verifier.verify(record.value(), headers);
-        String name = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        // the key is whatever the writer chose: no control characters into the log
+        String name = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8)
+                .replaceAll("\\p{Cntrl}", "?");
         if (!verdict.accepted()) {
             metrics.modelRefused(verdict.reason());
             LOG.error("model refused ({}), the current one keeps serving: '{}' from {}, sha256 {}: {}", verdict.reason(),

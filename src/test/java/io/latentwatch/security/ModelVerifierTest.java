@@ -97,6 +97,10 @@ class ModelVerifierTest {
         assertThat(verifier.verify(model, onlyKeyId).reason()).isEqualTo(ModelVerifier.BAD_SIGNATURE);
         assertThat(verifier.verify(model, onlyKeyId).detail()).contains(ModelSignature.SIGNATURE_HEADER);
         assertThat(verifier.verify(model, notBase64).reason()).isEqualTo(ModelVerifier.BAD_SIGNATURE);
+        Map<String, byte[]> forgedLogLine = new HashMap<>(trusted.sign(model).toHeaders());
+        forgedLogLine.put(ModelSignature.KEY_ID_HEADER, bytes("abc\nERROR all fine"));
+        assertThat(verifier.verify(model, forgedLogLine).reason()).isEqualTo(ModelVerifier.BAD_SIGNATURE);
+        assertThat(verifier.verify(model, forgedLogLine).detail()).doesNotContain("\n");
         assertThat(verifier.verify(model, tooShort).reason()).isEqualTo(ModelVerifier.BAD_SIGNATURE);
     }
 
