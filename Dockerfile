@@ -20,11 +20,16 @@ FROM eclipse-temurin:17-jre-noble
 
 # A fixed numeric uid, so that Kubernetes' runAsNonRoot can verify it without a passwd lookup.
 ARG APP_UID=10001
+# /var/lib/latentwatch/{signing,trusted-keys}: compose's keygen service writes the model-signing
+# key pair there; a named volume mounted on them starts with this ownership (docs/security.md).
 RUN groupadd --system --gid "${APP_UID}" latentwatch \
     && useradd --system --uid "${APP_UID}" --gid latentwatch --home-dir /var/cache/latentwatch \
         --no-create-home --shell /usr/sbin/nologin latentwatch \
     && mkdir -p /var/cache/latentwatch/djl /var/cache/latentwatch/onnxruntime \
-    && chown -R latentwatch:latentwatch /var/cache/latentwatch
+    && chown -R latentwatch:latentwatch /var/cache/latentwatch \
+    && mkdir -p /var/lib/latentwatch/signing /var/lib/latentwatch/trusted-keys \
+    && chown -R latentwatch:latentwatch /var/lib/latentwatch \
+    && chmod 700 /var/lib/latentwatch/signing
 
 # The bundled Fashion-MNIST sample is looked up below the latentwatch home (produce, train).
 ENV LATENTWATCH_HOME=/opt/latentwatch

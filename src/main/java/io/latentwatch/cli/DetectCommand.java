@@ -6,6 +6,8 @@ import io.latentwatch.image.InputLimits;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.Normalization;
 import io.latentwatch.model.ScoreFunction;
+import io.latentwatch.security.ModelVerifier;
+import io.latentwatch.security.TrustedKeys;
 import io.latentwatch.stream.Detector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -137,6 +139,18 @@ public final class DetectCommand implements Callable<Integer> {
                     + " (default: dynamic membership).")
     String instanceId;
 
+    @Option(names = "--trusted-keys", paramLabel = "FILE|DIR",
+            description = "Serve only models signed by one of these Ed25519 public keys: a PEM file of one or more"
+                    + " keys, or a directory whose *.pub files are read. Unsigned, tampered and unknown-key models"
+                    + " are refused (log line, latentwatch_model_refusals_total{reason}); the current model keeps"
+                    + " serving. Without it models are not verified. See docs/security.md.")
+    Path trustedKeys;
+
+    @Option(names = "--allow-unsigned",
+            description = "Serve unsigned models too (local use). With --trusted-keys, signed models must still"
+                    + " verify; without it, it only silences the warning that models are not verified.")
+    boolean allowUnsigned;
+
     /** Builds and validates the configuration; a bad value is a usage error that names the flag. */
     DetectorConfig config() {
         CommandLine cl = spec.commandLine();
@@ -155,9 +169,20 @@ public final class DetectCommand implements Callable<Integer> {
             return new DetectorConfig(bootstrapServers, applicationId, topics, model, modelTopic != null, modelName,
                     overrides, new InputLimits(maxImageBytes, maxImagePixels), httpPort, streamThreads,
                     inferenceThreads, processingGuarantee, stateDir, createTopics, topicPartitions, replicationFactor,
-                    KafkaConfigFile.load(kafkaConfig, cl), allowInputChange, instanceId);
+                    KafkaConfigFile.load(kafkaConfig, cl), allowInputChange, instanceId, modelVerifier());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+        }
+    }
+
+    private ModelVerifier modelVerifier() {
+        if (trustedKeys == null) {
+            return ModelVerifier.unverified(allowUnsigned);
+        }
+        try {
+            return ModelVerifier.trusting(TrustedKeys.load(trustedKeys), allowUnsigned);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--trusted-keys " + e.getMessage(), e);
         }
     }
 

@@ -6,6 +6,7 @@ import io.latentwatch.image.ImagePreprocessor;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.KafkaConnection;
 import io.latentwatch.model.Normalization;
+import io.latentwatch.security.ModelSigner;
 import io.latentwatch.train.Calibration;
 import io.latentwatch.train.DirectorySource;
 import io.latentwatch.train.Hyperparameters;
@@ -173,6 +174,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Properties file of Kafka client settings (security, SASL/SSL, tuning).")
     Path kafkaConfig;
 
+    @Option(names = "--signing-key", paramLabel = "FILE",
+            description = "Sign every model with this Ed25519 private key (PEM, from 'latentwatch keygen'): a"
+                    + " signature over the exact ONNX bytes in the record headers on the models topic and in"
+                    + " FILE.onnx.sig next to --output. Detectors with --trusted-keys serve only signed models.")
+    Path signingKey;
+
     /** Builds and validates the configuration; a bad value is a usage error that names the flag. */
     TrainConfig config() {
         CommandLine cl = spec.commandLine();
@@ -180,7 +187,7 @@ public final class TrainCommand implements Callable<Integer> {
             Hyperparameters hp = new Hyperparameters(ModelType.parse(modelType), filters, latentSize, epochs,
                     batchSize, learningRate, denoise, patience, klWeight, seed);
             return new TrainConfig(hp, modelName, validationFraction, targetFpr, Calibration.Method.parse(calibration),
-                    scoreBlur, output, publish, modelTopic, kafkaProps(cl), force, period());
+                    scoreBlur, output, publish, modelTopic, kafkaProps(cl), force, period(), signer());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }
@@ -235,6 +242,17 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Object> props = new HashMap<>(KafkaConfigFile.load(kafkaConfig, cl));
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return props;
+    }
+
+    private ModelSigner signer() {
+        if (signingKey == null) {
+            return null;
+        }
+        try {
+            return ModelSigner.load(signingKey);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--signing-key " + e.getMessage(), e);
+        }
     }
 
     private Duration period() {

@@ -2,6 +2,7 @@ package io.latentwatch.config;
 
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.security.ModelVerifier;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,6 +31,8 @@ import java.util.Objects;
  * @param kafkaProperties     client and Streams properties from {@code --kafka-config}
  * @param allowInputChange    install a published model whose input shape differs from the serving one's
  * @param instanceId          static group member id ({@code group.instance.id}), or null for dynamic membership
+ * @param modelVerifier       which models may be served: signed by {@code --trusted-keys}, or
+ *                            unverified (the default); see docs/security.md
  */
 public record DetectorConfig(
         String bootstrapServers,
@@ -50,9 +53,10 @@ public record DetectorConfig(
         short replicationFactor,
         Map<String, String> kafkaProperties,
         boolean allowInputChange,
-        String instanceId) {
+        String instanceId,
+        ModelVerifier modelVerifier) {
 
-    /** A configuration with dynamic membership that refuses models for another input shape. */
+    /** A configuration with dynamic membership, refusing models for another input shape, serving them unverified. */
     public DetectorConfig(String bootstrapServers, String applicationId, Topics topics, Path modelFile,
                           boolean followModelTopic, String modelName, ModelOverrides overrides, InputLimits limits,
                           int httpPort, int streamThreads, int inferenceThreads, String processingGuarantee,
@@ -60,7 +64,15 @@ public record DetectorConfig(
                           Map<String, String> kafkaProperties) {
         this(bootstrapServers, applicationId, topics, modelFile, followModelTopic, modelName, overrides, limits,
                 httpPort, streamThreads, inferenceThreads, processingGuarantee, stateDir, createTopics,
-                topicPartitions, replicationFactor, kafkaProperties, false, null);
+                topicPartitions, replicationFactor, kafkaProperties, false, null, ModelVerifier.unverified(false));
+    }
+
+    /** This configuration with another model verifier. */
+    public DetectorConfig withModelVerifier(ModelVerifier verifier) {
+        return new DetectorConfig(bootstrapServers, applicationId, topics, modelFile, followModelTopic, modelName,
+                overrides, limits, httpPort, streamThreads, inferenceThreads, processingGuarantee, stateDir,
+                createTopics, topicPartitions, replicationFactor, kafkaProperties, allowInputChange, instanceId,
+                verifier);
     }
 
     public DetectorConfig {
@@ -68,6 +80,7 @@ public record DetectorConfig(
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(overrides, "overrides");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(modelVerifier, "model verifier");
         kafkaProperties = Map.copyOf(kafkaProperties);
         if (modelFile == null && !followModelTopic) {
             throw new IllegalArgumentException("no model to serve: pass --model FILE.onnx, or --model-topic to"

@@ -10,6 +10,10 @@ import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.produce.ImageProducer;
 import io.latentwatch.produce.ImageStream;
+import io.latentwatch.security.ModelSigner;
+import io.latentwatch.security.ModelVerifier;
+import io.latentwatch.security.SigningKeys;
+import io.latentwatch.security.TrustedKeys;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.stream.TopicAdmin;
 import io.latentwatch.train.Calibration;
@@ -26,6 +30,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +51,9 @@ public final class Demo {
     private final BooleanSupplier stop;
     private final boolean interactive;
     private final long startNanos = System.nanoTime();
+    // a throw-away key: the trainer signs every model with it and the detector trusts only it
+    private final KeyPair signingKey = SigningKeys.generate();
+    private final ModelSigner signer = new ModelSigner(signingKey.getPrivate(), signingKey.getPublic());
 
     /**
      * @param idx             IDX set to train on and stream (the bundled sample by default)
@@ -95,17 +103,18 @@ public final class Demo {
         PrintWriter trainerOut = new PrintWriter(new IndentingWriter(out), true);
         TrainJob.Outcome first = new TrainJob(trainConfig(props, settings.epochs(), 42), source(), modelTopic,
                 trainerOut).runOnce();
-        out.printf(Locale.ROOT, "      published version %s (threshold %.5f) to topic '%s'%n", first.version(),
-                first.threshold(), topics.models());
+        out.printf(Locale.ROOT, "      published version %s (threshold %.5f) to topic '%s', signed by throw-away key %s%n",
+                first.version(), first.threshold(), topics.models(), signer.keyId());
         if (stop.getAsBoolean()) {
             return;
         }
 
-        step(3, "Starting the detector (Kafka Streams, exactly-once, following topic '" + topics.models() + "')");
+        step(3, "Starting the detector (Kafka Streams, exactly-once, following topic '" + topics.models()
+                + "', trusting only key " + signer.keyId() + ")");
         int port = HttpPorts.availableOr(settings.httpPort());
         DetectorConfig config = new DetectorConfig(bootstrap, "latentwatch-demo", topics, null, true, MODEL_NAME,
                 ModelOverrides.NONE, InputLimits.DEFAULT, port, 1, 1, "exactly_once_v2", null, false, 3, (short) -1,
-                Map.of());
+                Map.of(), false, null, ModelVerifier.trusting(TrustedKeys.of(signingKey.getPublic()), false));
         try (Detector detector = Detector.start(config)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!detector.isReady() && !stop.getAsBoolean() && System.nanoTime() < deadline) {
@@ -210,7 +219,7 @@ public final class Demo {
     private TrainConfig trainConfig(Map<String, Object> props, int epochs, long seed) {
         Hyperparameters hp = new Hyperparameters(ModelType.AE, 16, 32, epochs, 64, 0.002f, 0f, 3, 1f, seed);
         return new TrainConfig(hp, MODEL_NAME, 0.1, 0.01, Calibration.Method.FPR, 3, null, true,
-                Topics.DEFAULT_MODELS, props, true, null);
+                Topics.DEFAULT_MODELS, props, true, null, signer);
     }
 
     private IdxSource source() {

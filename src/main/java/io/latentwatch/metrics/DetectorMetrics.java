@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +27,15 @@ import java.util.concurrent.TimeUnit;
  * underneath, which refuses a second metric of the same name.
  */
 public final class DetectorMetrics {
+    /**
+     * Refusal reasons whose counters exist from the start (at 0): those of
+     * {@link ModelRefusedException.Reason} and the signature reasons of
+     * {@code io.latentwatch.security.ModelVerifier}. {@link #modelRefused(String)} takes others too.
+     */
+    public static final List<String> MODEL_REFUSAL_REASONS = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(ModelRefusedException.Reason.values()).map(ModelRefusedException.Reason::id),
+            java.util.stream.Stream.of("unsigned", "bad-signature", "unknown-key")).toList();
+
     private final MeterRegistry registry;
     private final Counter consumed;
     private final Counter scored;
@@ -35,8 +46,7 @@ public final class DetectorMetrics {
     private final DistributionSummary batchSize;
     private final ScoreHistogram score;
     private final Counter swaps;
-    private final Map<ModelRefusedException.Reason, Counter> refusals =
-            new EnumMap<>(ModelRefusedException.Reason.class);
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Counter fallbacks;
     private final ModelGauges model;
     private final ScoreDrift drift;
@@ -86,11 +96,8 @@ public final class DetectorMetrics {
         score.bindTo(registry);
         swaps = Counter.builder("latentwatch.model.swaps").description("Models installed, the first one included")
                 .register(registry);
-        for (ModelRefusedException.Reason reason : ModelRefusedException.Reason.values()) {
-            refusals.put(reason, Counter.builder("latentwatch.model.refusals")
-                    .description("Models refused, by reason; the current one kept serving")
-                    .tag("reason", reason.id()).register(registry));
-        }
+        // registered at 0, so that the first refusal is an increase Prometheus' increase() and the alert see
+        MODEL_REFUSAL_REASONS.forEach(this::refusalCounter);
         fallbacks = Counter.builder("latentwatch.model.fallbacks")
                 .description("Starts that serve an older model from the models topic because newer ones were refused")
                 .register(registry);
@@ -139,12 +146,27 @@ public final class DetectorMetrics {
         drift.modelSwapped(info);
     }
 
+    /** Records a model refused because it does not load, breaks the contract or fails its check. */
     public void modelRefused(ModelRefusedException.Reason reason) {
-        refusals.get(reason).increment();
+        modelRefused(reason.id());
     }
 
     /** Records a start that serves an older model because the newer ones on the topic were refused. */
     public void modelFallback() {
         fallbacks.increment();
+    }
+
+    /**
+     * Records a refused model: {@code latentwatch_model_refusals_total{reason}}. Keep reasons a
+     * small closed set of ids, like {@link #MODEL_REFUSAL_REASONS}: each is a series.
+     */
+    public void modelRefused(String reason) {
+        refusalCounter(reason).increment();
+    }
+
+    private Counter refusalCounter(String reason) {
+        return refusals.computeIfAbsent(reason, r -> Counter.builder("latentwatch.model.refusals")
+                .description("Models refused, by reason; the current one kept serving")
+                .tag("reason", r).register(registry));
     }
 }

@@ -8,6 +8,8 @@ import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.ModelRegistry;
 import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.security.ModelSignature;
+import io.latentwatch.security.ModelVerifier;
 import io.latentwatch.util.FileTrees;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -126,12 +128,13 @@ public final class Detector implements AutoCloseable {
             http = HttpEndpoint.start(config.httpPort(), registry, this::health, this::modelJson);
             LOG.info("HTTP on port {}: /metrics /health/live /health/ready /model", http.port());
         }
+        logModelVerification();
         if (config.modelFile() != null) {
             models.swap(loadFile(config.modelFile()));
         }
         if (config.followModelTopic()) {
             follower = new ModelFollower(clientProps, config.topics().models(), config.modelName(), models, metrics,
-                    config.overrides(), config.inferenceThreads(), config.allowInputChange());
+                    config.overrides(), config.inferenceThreads(), config.allowInputChange(), config.modelVerifier());
             follower.start();
             awaitFirstModel();
         }
@@ -235,11 +238,37 @@ public final class Detector implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
+        checkSignature(file, bytes);
         try {
             return OnnxAutoencoder.load(bytes, file.toString(), config.overrides(), config.inferenceThreads());
         } catch (ModelRefusedException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    private void logModelVerification() {
+        ModelVerifier verifier = config.modelVerifier();
+        if (verifier.verifies() || verifier.allowsUnsigned()) {
+            LOG.info(verifier.describe());
+        } else {
+            LOG.warn(verifier.describe());
+        }
+    }
+
+    /** A --model file is checked against its detached FILE.sig; a refusal stops the start. */
+    private void checkSignature(Path file, byte[] bytes) {
+        ModelVerifier.Verdict verdict;
+        try {
+            verdict = config.modelVerifier().verify(bytes, ModelSignature.readFor(file));
+        } catch (IllegalArgumentException e) {
+            verdict = new ModelVerifier.Verdict(false, ModelVerifier.BAD_SIGNATURE, null, e.getMessage());
+        }
+        if (!verdict.accepted()) {
+            metrics.modelRefused(verdict.reason());
+            throw new IllegalArgumentException("--model " + file + " refused (" + verdict.reason() + "): "
+                    + verdict.detail() + "; its signature is read from " + ModelSignature.fileOf(file));
+        }
+        LOG.info("model file {}: {}", file, verdict.detail());
     }
 
     private void awaitFirstModel() {

@@ -6,12 +6,14 @@ import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.ModelRegistry;
 import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.security.ModelVerifier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,7 @@ public final class ModelFollower implements AutoCloseable {
     private final Deque<ConsumerRecord<byte[], byte[]>> startCandidates = new ArrayDeque<>();
     private long startCandidateBytes;
     private Map<TopicPartition, Long> catchUpTo;
+    private final ModelVerifier verifier;
     private volatile boolean running = true;
 
     /**
@@ -62,7 +65,8 @@ public final class ModelFollower implements AutoCloseable {
      */
     public ModelFollower(Map<String, Object> clientProps, String topic, String modelName, ModelRegistry registry,
                          DetectorMetrics metrics, ModelOverrides overrides, int inferenceThreads,
-                         boolean allowInputChange) {
+                         boolean allowInputChange, ModelVerifier verifier) {
+        this.verifier = verifier;
         Map<String, Object> props = new HashMap<>(clientProps);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -182,6 +186,9 @@ public final class ModelFollower implements AutoCloseable {
         if (OnnxAutoencoder.sha256(record.value()).equals(currentSha)) {
             return true;
         }
+        if (!signatureAccepted(record, source)) {
+            return false;
+        }
         OnnxAutoencoder model = null;
         try {
             model = OnnxAutoencoder.load(record.value(), source, overrides, inferenceThreads);
@@ -221,6 +228,28 @@ public final class ModelFollower implements AutoCloseable {
 
     private static String source(ConsumerRecord<?, ?> record) {
         return "topic " + record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    // ---- signed models (docs/security.md): checked before the bytes reach ONNX Runtime ----
+
+    /** Checks the record's signature; a refusal is logged and counted by its reason. */
+    private boolean signatureAccepted(ConsumerRecord<byte[], byte[]> record, String source) {
+        Map<String, byte[]> headers = new HashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value());
+        }
+        ModelVerifier.Verdict verdict = verifier.verify(record.value(), headers);
+        // the key is whatever the writer chose: no control characters into the log
+        String name = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8)
+                .replaceAll("\\p{Cntrl}", "?");
+        if (!verdict.accepted()) {
+            metrics.modelRefused(verdict.reason());
+            LOG.error("model refused ({}), the current one keeps serving: '{}' from {}, sha256 {}: {}", verdict.reason(),
+                    name, source, OnnxAutoencoder.sha256(record.value()), verdict.detail());
+            return false;
+        }
+        LOG.info("model '{}' from {}: {}", name, source, verdict.detail());
+        return true;
     }
 
     @Override

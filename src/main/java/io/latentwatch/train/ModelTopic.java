@@ -103,6 +103,15 @@ public final class ModelTopic {
      * @return where the record landed
      */
     public RecordMetadata publish(String name, byte[] onnx) {
+        return publish(name, onnx, Map.of());
+    }
+
+    /**
+     * Publishes a model with record headers (its signature, see docs/security.md).
+     *
+     * @return where the record landed
+     */
+    public RecordMetadata publish(String name, byte[] onnx, Map<String, byte[]> headers) {
         if (onnx.length > TopicAdmin.MODEL_TOPIC_MAX_BYTES) {
             throw new IllegalStateException("the model has " + onnx.length + " bytes, over the models topic's limit of "
                     + TopicAdmin.MODEL_TOPIC_MAX_BYTES + "; train a smaller network (--filters, --latent-size)");
@@ -115,7 +124,9 @@ public final class ModelTopic {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "latentwatch-trainer");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
-            return producer.send(new ProducerRecord<>(topic, name, onnx)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, name, onnx);
+            headers.forEach((key, value) -> record.headers().add(key, value));
+            return producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing the model", e);

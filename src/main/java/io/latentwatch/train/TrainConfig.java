@@ -1,5 +1,7 @@
 package io.latentwatch.train;
 
+import io.latentwatch.security.ModelSigner;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,10 +25,21 @@ import java.util.Objects;
  * @param kafka              Kafka client properties (bootstrap servers and {@code --kafka-config})
  * @param force              publish/write even when the candidate scores worse than the current model
  * @param every              retrain on this period; null trains once
+ * @param signer             signs every model it delivers ({@code --signing-key}): record headers on the
+ *                           models topic and {@code output + ".sig"}; null delivers unsigned models
  */
 public record TrainConfig(Hyperparameters hyperparameters, String modelName, double validationFraction,
                           double targetFpr, Calibration.Method calibration, int scoreBlur, Path output, boolean publish,
-                          String modelTopic, Map<String, Object> kafka, boolean force, Duration every) {
+                          String modelTopic, Map<String, Object> kafka, boolean force, Duration every,
+                          ModelSigner signer) {
+
+    /** A configuration that delivers unsigned models. */
+    public TrainConfig(Hyperparameters hyperparameters, String modelName, double validationFraction,
+                       double targetFpr, Calibration.Method calibration, int scoreBlur, Path output, boolean publish,
+                       String modelTopic, Map<String, Object> kafka, boolean force, Duration every) {
+        this(hyperparameters, modelName, validationFraction, targetFpr, calibration, scoreBlur, output, publish,
+                modelTopic, kafka, force, every, null);
+    }
 
     public TrainConfig {
         Objects.requireNonNull(hyperparameters, "hyperparameters");

@@ -9,6 +9,7 @@ import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.Normalization;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.ScoreFunction;
+import io.latentwatch.security.ModelSignature;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -257,15 +259,36 @@ public final class TrainJob {
     }
 
     private void deliver(byte[] onnx, String version) {
+        ModelSignature signature = config.signer() == null ? null : config.signer().sign(onnx);
         if (config.output() != null) {
             write(config.output(), onnx);
             progress.println("wrote " + config.output() + " (" + onnx.length + " bytes, version " + version + ")");
+            writeSignature(config.output(), signature);
         }
         if (config.publish()) {
-            RecordMetadata at = modelTopic.publish(config.modelName(), onnx);
+            RecordMetadata at = modelTopic.publish(config.modelName(), onnx,
+                    signature == null ? Map.of() : signature.toHeaders());
             progress.println("published " + version + " to " + at.topic() + "-" + at.partition() + "@" + at.offset()
-                    + " under key '" + config.modelName() + "'");
+                    + " under key '" + config.modelName() + "'"
+                    + (signature == null ? " (unsigned)" : " signed by key " + signature.keyId()));
         }
+    }
+
+    /** Writes FILE.sig next to the model; an unsigned model removes a stale one, which would not match it. */
+    private void writeSignature(Path model, ModelSignature signature) {
+        Path sig = ModelSignature.fileOf(model);
+        if (signature == null) {
+            try {
+                if (Files.deleteIfExists(sig)) {
+                    progress.println("removed " + sig + ": it signed the previous model (no --signing-key now)");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the stale signature " + sig + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        write(sig, signature.toFileText().getBytes(StandardCharsets.US_ASCII));
+        progress.println("wrote " + sig + " (signed by key " + signature.keyId() + ")");
     }
 
     private static void write(Path file, byte[] bytes) {

@@ -81,7 +81,8 @@ class DashboardQueriesIT {
              PrometheusServer server = PrometheusServer.start(prometheus, dir, "127.0.0.1:" + detector.httpPort(),
                      List.of(ALERTS))) {
             producer.send(new ProducerRecord<>(topics.models(), bytes("test"), bytes("not an onnx model"))).get();
-            await().atMost(TIMEOUT).until(() -> count(detector, "latentwatch.model.refusals") == 1);
+            await().atMost(TIMEOUT).until(() -> detector.meterRegistry().get("latentwatch.model.refusals")
+                    .tag("reason", "invalid").counter().count() == 1);
             producer.send(new ProducerRecord<>(topics.models(), bytes("test"),
                     MonitoredModels.withMetadata("v2", 0.02, 0.01, Instant.now().toString()))).get();
             await().atMost(TIMEOUT).until(() -> detector.models().current().orElseThrow().version().equals("v2"));
@@ -102,7 +103,7 @@ class DashboardQueriesIT {
 
             // Then Prometheus holds the true figures: two swaps, one refusal, the scores in the right buckets
             assertThat(value(server, "latentwatch_model_swaps_total")).isEqualTo(2);
-            assertThat(value(server, "latentwatch_model_refusals_total")).isEqualTo(1);
+            assertThat(value(server, "sum(latentwatch_model_refusals_total)")).isEqualTo(1);
             assertThat(value(server, "latentwatch_model_info{version=\"v2\"}")).isEqualTo(1);
             assertThat(value(server, "latentwatch_model_validation{figure=\"auroc\"}")).isEqualTo(0.93);
             assertThat(value(server, "latentwatch_score_bucket{le=\"0.01\"}")).isEqualTo(NORMAL_IMAGES);

@@ -41,6 +41,23 @@ class DetectorMetricsTest {
     }
 
     @Test
+    void shouldCountModelRefusalsByReasonWithEveryKnownReasonPresentFromTheStart() {
+        // When a detector refuses an unsigned model and a model that does not load, and a reason the list lacks
+        metrics.modelRefused("unsigned");
+        metrics.modelRefused(io.latentwatch.model.ModelRefusedException.Reason.INVALID);
+        metrics.modelRefused("shape-mismatch");
+
+        // Then each reason is its own series, and the other known reasons are there at 0 (so increase() sees a first one)
+        String scrape = registry.scrape();
+        assertThat(scrape)
+                .contains("latentwatch_model_refusals_total{application_id=\"app-1\",reason=\"unsigned\"} 1.0")
+                .contains("latentwatch_model_refusals_total{application_id=\"app-1\",reason=\"invalid\"} 1.0")
+                .contains("latentwatch_model_refusals_total{application_id=\"app-1\",reason=\"shape-mismatch\"} 1.0")
+                .contains("latentwatch_model_refusals_total{application_id=\"app-1\",reason=\"bad-signature\"} 0.0")
+                .contains("latentwatch_model_refusals_total{application_id=\"app-1\",reason=\"unknown-key\"} 0.0");
+    }
+
+    @Test
     void shouldDescribeTheServedModelFromItsMetadata() {
         // Given a model made by the trainer, with its figures, creation time and calibration
         ModelInfo model = TestModelInfos.info("v7", Map.of(

@@ -237,7 +237,7 @@ class DetectorResilienceIT {
         return new DetectorConfig(c.bootstrapServers(), c.applicationId(), c.topics(), c.modelFile(), true, null,
                 c.overrides(), c.limits(), c.httpPort(), c.streamThreads(), c.inferenceThreads(),
                 c.processingGuarantee(), c.stateDir(), c.createTopics(), c.topicPartitions(), c.replicationFactor(),
-                c.kafkaProperties(), allowInputChange, null);
+                c.kafkaProperties(), allowInputChange, null, c.modelVerifier());
     }
 
     private static Topics uniqueTopics() {

@@ -86,7 +86,8 @@ class ModelPublishIT {
             // and then a corrupt model arrives on the topic
             publishRaw("default", "not an onnx model".getBytes());
             await().atMost(30, TimeUnit.SECONDS)
-                    .until(() -> detector.meterRegistry().counter("latentwatch.model.refusals").count() == 1);
+                    .until(() -> detector.meterRegistry().get("latentwatch.model.refusals").tag("reason", "invalid")
+                            .counter().count() == 1);
             send(producer, images, 400, 500);
             await().atMost(60, TimeUnit.SECONDS).until(() -> {
                 embeddings.poll(Duration.ofMillis(200)).forEach(outputs::add);
