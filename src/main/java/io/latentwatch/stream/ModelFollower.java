@@ -88,8 +88,25 @@ public final class ModelFollower implements AutoCloseable {
 
     /** Starts following in a background thread. */
     public void start() {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        // a topic created a moment ago may not be in every broker's metadata yet
+        while (partitions.isEmpty() && System.nanoTime() < deadline) {
+            partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (partitions.isEmpty()) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while looking up topic '" + topic + "'", e);
+                }
+            }
+        }
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException("the models topic '" + topic + "' has no partitions after 30 s;"
+                    + " check that it exists and that this client may describe it");
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         catchUpTo = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));

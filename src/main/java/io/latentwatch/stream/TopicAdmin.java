@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,25 +119,35 @@ public final class TopicAdmin {
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         List<ConfigResource> resources = topics.stream().distinct()
                 .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(props)) {
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            Map<String, Integer> limits = new java.util.LinkedHashMap<>();
-            for (Map.Entry<ConfigResource, Config> e : configs.entrySet()) {
-                ConfigEntry entry = e.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                if (entry != null && entry.value() != null) {
-                    limits.put(e.getKey().name(), Integer.parseInt(entry.value()));
+            while (true) {
+                try {
+                    Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    Map<String, Integer> limits = new java.util.LinkedHashMap<>();
+                    for (Map.Entry<ConfigResource, Config> e : configs.entrySet()) {
+                        ConfigEntry entry = e.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                        if (entry != null && entry.value() != null) {
+                            limits.put(e.getKey().name(), Integer.parseInt(entry.value()));
+                        }
+                    }
+                    return limits;
+                } catch (ExecutionException e) {
+                    // a topic created a moment ago may not be known to the broker that answers yet
+                    if (e.getCause() instanceof UnknownTopicOrPartitionException && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                        continue;
+                    }
+                    // no right to describe configs (ACLs): fall back on the broker default, and say so
+                    LOG.warn("cannot read max.message.bytes of {} ({}); assuming the broker default of 1 MiB",
+                            topics, e.getCause().toString());
+                    return Map.of();
                 }
             }
-            return limits;
         } catch (TimeoutException e) {
             throw new IllegalStateException("no answer from Kafka at " + clientProps.get("bootstrap.servers")
                     + " within " + timeout.toSeconds() + " s while reading topic limits", e);
-        } catch (ExecutionException e) {
-            // no right to describe configs (ACLs): fall back on the producer's limit, and say so
-            LOG.warn("cannot read max.message.bytes of {} ({}); assuming the broker default of 1 MiB",
-                    topics, e.getCause().getMessage());
-            return Map.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading topic limits", e);
