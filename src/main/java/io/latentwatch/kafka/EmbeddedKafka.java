@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, on
- * free loopback ports, with its data in a temporary directory removed by {@link #close()}.
+ * free loopback ports, with its data in a temporary directory removed by {@link #close()}, or in
+ * a directory of the caller's that outlives it, so that a broker can be stopped and started again
+ * on the same data (see {@link #start(int, Path)}).
  *
  * <p>This is the broker the Kafka distribution runs ({@code kafka.server.KafkaRaftServer}); its
  * classes are internal to Kafka, so they are used here and nowhere else.
@@ -47,12 +49,14 @@ import java.util.concurrent.TimeUnit;
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private final Path dataDir;
+    private final boolean temporary;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private boolean closed;
 
-    private EmbeddedKafka(Path dataDir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(Path dataDir, boolean temporary, KafkaRaftServer server, String bootstrapServers) {
         this.dataDir = dataDir;
+        this.temporary = temporary;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
     }
@@ -71,9 +75,22 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @see #start()
      */
     public static EmbeddedKafka start(int port) {
-        Path dataDir;
+        return start(port, null);
+    }
+
+    /**
+     * Starts the broker on the given loopback port (0: a free one) with its data in
+     * {@code dataDir}, which is created and formatted on first use, reused as it is when it holds
+     * a formatted broker already, and kept by {@link #close()}; a null {@code dataDir} takes a
+     * temporary directory that {@link #close()} removes.
+     *
+     * @see #start()
+     */
+    public static EmbeddedKafka start(int port, Path dataDir) {
+        boolean temporary = dataDir == null;
+        Path dir;
         try {
-            dataDir = Files.createTempDirectory("latentwatch-kafka-");
+            dir = temporary ? Files.createTempDirectory("latentwatch-kafka-") : Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a directory for the embedded broker: " + e.getMessage(), e);
         }
@@ -81,21 +98,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             int brokerPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
-            Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
-            format(dataDir, props);
+            Properties props = brokerProperties(dir, brokerPort, controllerPort);
+            if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
+                format(dir, props);
+            }
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, server, "127.0.0.1:" + brokerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, server, "127.0.0.1:" + brokerPort);
             kafka.awaitReady(Duration.ofSeconds(60));
             LOG.info("embedded Kafka broker ready at {}", kafka.bootstrapServers());
             return kafka;
         } catch (RuntimeException | Error e) {
             stopQuietly(server);
-            FileTrees.deleteRecursively(dataDir);
+            if (temporary) {
+                FileTrees.deleteRecursively(dir);
+            }
             throw e;
         } catch (Exception e) {
             stopQuietly(server);
-            FileTrees.deleteRecursively(dataDir);
+            if (temporary) {
+                FileTrees.deleteRecursively(dir);
+            }
             throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
         }
     }
@@ -149,8 +172,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         String topic = "__latentwatch-readiness";
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
-                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
+                        .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), new ByteArraySerializer(),
@@ -181,12 +206,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** The temporary directory holding the broker's logs; gone after {@link #close()}. */
+    /** The directory holding the broker's logs; a temporary one is gone after {@link #close()}. */
     public Path dataDir() {
         return dataDir;
     }
 
-    /** Stops the broker and deletes its data. */
+    /** Stops the broker and deletes its data, unless the data directory was the caller's. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -194,7 +219,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         closed = true;
         stopQuietly(server);
-        FileTrees.deleteRecursively(dataDir);
+        if (temporary) {
+            FileTrees.deleteRecursively(dataDir);
+        }
     }
 
     private static void stopQuietly(KafkaRaftServer server) {
