@@ -1,6 +1,7 @@
 package io.latentwatch.cli;
 
 import io.latentwatch.faults.FaultReport;
+import io.latentwatch.faults.FaultSize;
 import io.latentwatch.faults.FaultSuite;
 import io.latentwatch.stream.OutputRecords;
 import picocli.CommandLine;
@@ -38,35 +39,40 @@ public final class FaultSuiteCommand implements Callable<Integer> {
             description = "Properties file of Kafka client settings (security) for the suite and its detectors.")
     Path kafkaConfig;
 
-    @Option(names = "--images", defaultValue = "20000", paramLabel = "N",
+    @Option(names = "--size", defaultValue = "full", paramLabel = "ci|full",
+            description = {"Preset of the flags below: ci (600 inputs at 100/s, 2 kills, 1 SIGTERM, 1 broker restart,"
+                    + " 1 swap, a 6 s session timeout: about a minute) or full (20000 inputs at 100/s, 5 kills,"
+                    + " 2 SIGTERMs, 2 broker restarts, 3 swaps, the detectors' own defaults: some minutes)."
+                    + " A flag given wins over its preset (default: ${DEFAULT-VALUE})."})
+    String size;
+
+    @Option(names = "--images", paramLabel = "N",
             description = "Inputs to write at least; the faults are spread over them, and inputs keep coming until"
-                    + " the last fault has recovered (default: ${DEFAULT-VALUE}).")
-    long images;
+                    + " the last fault has recovered.")
+    Long images;
 
-    @Option(names = "--rate", defaultValue = "200", paramLabel = "N",
-            description = "Inputs per second (default: ${DEFAULT-VALUE}).")
-    double rate;
+    @Option(names = "--rate", paramLabel = "N", description = "Inputs per second.")
+    Double rate;
 
-    @Option(names = "--garbage-every", defaultValue = "50", paramLabel = "N",
-            description = "Every N-th input is garbage that must be dead-lettered; 0 for none (default: ${DEFAULT-VALUE}).")
-    int garbageEvery;
+    @Option(names = "--garbage-every", paramLabel = "N",
+            description = "Every N-th input is garbage that must be dead-lettered; 0 for none.")
+    Integer garbageEvery;
 
-    @Option(names = "--kills", defaultValue = "5", paramLabel = "N",
-            description = "kill -9 of a detector, taking the detectors in turn (default: ${DEFAULT-VALUE}).")
-    int kills;
+    @Option(names = "--kills", paramLabel = "N",
+            description = "kill -9 of a detector, taking the detectors in turn; each is started again at once.")
+    Integer kills;
 
-    @Option(names = "--sigterms", defaultValue = "2", paramLabel = "N",
-            description = "SIGTERM of a detector, which is started again (default: ${DEFAULT-VALUE}).")
-    int sigterms;
+    @Option(names = "--sigterms", paramLabel = "N",
+            description = "SIGTERM of a detector, which is started again.")
+    Integer sigterms;
 
-    @Option(names = "--broker-restarts", defaultValue = "2", paramLabel = "N",
-            description = "Stops of the broker (SIGTERM) and starts again on the same port and data"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int brokerRestarts;
+    @Option(names = "--broker-restarts", paramLabel = "N",
+            description = "Stops of the broker (SIGTERM) and starts again on the same port and data.")
+    Integer brokerRestarts;
 
-    @Option(names = "--swaps", defaultValue = "3", paramLabel = "N",
-            description = "New models published on the models topic while the detectors run (default: ${DEFAULT-VALUE}).")
-    int swaps;
+    @Option(names = "--swaps", paramLabel = "N",
+            description = "New models published on the models topic while the detectors run.")
+    Integer swaps;
 
     @Option(names = "--instances", defaultValue = "2", paramLabel = "N",
             description = "Detector processes (default: ${DEFAULT-VALUE}).")
@@ -81,7 +87,8 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     String processingGuarantee;
 
     @Option(names = "--detector-property", paramLabel = "KEY=VALUE",
-            description = "A Kafka/Streams property for the detectors only, e.g. session.timeout.ms=10000; repeatable.")
+            description = "A Kafka/Streams property for the detectors only, e.g. session.timeout.ms=10000, added to"
+                    + " the size's; repeatable.")
     List<String> detectorProperties = new ArrayList<>();
 
     @Option(names = "--detector-arg", paramLabel = "ARG",
@@ -90,8 +97,8 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     List<String> detectorArgs = new ArrayList<>();
 
     @Option(names = "--detector-jvm-option", paramLabel = "OPTION",
-            description = "A JVM option of the detector processes, e.g. --detector-jvm-option=-Xmx1g; repeatable"
-                    + " (default: -Xmx512m).")
+            description = "A JVM option of the detector processes, e.g. --detector-jvm-option=-Xmx1g; repeatable;"
+                    + " replaces the size's (full: -Xmx512m).")
     List<String> detectorJvmOptions = new ArrayList<>();
 
     @Option(names = "--recovery-timeout", defaultValue = "180", paramLabel = "SECONDS",
@@ -106,11 +113,19 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     /** Builds and validates the settings; a bad value is a usage error that names the flag. */
     FaultSuite.Settings settings() {
         CommandLine cl = spec.commandLine();
-        if (images < 1 || rate <= 0 || instances < 1 || partitions < 1 || garbageEvery < 0 || recoveryTimeout < 1) {
+        FaultSize preset = switch (size) {
+            case "ci" -> FaultSize.CI;
+            case "full" -> FaultSize.FULL;
+            default -> throw new CommandLine.ParameterException(cl, "--size must be ci or full, got " + size);
+        };
+        long n = images != null ? images : preset.images();
+        double perSecond = rate != null ? rate : preset.rate();
+        int garbage = garbageEvery != null ? garbageEvery : preset.garbageEvery();
+        if (n < 1 || perSecond <= 0 || instances < 1 || partitions < 1 || garbage < 0 || recoveryTimeout < 1) {
             throw new CommandLine.ParameterException(cl, "--images, --rate, --instances, --partitions and"
                     + " --recovery-timeout must be positive, --garbage-every 0 or more");
         }
-        Map<String, String> detectorProps = new LinkedHashMap<>();
+        Map<String, String> detectorProps = new LinkedHashMap<>(preset.detectorProperties());
         for (String p : detectorProperties) {
             int eq = p.indexOf('=');
             if (eq < 1) {
@@ -118,12 +133,17 @@ public final class FaultSuiteCommand implements Callable<Integer> {
             }
             detectorProps.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
         }
+        FaultSuite.Faults presetFaults = preset.faults();
         try {
-            return new FaultSuite.Settings(bootstrapServers, KafkaConfigFile.load(kafkaConfig, cl), images, rate,
-                    garbageEvery, instances, partitions, processingGuarantee,
-                    new FaultSuite.Faults(kills, sigterms, brokerRestarts, swaps), detectorProps, detectorArgs,
-                    detectorJvmOptions, null,
-                    workDir, Duration.ofSeconds(recoveryTimeout));
+            FaultSuite.Faults faults = new FaultSuite.Faults(
+                    kills != null ? kills : presetFaults.kills(),
+                    sigterms != null ? sigterms : presetFaults.sigterms(),
+                    brokerRestarts != null ? brokerRestarts : presetFaults.brokerRestarts(),
+                    swaps != null ? swaps : presetFaults.swaps());
+            return new FaultSuite.Settings(bootstrapServers, KafkaConfigFile.load(kafkaConfig, cl), n, perSecond,
+                    garbage, instances, partitions, processingGuarantee, faults, detectorProps, detectorArgs,
+                    detectorJvmOptions.isEmpty() ? preset.detectorJvmOptions() : detectorJvmOptions, null, workDir,
+                    Duration.ofSeconds(recoveryTimeout));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }

@@ -59,7 +59,7 @@ public final class FaultSuite {
     private List<TopicPartition> embeddingPartitions;
 
     /**
-     * What to run.
+     * What to run ({@link FaultSize} has the two usual sizes).
      *
      * @param bootstrapServers  external broker, or null for a broker process of the suite's own (needed
      *                          for broker restarts)
@@ -134,6 +134,19 @@ public final class FaultSuite {
                 plan.add(kind);
             }
         }
+    }
+
+    /**
+     * The settings of a size on the suite's own broker, with exactly-once, two detectors and four
+     * partitions.
+     *
+     * @param classpath class path of latentwatch for the child JVMs; null: this JVM's
+     * @param workDir   where logs go (kept); null: a temporary directory removed at the end
+     */
+    public static Settings settings(FaultSize size, String classpath, Path workDir) {
+        return new Settings(null, Map.of(), size.images(), size.rate(), size.garbageEvery(), 2, 4, "exactly_once_v2",
+                size.faults(), size.detectorProperties(), List.of(), size.detectorJvmOptions(), classpath, workDir,
+                Duration.ofSeconds(180));
     }
 
     private FaultSuite(Settings settings, PrintStream progress) {

@@ -4,9 +4,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,22 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * packaged jar; the processes' logs stay in {@code target/fault-suite-it/logs}.
  */
 class FaultSuiteIT {
-    /** The CI size, as {@code scripts/fault-suite.sh --size ci} runs it. */
-    static FaultSuite.Settings ciSize(Path workDir) {
-        return new FaultSuite.Settings(null, Map.of(), 600, 100, 20, 2, 4, "exactly_once_v2",
-                new FaultSuite.Faults(2, 1, 1, 1),
-                // a short session timeout keeps the killed member's partitions from waiting 45 s each
-                Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1500"), List.of(),
-                // no timing is asserted here: a quicker start of the restarted detectors keeps CI short
-                List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
-                "target/latentwatch.jar:target/lib/*", workDir, Duration.ofSeconds(120));
-    }
-
     @Test
     void shouldAccountForEveryInputExactlyOnceThroughKillsABrokerRestartASwapAndASigterm() {
         // Given the packaged detector, and a suite of two kills, a SIGTERM, a broker restart and a live swap
         assertThat(Path.of("target/latentwatch.jar")).exists();
-        FaultSuite.Settings settings = ciSize(Path.of("target/fault-suite-it"));
+        FaultSuite.Settings settings = FaultSuite.settings(FaultSize.CI, "target/latentwatch.jar:target/lib/*",
+                Path.of("target/fault-suite-it"));
 
         // When it runs
         FaultReport report = FaultSuite.run(settings, System.out);
