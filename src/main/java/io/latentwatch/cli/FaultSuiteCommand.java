@@ -88,12 +88,13 @@ public final class FaultSuiteCommand implements Callable<Integer> {
 
     @Option(names = "--detector-property", paramLabel = "KEY=VALUE",
             description = "A Kafka/Streams property for the detectors only, e.g. session.timeout.ms=10000, added to"
-                    + " the size's; repeatable.")
+                    + " the size's; {instance} stands for the detector's name, which a restart keeps, as in"
+                    + " group.instance.id=lw-{instance}; repeatable.")
     List<String> detectorProperties = new ArrayList<>();
 
     @Option(names = "--detector-arg", paramLabel = "ARG",
             description = "A further 'detect' argument, e.g. --detector-arg=--stream-threads --detector-arg=2;"
-                    + " repeatable.")
+                    + " {instance} as in --detector-property; repeatable.")
     List<String> detectorArgs = new ArrayList<>();
 
     @Option(names = "--detector-jvm-option", paramLabel = "OPTION",

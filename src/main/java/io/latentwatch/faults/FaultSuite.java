@@ -40,6 +40,11 @@ public final class FaultSuite {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration SWAP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DRAIN_STALL = Duration.ofMinutes(3);
+    /**
+     * Stands for the detector's name ({@code detector-a}, ...) in detector properties and arguments,
+     * which stays the same across its restarts, as a pod name does: {@code group.instance.id=lw-{instance}}.
+     */
+    public static final String INSTANCE_PLACEHOLDER = "{instance}";
     private final Settings s;
     private final PrintStream progress;
     private final long started = System.nanoTime();
@@ -71,8 +76,9 @@ public final class FaultSuite {
      * @param partitions        partitions of the run's topics
      * @param guarantee         {@code exactly_once_v2} or {@code at_least_once}
      * @param faults            how many faults of each kind
-     * @param detectorProperties Kafka/Streams properties for the detectors only (session timeout, ...)
-     * @param detectorArgs      further {@code detect} flags
+     * @param detectorProperties Kafka/Streams properties for the detectors only (session timeout, ...);
+     *                          {@value #INSTANCE_PLACEHOLDER} in a value stands for the detector's name
+     * @param detectorArgs      further {@code detect} flags, with {@value #INSTANCE_PLACEHOLDER} too
      * @param detectorJvmOptions JVM options of the detector processes (heap size; empty: {@code -Xmx512m})
      * @param classpath         class path of latentwatch for the child JVMs; null: this JVM's
      * @param workDir           where logs go (kept); null: a temporary directory removed at the end
@@ -224,12 +230,10 @@ public final class FaultSuite {
         models = new ModelTopic(clientProps, topics.models());
         publishNextModel();
 
-        List<String> args = detectorArgs(bootstrap, prefix);
         for (int i = 0; i < s.instances(); i++) {
             String name = "detector-" + (char) ('a' + i);
-            List<String> own = new ArrayList<>(args);
-            own.addAll(List.of("--state-dir", work.resolve("state").resolve(name).toString()));
-            detectors.add(new DetectorInstance(name, launch, s.detectorJvmOptions(), own, logs));
+            detectors.add(new DetectorInstance(name, launch, s.detectorJvmOptions(), detectorArgs(bootstrap, prefix, name),
+                    logs));
         }
         say("starting " + s.instances() + " detectors (" + s.guarantee() + ", " + s.partitions() + " partitions)");
         detectors.forEach(DetectorInstance::start);
@@ -248,25 +252,28 @@ public final class FaultSuite {
         say("writing inputs at " + s.rate() + "/s; " + s.faults().total() + " faults over the first " + s.images());
     }
 
-    private List<String> detectorArgs(String bootstrap, String prefix) throws IOException {
+    private List<String> detectorArgs(String bootstrap, String prefix, String instance) throws IOException {
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap,
                 "--model-topic", topics.models(), "--model-name", FaultModels.NAME,
                 "--input-topic", topics.input(), "--anomaly-topic", topics.anomalies(),
                 "--embedding-topic", topics.embeddings(), "--dlq-topic", topics.deadLetter(),
                 "--application-id", prefix + "detector", "--http-port", "0",
-                "--processing-guarantee", s.guarantee(), "--topic-partitions", Integer.toString(s.partitions())));
+                "--processing-guarantee", s.guarantee(), "--topic-partitions", Integer.toString(s.partitions()),
+                "--state-dir", work.resolve("state").resolve(instance).toString()));
         Map<String, String> props = new TreeMap<>(s.kafkaProperties());
-        props.putAll(s.detectorProperties());
+        s.detectorProperties().forEach((k, v) -> props.put(k, v.replace(INSTANCE_PLACEHOLDER, instance)));
         if (!props.isEmpty()) {
-            Path file = work.resolve("detector.properties");
+            Path file = work.resolve(instance + ".properties");
             Properties p = new Properties();
             p.putAll(props);
             try (Writer out = Files.newBufferedWriter(file)) {
-                p.store(out, "Kafka and Streams properties of the fault suite's detectors");
+                p.store(out, "Kafka and Streams properties of the fault suite's " + instance);
             }
             args.addAll(List.of("--kafka-config", file.toString()));
         }
-        args.addAll(s.detectorArgs());
+        for (String arg : s.detectorArgs()) {
+            args.add(arg.replace(INSTANCE_PLACEHOLDER, instance));
+        }
         return args;
     }
 
