@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param recoveryMs time from the fault until every input partition had a committed output written
  *                   after it (see {@link RecoveryProbe}); for a broker restart, from the broker serving
  *                   again; null when it did not recover within the suite's timeout
+ * @param firstMs    time from the fault until the first input partition had such an output (small when
+ *                   the other detector's partitions kept flowing)
  * @param readyMs    time from the fault until the restarted detector answered ready
  * @param stopMs     SIGTERM: time from the signal to the exit; broker restart: time to stop the broker
  * @param downtimeMs broker restart: time from the stop signal until the broker served again
@@ -21,7 +23,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FaultEvent(String kind, String target, @JsonProperty("at_input") long atInput,
-                         @JsonProperty("recovery_ms") Long recoveryMs, @JsonProperty("ready_ms") Long readyMs,
+                         @JsonProperty("recovery_ms") Long recoveryMs, @JsonProperty("first_ms") Long firstMs,
+                         @JsonProperty("ready_ms") Long readyMs,
                          @JsonProperty("stop_ms") Long stopMs, @JsonProperty("downtime_ms") Long downtimeMs,
                          @JsonProperty("swap_ms") Long swapMs, String note) {
 }

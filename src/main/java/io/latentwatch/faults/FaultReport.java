@@ -88,6 +88,7 @@ public record FaultReport(FaultSuite.Settings settings, List<FaultEvent> events,
         m.putAll(accounting.asMap());
         m.put("failed_inputs", failedInputs);
         m.put("kill_recovery_s", seconds("kill", FaultEvent::recoveryMs));
+        m.put("kill_first_partition_s", seconds("kill", FaultEvent::firstMs));
         m.put("kill_ready_s", seconds("kill", FaultEvent::readyMs));
         m.put("sigterm_stop_s", seconds("sigterm", FaultEvent::stopMs));
         m.put("sigterm_recovery_s", seconds("sigterm", FaultEvent::recoveryMs));
@@ -123,6 +124,7 @@ public record FaultReport(FaultSuite.Settings settings, List<FaultEvent> events,
         int i = 1;
         for (FaultEvent e : events) {
             List<String> other = new ArrayList<>();
+            add(other, "first partition", e.firstMs());
             add(other, "ready", e.readyMs());
             add(other, "stop", e.stopMs());
             add(other, "downtime", e.downtimeMs());

@@ -328,11 +328,11 @@ public final class FaultSuite {
         long deadline = t0 + SWAP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (detectors.stream().allMatch(d -> d.modelVersion().filter(version::equals).isPresent())) {
-                return new FaultEvent("swap", version, atInput, null, null, null, null, millisSince(t0), null);
+                return new FaultEvent("swap", version, atInput, null, null, null, null, null, millisSince(t0), null);
             }
             JavaProcess.pause(Duration.ofMillis(100));
         }
-        return new FaultEvent("swap", version, atInput, null, null, null, null, null,
+        return new FaultEvent("swap", version, atInput, null, null, null, null, null, null,
                 "not every detector served it within " + SWAP_TIMEOUT.toSeconds() + " s");
     }
 
@@ -357,14 +357,15 @@ public final class FaultSuite {
             JavaProcess.pause(Duration.ofMillis(50));
         }
         Long recoveryMs = probe.recoveryMillis().isPresent() ? probe.recoveryMillis().getAsLong() : null;
+        Long firstMs = probe.firstResumedMillis().isPresent() ? probe.firstResumedMillis().getAsLong() : null;
         String note = recoveryMs != null ? null : "not recovered within " + s.recoveryTimeout().toSeconds() + " s ("
                 + probe.partitionsRecovered() + " of " + s.partitions() + " partitions resumed)";
-        return new FaultEvent(kind, target, atInput, recoveryMs, readyMs, stopMs, downtimeMs, null, note);
+        return new FaultEvent(kind, target, atInput, recoveryMs, firstMs, readyMs, stopMs, downtimeMs, null, note);
     }
 
     private static FaultEvent withNote(FaultEvent e, String note) {
         String joined = e.note() == null ? note : e.note() + "; " + note;
-        return new FaultEvent(e.kind(), e.target(), e.atInput(), e.recoveryMs(), e.readyMs(), e.stopMs(),
+        return new FaultEvent(e.kind(), e.target(), e.atInput(), e.recoveryMs(), e.firstMs(), e.readyMs(), e.stopMs(),
                 e.downtimeMs(), e.swapMs(), joined);
     }
 
@@ -397,7 +398,7 @@ public final class FaultSuite {
         for (DetectorInstance d : detectors) {
             if (!d.isAlive()) {
                 FaultEvent event = new FaultEvent("unexpected-exit", d.incarnationName(), writer == null ? 0
-                        : writer.sent(), null, null, null, null, null, "exited with " + d.exitCode().orElse(-1));
+                        : writer.sent(), null, null, null, null, null, null, "exited with " + d.exitCode().orElse(-1));
                 log(event);
                 d.start();
             }

@@ -64,6 +64,18 @@ final class RecoveryProbe {
         return OptionalLong.of(Duration.ofNanos(last - faultNanos).toMillis());
     }
 
+    /**
+     * Time from the fault to the first input partition's first new output: small when the
+     * partitions of the surviving detector kept flowing, as long as the recovery when they stalled too.
+     */
+    synchronized OptionalLong firstResumedMillis() {
+        if (recoveredAt.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long first = recoveredAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        return OptionalLong.of(Duration.ofNanos(first - faultNanos).toMillis());
+    }
+
     /** Partitions that resumed so far. */
     synchronized int partitionsRecovered() {
         return recoveredAt.size();

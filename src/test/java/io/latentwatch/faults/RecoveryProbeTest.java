@@ -37,9 +37,10 @@ class RecoveryProbeTest {
         probe.observe(1, 51, 0, 13 * SECOND);
         probe.observe(0, 120, 1, 15 * SECOND);
 
-        // Then recovery took 5 s
+        // Then recovery took 5 s, and the first partition resumed after 2 s
         assertThat(probe.recovered()).isTrue();
         assertThat(probe.recoveryMillis()).hasValue(5000);
+        assertThat(probe.firstResumedMillis()).hasValue(2000);
     }
 
     @Test
