@@ -3,6 +3,8 @@ package io.latentwatch.cli;
 import io.latentwatch.faults.FaultReport;
 import io.latentwatch.faults.FaultSize;
 import io.latentwatch.faults.FaultSuite;
+import io.latentwatch.faults.Faults;
+import io.latentwatch.faults.SuiteSettings;
 import io.latentwatch.stream.OutputRecords;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -112,7 +114,7 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     Path workDir;
 
     /** Builds and validates the settings; a bad value is a usage error that names the flag. */
-    FaultSuite.Settings settings() {
+    SuiteSettings settings() {
         CommandLine cl = spec.commandLine();
         FaultSize preset = switch (size) {
             case "ci" -> FaultSize.CI;
@@ -134,14 +136,14 @@ public final class FaultSuiteCommand implements Callable<Integer> {
             }
             detectorProps.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
         }
-        FaultSuite.Faults presetFaults = preset.faults();
+        Faults presetFaults = preset.faults();
         try {
-            FaultSuite.Faults faults = new FaultSuite.Faults(
+            Faults faults = new Faults(
                     kills != null ? kills : presetFaults.kills(),
                     sigterms != null ? sigterms : presetFaults.sigterms(),
                     brokerRestarts != null ? brokerRestarts : presetFaults.brokerRestarts(),
                     swaps != null ? swaps : presetFaults.swaps());
-            return new FaultSuite.Settings(bootstrapServers, KafkaConfigFile.load(kafkaConfig, cl), n, perSecond,
+            return new SuiteSettings(bootstrapServers, KafkaConfigFile.load(kafkaConfig, cl), n, perSecond,
                     garbage, instances, partitions, processingGuarantee, faults, detectorProps, detectorArgs,
                     detectorJvmOptions.isEmpty() ? preset.detectorJvmOptions() : detectorJvmOptions, null, workDir,
                     Duration.ofSeconds(recoveryTimeout));
@@ -152,7 +154,7 @@ public final class FaultSuiteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FaultSuite.Settings settings = settings();
+        SuiteSettings settings = settings();
         FaultReport report = FaultSuite.run(settings, System.err);
         System.err.print(report.table());
         System.out.println(OutputRecords.mapper().writeValueAsString(report.asMap()));

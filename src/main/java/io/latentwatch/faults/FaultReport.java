@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param failedInputs inputs the suite's producer gave up on (not counted as lost)
  * @param seconds      wall time of the run
  */
-public record FaultReport(FaultSuite.Settings settings, List<FaultEvent> events, Accounting accounting,
+public record FaultReport(SuiteSettings settings, List<FaultEvent> events, Accounting accounting,
                           long failedInputs, double seconds) {
     /** How recovery is measured, as the report states it. */
     public static final String RECOVERY_DEFINITION = "time from the fault (kill or SIGTERM sent; broker serving"

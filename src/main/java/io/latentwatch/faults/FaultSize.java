@@ -13,23 +13,23 @@ public enum FaultSize {
      * keeps each kill's wait short; the restarted detectors start with C1 only. No timing is
      * asserted at this size, only the accounting.
      */
-    CI(600, 100, 20, new FaultSuite.Faults(2, 1, 1, 1),
+    CI(600, 100, 20, new Faults(2, 1, 1, 1),
             Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1500"),
             List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")),
     /**
      * Five kills, two SIGTERMs, two broker restarts and three swaps over 20,000 inputs or more,
      * with the detectors' own defaults: the recovery times measure the product.
      */
-    FULL(20_000, 100, 50, new FaultSuite.Faults(5, 2, 2, 3), Map.of(), List.of("-Xmx512m"));
+    FULL(20_000, 100, 50, new Faults(5, 2, 2, 3), Map.of(), List.of("-Xmx512m"));
 
     private final long images;
     private final double rate;
     private final int garbageEvery;
-    private final FaultSuite.Faults faults;
+    private final Faults faults;
     private final Map<String, String> detectorProperties;
     private final List<String> detectorJvmOptions;
 
-    FaultSize(long images, double rate, int garbageEvery, FaultSuite.Faults faults,
+    FaultSize(long images, double rate, int garbageEvery, Faults faults,
               Map<String, String> detectorProperties, List<String> detectorJvmOptions) {
         this.images = images;
         this.rate = rate;
@@ -51,7 +51,7 @@ public enum FaultSize {
         return garbageEvery;
     }
 
-    public FaultSuite.Faults faults() {
+    public Faults faults() {
         return faults;
     }
 

@@ -45,7 +45,7 @@ public final class FaultSuite {
      * which stays the same across its restarts, as a pod name does: {@code group.instance.id=lw-{instance}}.
      */
     public static final String INSTANCE_PLACEHOLDER = "{instance}";
-    private final Settings s;
+    private final SuiteSettings s;
     private final PrintStream progress;
     private final long started = System.nanoTime();
     private final String runId = "faults-" + Long.toHexString(System.currentTimeMillis());
@@ -64,98 +64,19 @@ public final class FaultSuite {
     private List<TopicPartition> embeddingPartitions;
 
     /**
-     * What to run ({@link FaultSize} has the two usual sizes).
-     *
-     * @param bootstrapServers  external broker, or null for a broker process of the suite's own (needed
-     *                          for broker restarts)
-     * @param kafkaProperties   client properties for the suite and the detectors (security)
-     * @param images            inputs to write at least, and over which the faults are spread
-     * @param rate              inputs per second
-     * @param garbageEvery      every n-th input is garbage for the dead-letter topic (0: none)
-     * @param instances         detector processes
-     * @param partitions        partitions of the run's topics
-     * @param guarantee         {@code exactly_once_v2} or {@code at_least_once}
-     * @param faults            how many faults of each kind
-     * @param detectorProperties Kafka/Streams properties for the detectors only (session timeout, ...);
-     *                          {@value #INSTANCE_PLACEHOLDER} in a value stands for the detector's name
-     * @param detectorArgs      further {@code detect} flags, with {@value #INSTANCE_PLACEHOLDER} too
-     * @param detectorJvmOptions JVM options of the detector processes (heap size; empty: {@code -Xmx512m})
-     * @param classpath         class path of latentwatch for the child JVMs; null: this JVM's
-     * @param workDir           where logs go (kept); null: a temporary directory removed at the end
-     * @param recoveryTimeout   how long to wait for a fault to recover before noting it and going on
-     */
-    public record Settings(String bootstrapServers, Map<String, String> kafkaProperties, long images, double rate,
-                           int garbageEvery, int instances, int partitions, String guarantee, Faults faults,
-                           Map<String, String> detectorProperties, List<String> detectorArgs,
-                           List<String> detectorJvmOptions, String classpath, Path workDir, Duration recoveryTimeout) {
-        public Settings {
-            detectorJvmOptions = detectorJvmOptions.isEmpty() ? List.of("-Xmx512m") : List.copyOf(detectorJvmOptions);
-            kafkaProperties = Map.copyOf(kafkaProperties);
-            detectorProperties = Map.copyOf(detectorProperties);
-            detectorArgs = List.copyOf(detectorArgs);
-            Objects.requireNonNull(faults, "faults");
-            Objects.requireNonNull(recoveryTimeout, "recovery timeout");
-            if (images < 1 || rate <= 0 || instances < 1 || partitions < 1 || garbageEvery < 0) {
-                throw new IllegalArgumentException("images, rate, instances and partitions must be positive");
-            }
-            if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
-                throw new IllegalArgumentException("the processing guarantee must be exactly_once_v2 or at_least_once,"
-                        + " got " + guarantee);
-            }
-            if (bootstrapServers != null && faults.brokerRestarts() > 0) {
-                throw new IllegalArgumentException("broker restarts need the suite's own broker: leave out"
-                        + " --bootstrap-servers, or run with --broker-restarts 0");
-            }
-        }
-    }
-
-    /**
-     * How many faults of each kind; they are interleaved kill, swap, SIGTERM, broker restart,
-     * kill, ... Kills and SIGTERMs go round the detectors.
-     */
-    public record Faults(int kills, int sigterms, int brokerRestarts, int swaps) {
-        public Faults {
-            if (kills < 0 || sigterms < 0 || brokerRestarts < 0 || swaps < 0) {
-                throw new IllegalArgumentException("fault counts must be 0 or more");
-            }
-        }
-
-        int total() {
-            return kills + sigterms + brokerRestarts + swaps;
-        }
-
-        List<String> plan() {
-            List<String> plan = new ArrayList<>();
-            for (int round = 0; plan.size() < total(); round++) {
-                addIf(plan, round < kills, "kill");
-                addIf(plan, round < swaps, "swap");
-                addIf(plan, round < sigterms, "sigterm");
-                addIf(plan, round < brokerRestarts, "broker-restart");
-            }
-            return plan;
-        }
-
-        private static void addIf(List<String> plan, boolean condition, String kind) {
-            if (condition) {
-                plan.add(kind);
-            }
-        }
-    }
-
-    /**
      * The settings of a size on the suite's own broker, with exactly-once, two detectors and four
      * partitions.
      *
      * @param classpath class path of latentwatch for the child JVMs; null: this JVM's
      * @param workDir   where logs go (kept); null: a temporary directory removed at the end
      */
-    public static Settings settings(FaultSize size, String classpath, Path workDir) {
-        return new Settings(null, Map.of(), size.images(), size.rate(), size.garbageEvery(), 2, 4, "exactly_once_v2",
+    public static SuiteSettings settings(FaultSize size, String classpath, Path workDir) {
+        return new SuiteSettings(null, Map.of(), size.images(), size.rate(), size.garbageEvery(), 2, 4, "exactly_once_v2",
                 size.faults(), size.detectorProperties(), List.of(), size.detectorJvmOptions(), classpath, workDir,
                 Duration.ofSeconds(180));
     }
 
-    private FaultSuite(Settings settings, PrintStream progress) {
+    private FaultSuite(SuiteSettings settings, PrintStream progress) {
         this.s = settings;
         this.progress = progress;
     }
@@ -164,7 +85,7 @@ public final class FaultSuite {
      * Runs the suite; every process it started is stopped and every directory it made but the
      * logs of a given {@code workDir} is removed, whatever way it ends.
      */
-    public static FaultReport run(Settings settings, PrintStream progress) {
+    public static FaultReport run(SuiteSettings settings, PrintStream progress) {
         return new FaultSuite(settings, progress).run();
     }
 

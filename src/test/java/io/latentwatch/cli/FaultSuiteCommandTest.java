@@ -2,6 +2,8 @@ package io.latentwatch.cli;
 
 import io.latentwatch.faults.FaultSize;
 import io.latentwatch.faults.FaultSuite;
+import io.latentwatch.faults.Faults;
+import io.latentwatch.faults.SuiteSettings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -29,11 +31,11 @@ class FaultSuiteCommandTest {
     @Test
     void shouldTakeTheSizesPresetsAndLetAGivenFlagWin() {
         // Given the CI size with one more kill and a detector property of its own
-        FaultSuite.Settings settings = parse("fault-suite", "--size", "ci", "--kills", "3",
+        SuiteSettings settings = parse("fault-suite", "--size", "ci", "--kills", "3",
                 "--detector-property", "max.poll.records=100");
 
         // Then the flag wins, the rest is the preset, and the properties add up
-        assertThat(settings.faults()).isEqualTo(new FaultSuite.Faults(3, 1, 1, 1));
+        assertThat(settings.faults()).isEqualTo(new Faults(3, 1, 1, 1));
         assertThat(settings.images()).isEqualTo(FaultSize.CI.images());
         assertThat(settings.detectorProperties()).containsEntry("session.timeout.ms", "6000")
                 .containsEntry("max.poll.records", "100");
@@ -59,11 +61,11 @@ class FaultSuiteCommandTest {
         List<String> lines = out.lines().toList();
         assertThat(lines).hasSize(2).allMatch(l -> l.startsWith("latentwatch fault-suite "));
         assertThat(lines.stream().map(l -> parse(l.substring("latentwatch ".length()).split(" ")))
-                .map(FaultSuite.Settings::guarantee)).containsExactly("exactly_once_v2", "at_least_once");
+                .map(SuiteSettings::guarantee)).containsExactly("exactly_once_v2", "at_least_once");
         assertThat(parse(lines.get(0).substring("latentwatch ".length()).split(" ")).faults().kills()).isEqualTo(3);
     }
 
-    private static FaultSuite.Settings parse(String... args) {
+    private static SuiteSettings parse(String... args) {
         CommandLine.ParseResult parsed = Main.commandLine().parseArgs(args);
         return ((FaultSuiteCommand) parsed.subcommand().commandSpec().userObject()).settings();
     }

@@ -17,7 +17,7 @@ class FaultSuiteIT {
     void shouldAccountForEveryInputExactlyOnceThroughKillsABrokerRestartASwapAndASigterm() {
         // Given the packaged detector, and a suite of two kills, a SIGTERM, a broker restart and a live swap
         assertThat(Path.of("target/latentwatch.jar")).exists();
-        FaultSuite.Settings settings = FaultSuite.settings(FaultSize.CI, "target/latentwatch.jar:target/lib/*",
+        SuiteSettings settings = FaultSuite.settings(FaultSize.CI, "target/latentwatch.jar:target/lib/*",
                 Path.of("target/fault-suite-it"));
 
         // When it runs

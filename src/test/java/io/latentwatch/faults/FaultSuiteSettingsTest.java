@@ -13,7 +13,7 @@ class FaultSuiteSettingsTest {
     @Test
     void shouldInterleaveTheFaultKinds() {
         // Given two kills, one swap, one SIGTERM and two broker restarts
-        FaultSuite.Faults faults = new FaultSuite.Faults(2, 1, 2, 1);
+        Faults faults = new Faults(2, 1, 2, 1);
 
         // When they are planned
         List<String> plan = faults.plan();
@@ -24,8 +24,8 @@ class FaultSuiteSettingsTest {
 
     @Test
     void shouldRefuseBrokerRestartsOnAnExternalBroker() {
-        assertThatThrownBy(() -> new FaultSuite.Settings("kafka:9092", Map.of(), 100, 10, 0, 2, 4, "exactly_once_v2",
-                new FaultSuite.Faults(1, 0, 1, 0), Map.of(), List.of(), List.of(), null, null, Duration.ofSeconds(60)))
+        assertThatThrownBy(() -> new SuiteSettings("kafka:9092", Map.of(), 100, 10, 0, 2, 4, "exactly_once_v2",
+                new Faults(1, 0, 1, 0), Map.of(), List.of(), List.of(), null, null, Duration.ofSeconds(60)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("broker restarts need the suite's own broker");
     }
