@@ -1,7 +1,6 @@
 package io.latentwatch.cli;
 
 import io.latentwatch.faults.FaultSize;
-import io.latentwatch.faults.FaultSuite;
 import io.latentwatch.faults.Faults;
 import io.latentwatch.faults.SuiteSettings;
 import org.junit.jupiter.api.Test;
