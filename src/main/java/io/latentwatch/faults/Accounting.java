@@ -40,7 +40,8 @@ import java.util.function.Consumer;
  * @param versionRegressions embeddings scored by an older model than an earlier input of the same
  *                           input partition was (models are ranked by publication order)
  */
-public record Accounting(long inputs, long garbage, long inputDuplicates, long embeddings, long deadLetters, long anomalies,
+public record Accounting(long inputs, long garbage, long inputDuplicates, long embeddings, long deadLetters,
+                         long anomalies,
                   long lost, long duplicated, long misrouted, long anomalyDuplicates, long foreignOutputs,
                   Map<String, Long> versions, long versionRegressions) {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
@@ -150,7 +151,8 @@ public record Accounting(long inputs, long garbage, long inputDuplicates, long e
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic, TIMEOUT).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            consumer.partitionsFor(topic, TIMEOUT)
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             // with read_committed these are the last stable offsets: every transaction is decided by now

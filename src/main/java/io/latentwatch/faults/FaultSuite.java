@@ -70,9 +70,9 @@ public final class FaultSuite {
      * @param workDir   where logs go (kept); null: a temporary directory removed at the end
      */
     public static SuiteSettings settings(FaultSize size, String classpath, Path workDir) {
-        return new SuiteSettings(null, Map.of(), size.images(), size.rate(), size.garbageEvery(), 2, 4, "exactly_once_v2",
-                size.faults(), size.detectorProperties(), List.of(), size.detectorJvmOptions(), classpath, workDir,
-                Duration.ofSeconds(180));
+        return new SuiteSettings(null, Map.of(), size.images(), size.rate(), size.garbageEvery(), 2, 4,
+                "exactly_once_v2", size.faults(), size.detectorProperties(), List.of(), size.detectorJvmOptions(),
+                classpath, workDir, Duration.ofSeconds(180));
     }
 
     private FaultSuite(SuiteSettings settings, PrintStream progress) {
@@ -152,8 +152,8 @@ public final class FaultSuite {
 
         for (int i = 0; i < s.instances(); i++) {
             String name = "detector-" + (char) ('a' + i);
-            detectors.add(new DetectorInstance(name, launch, s.detectorJvmOptions(), detectorArgs(bootstrap, prefix, name),
-                    logs));
+            detectors.add(new DetectorInstance(name, launch, s.detectorJvmOptions(),
+                    detectorArgs(bootstrap, prefix, name), logs));
         }
         say("starting " + s.instances() + " detectors (" + s.guarantee() + ", " + s.partitions() + " partitions)");
         detectors.forEach(DetectorInstance::start);
@@ -292,7 +292,8 @@ public final class FaultSuite {
     /** End offsets (read_uncommitted: open transactions included) of the embedding partitions. */
     private Map<Integer, Long> endOffsets() {
         Map<Integer, Long> ends = new HashMap<>();
-        offsets.endOffsets(embeddingPartitions, Duration.ofSeconds(60)).forEach((tp, end) -> ends.put(tp.partition(), end));
+        offsets.endOffsets(embeddingPartitions, Duration.ofSeconds(60))
+                .forEach((tp, end) -> ends.put(tp.partition(), end));
         return ends;
     }
 
@@ -307,7 +308,8 @@ public final class FaultSuite {
         for (DetectorInstance d : detectors) {
             if (!d.awaitReady(READY_TIMEOUT)) {
                 throw new IllegalStateException(d.incarnationName() + " was not ready within "
-                        + READY_TIMEOUT.toSeconds() + " s" + d.exitCode().map(c -> " (exited with " + c + ")").orElse("")
+                        + READY_TIMEOUT.toSeconds() + " s"
+                        + d.exitCode().map(c -> " (exited with " + c + ")").orElse("")
                         + "; see its log in " + work.resolve("logs"));
             }
         }
