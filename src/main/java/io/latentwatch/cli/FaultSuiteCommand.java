@@ -20,14 +20,15 @@ import java.util.concurrent.Callable;
 
 /** {@code latentwatch fault-suite}: detectors as processes, faults injected, every input accounted for. */
 @Command(name = "fault-suite", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs detectors as separate processes on a broker process of its own (or --bootstrap-servers),",
-                "writes uniquely keyed images (and some garbage for the dead-letter topic) at --rate, and while",
-                "they work kills detectors with SIGKILL, stops them with SIGTERM, stops and starts the broker and",
-                "swaps the model live, one fault at a time, restarting what it stopped. Then it reads every topic",
-                "with read_committed and counts lost, duplicated and misrouted inputs, and how long each fault",
-                "took to recover. Prints a table on stderr and one JSON line on stdout; exits 0 when every input",
-                "is accounted for as the guarantee promises (no loss; under exactly_once_v2 no duplicate), else 1.",
-                "See docs/reliability.md."})
+        description = {"Runs detectors as separate processes on a broker process of its own",
+                "(or --bootstrap-servers) and writes uniquely keyed images, some of them garbage",
+                "for the dead-letter topic, at --rate. While they work it kills detectors",
+                "(SIGKILL), stops them (SIGTERM), stops and starts the broker and swaps the model",
+                "live, one fault at a time, starting again what it stopped. Then it reads every",
+                "topic with read_committed and counts lost, duplicated and misrouted inputs, and",
+                "times each fault's recovery. Prints a table on stderr and one JSON line on",
+                "stdout; exits 0 when every input is accounted for as the guarantee promises",
+                "(nothing lost; under exactly_once_v2 nothing duplicated), else 1.", "See docs/reliability.md."})
 public final class FaultSuiteCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
