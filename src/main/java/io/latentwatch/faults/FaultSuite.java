@@ -5,6 +5,7 @@ import io.latentwatch.stream.TopicAdmin;
 import io.latentwatch.train.ModelTopic;
 import io.latentwatch.util.FileTrees;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -23,6 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -359,6 +363,9 @@ public final class FaultSuite {
         detectors.forEach(this::closeQuietly);
         closeQuietly(offsets);
         closeQuietly(broker);
+        if (s.bootstrapServers() != null && topics != null) {
+            removeRunFromExternalBroker();
+        }
         if (work != null) {
             if (s.workDir() == null) {
                 FileTrees.deleteRecursively(work);
@@ -366,6 +373,19 @@ public final class FaultSuite {
                 FileTrees.deleteRecursively(work.resolve("broker-data"));
                 FileTrees.deleteRecursively(work.resolve("state"));
             }
+        }
+    }
+
+    /** The run's topics and the detectors' group are the run's own: an external broker keeps none of them. */
+    private void removeRunFromExternalBroker() {
+        try (Admin admin = Admin.create(clientProps)) {
+            admin.deleteConsumerGroups(List.of(runId + "-detector")).all().get(30, TimeUnit.SECONDS);
+            admin.deleteTopics(List.of(topics.input(), topics.anomalies(), topics.embeddings(), topics.deadLetter(),
+                    topics.models())).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            say("could not remove the run's topics and group from " + s.bootstrapServers() + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
