@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.stream.OutputRecords;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,14 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * One detector of the suite: the same command line for every incarnation, each a new
  * {@code latentwatch detect} process, as a restarted pod would be.
  */
 final class DetectorInstance implements AutoCloseable {
-    private static final Pattern HTTP_PORT = Pattern.compile("HTTP on port (\\d+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String name;
     private final JavaProcess.Launch launch;
@@ -29,10 +29,11 @@ final class DetectorInstance implements AutoCloseable {
     private final Path logDir;
     private JavaProcess process;
     private int incarnation;
-    private volatile int httpPort = -1;
+    private volatile int httpPort;
 
     /**
-     * @param args the {@code detect} command line (an {@code --http-port 0} is expected in it)
+     * @param args the {@code detect} command line but {@code --http-port}, which each incarnation
+     *             gets a free port for
      */
     DetectorInstance(String name, JavaProcess.Launch launch, List<String> jvmOptions, List<String> args, Path logDir) {
         this.name = name;
@@ -49,10 +50,11 @@ final class DetectorInstance implements AutoCloseable {
     /** Starts a new incarnation; returns without waiting for it to be ready. */
     void start() {
         incarnation++;
-        httpPort = -1;
+        httpPort = freePort();
         List<String> command = new ArrayList<>();
         command.add("detect");
         command.addAll(args);
+        command.addAll(List.of("--http-port", Integer.toString(httpPort)));
         process = JavaProcess.start(name + "#" + incarnation, launch, jvmOptions, command,
                 logDir.resolve(name + "-" + incarnation + ".log"));
     }
@@ -116,13 +118,6 @@ final class DetectorInstance implements AutoCloseable {
         if (!isAlive()) {
             return Optional.empty();
         }
-        if (httpPort < 0) {
-            try {
-                httpPort = Integer.parseInt(process.awaitLogLine(HTTP_PORT, Duration.ZERO));
-            } catch (IllegalStateException e) {
-                return Optional.empty();
-            }
-        }
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofSeconds(2)).build();
         try {
@@ -132,6 +127,15 @@ final class DetectorInstance implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free loopback port for a detector's HTTP endpoint: " + e.getMessage(),
+                    e);
         }
     }
 

@@ -181,7 +181,7 @@ public final class FaultSuite {
                 "--model-topic", topics.models(), "--model-name", FaultModels.NAME,
                 "--input-topic", topics.input(), "--anomaly-topic", topics.anomalies(),
                 "--embedding-topic", topics.embeddings(), "--dlq-topic", topics.deadLetter(),
-                "--application-id", prefix + "detector", "--http-port", "0",
+                "--application-id", prefix + "detector",
                 "--processing-guarantee", s.guarantee(), "--topic-partitions", Integer.toString(s.partitions()),
                 "--state-dir", work.resolve("state").resolve(instance).toString()));
         Map<String, String> props = new TreeMap<>(s.kafkaProperties());
