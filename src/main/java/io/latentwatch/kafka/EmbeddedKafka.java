@@ -40,7 +40,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, on
- * free loopback ports, with its data in a temporary directory removed by {@link #close()}.
+ * free loopback ports, with its data in a temporary directory removed by {@link #close()}, or in
+ * a directory of the caller's that it keeps, so that a broker can be stopped and started again
+ * on the same data (see {@link #start(int, Path)}).
  *
  * <p>Optionally it also has a SASL_SSL listener ({@link SaslSslListener}: TLS and SCRAM-SHA-512
  * logins), for proving that clients connect to a secured cluster.
@@ -51,14 +53,16 @@ import java.util.concurrent.TimeUnit;
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private final Path dataDir;
+    private final boolean temporary;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final String saslSslBootstrapServers;
     private boolean closed;
 
-    private EmbeddedKafka(Path dataDir, KafkaRaftServer server, String bootstrapServers,
+    private EmbeddedKafka(Path dataDir, boolean temporary, KafkaRaftServer server, String bootstrapServers,
                           String saslSslBootstrapServers) {
         this.dataDir = dataDir;
+        this.temporary = temporary;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.saslSslBootstrapServers = saslSslBootstrapServers;
@@ -79,7 +83,19 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @see #start()
      */
     public static EmbeddedKafka start(int port) {
-        return start(port, null);
+        return start(port, null, null);
+    }
+
+    /**
+     * Starts the broker on the given loopback port (0: a free one) with its data in
+     * {@code dataDir}, which is created and formatted on first use, reused as it is when it holds
+     * a formatted broker already, and kept by {@link #close()}; a null {@code dataDir} takes a
+     * temporary directory that {@link #close()} removes.
+     *
+     * @see #start()
+     */
+    public static EmbeddedKafka start(int port, Path dataDir) {
+        return start(port, dataDir, null);
     }
 
     /**
@@ -89,16 +105,17 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @see #saslSslBootstrapServers()
      */
     public static EmbeddedKafka start(SaslSslListener saslSsl) {
-        return start(0, saslSsl);
+        return start(0, null, saslSsl);
     }
 
-    private static EmbeddedKafka start(int port, SaslSslListener saslSsl) {
+    private static EmbeddedKafka start(int port, Path ownDir, SaslSslListener saslSsl) {
         if (port != 0) {
             requireFree(port);
         }
+        boolean temporary = ownDir == null;
         Path dataDir;
         try {
-            dataDir = Files.createTempDirectory("latentwatch-kafka-");
+            dataDir = temporary ? Files.createTempDirectory("latentwatch-kafka-") : Files.createDirectories(ownDir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a directory for the embedded broker: " + e.getMessage(), e);
         }
@@ -112,10 +129,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 addListener(props, SaslSslListener.NAME, saslSslPort);
                 saslSsl.addBrokerProperties(props);
             }
-            format(dataDir, props);
+            if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+                format(dataDir, props);
+            }
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, server, "127.0.0.1:" + brokerPort,
+            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, temporary, server, "127.0.0.1:" + brokerPort,
                     saslSsl == null ? null : "127.0.0.1:" + saslSslPort);
             Duration timeout = Duration.ofSeconds(60);
             kafka.awaitReady(timeout);
@@ -129,11 +148,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             return kafka;
         } catch (RuntimeException | Error e) {
             stopQuietly(server);
-            FileTrees.deleteRecursively(dataDir);
+            if (temporary) {
+                FileTrees.deleteRecursively(dataDir);
+            }
             throw e;
         } catch (Exception e) {
             stopQuietly(server);
-            FileTrees.deleteRecursively(dataDir);
+            if (temporary) {
+                FileTrees.deleteRecursively(dataDir);
+            }
             throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
         }
     }
@@ -266,12 +289,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         return saslSslBootstrapServers;
     }
 
-    /** The temporary directory holding the broker's logs; gone after {@link #close()}. */
+    /** The directory holding the broker's logs; a temporary one is gone after {@link #close()}. */
     public Path dataDir() {
         return dataDir;
     }
 
-    /** Stops the broker and deletes its data. */
+    /** Stops the broker; deletes its data when it was in a temporary directory. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -279,7 +302,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         closed = true;
         stopQuietly(server);
-        FileTrees.deleteRecursively(dataDir);
+        if (temporary) {
+            FileTrees.deleteRecursively(dataDir);
+        }
     }
 
     private static void stopQuietly(KafkaRaftServer server) {
