@@ -86,16 +86,19 @@ public final class ImagePreprocessor {
             reader.setInput(in, true, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
-            if (width < 1 || height < 1 || (long) width * height > limits.maxPixels()) {
-                throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is "
-                        + width + "x" + height + " pixels, over the limit of " + limits.maxPixels()
-                        + " pixels (--max-image-pixels)");
+            checkSize(format, width, height);
+            if (format == Format.TIFF) {
+                DecoderGuards.checkTiff(reader.getImageMetadata(0), width, height);
+            } else if (format == Format.BMP) {
+                DecoderGuards.checkBmp(data);
             }
             ImageReadParam param = reader.getDefaultReadParam();
-            // Decode big images at reduced resolution: the box filter then only sees ~4x the target.
-            int step = Math.max(1, Math.min(width / (4 * shape.width()), height / (4 * shape.height())));
-            if (step > 1) {
-                param.setSourceSubsampling(step, step, 0, 0);
+            // Decode big images at reduced resolution, each axis on its own, so the box filter only sees
+            // ~4x the target and a long thin image needs no more memory than a square one.
+            int stepX = Math.max(1, width / (4 * shape.width()));
+            int stepY = Math.max(1, height / (4 * shape.height()));
+            if (stepX > 1 || stepY > 1) {
+                param.setSourceSubsampling(stepX, stepY, 0, 0);
             }
             BufferedImage image = reader.read(0, param);
             if (image == null) {
@@ -105,10 +108,34 @@ public final class ImagePreprocessor {
             return image;
         } catch (IOException | RuntimeException e) {
             throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE,
-                    "the " + format + " image does not decode: " + e.getMessage(), e);
+                    "the " + format + " image does not decode: " + describe(e), e);
         } finally {
             reader.reset();
         }
+    }
+
+    private void checkSize(Format format, int width, int height) throws RejectedInputException {
+        if (width < 1 || height < 1) {
+            throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE, "the " + format + " image is "
+                    + width + "x" + height + " pixels");
+        }
+        if (width > InputLimits.MAX_SIDE || height > InputLimits.MAX_SIDE) {
+            // A decoder allocates whole rows (or columns) before it reads a pixel: the side is
+            // bounded too, not only the area.
+            throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is "
+                    + width + "x" + height + " pixels; neither side may exceed " + InputLimits.MAX_SIDE + " pixels");
+        }
+        if ((long) width * height > limits.maxPixels()) {
+            throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is "
+                    + width + "x" + height + " pixels, over the limit of " + limits.maxPixels()
+                    + " pixels (--max-image-pixels)");
+        }
+    }
+
+    /** A decoder's exception as a person can read it: some carry no message at all. */
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     private static void fromRaw(byte[] data, Shape shape, float[] dest, int offset) {
