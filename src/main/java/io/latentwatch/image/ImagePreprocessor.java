@@ -7,6 +7,7 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.util.EnumMap;
@@ -156,15 +157,7 @@ public final class ImagePreprocessor {
         int srcChannels = grey ? 1 : 3;
         float[] src = new float[srcChannels * w * h];
         if (grey) {
-            Raster raster = image.getRaster();
-            int shift = image.getColorModel().getComponentSize(0) - 8;
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, 0, row);
-                for (int x = 0; x < w; x++) {
-                    src[y * w + x] = shift > 0 ? row[x] >> shift : row[x];
-                }
-            }
+            greyTo8Bit(image, src);
         } else {
             int[] row = new int[w];
             int plane = w * h;
@@ -194,6 +187,41 @@ public final class ImagePreprocessor {
                 for (int i = 0; i < plane; i++) {
                     dest[offset + ch * plane + i] = n.scale() * resized[i] + n.offset();
                 }
+            }
+        }
+    }
+
+    /**
+     * The grey samples on the 0-255 scale, exactly for 8-bit images. TIFF also carries grey as
+     * signed 16-bit, unsigned 32-bit and floating point samples, which are not 0..2^bits-1.
+     */
+    private static void greyTo8Bit(BufferedImage image, float[] src) {
+        Raster raster = image.getRaster();
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int bits = image.getColorModel().getComponentSize(0);
+        int dataType = raster.getDataBuffer().getDataType();
+        if (dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE) {
+            float[] row = new float[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    // Floating-point grey is 0..1; NaN fails both comparisons and becomes 0.
+                    float v = row[x];
+                    src[y * w + x] = v > 1f ? 255f : v > 0f ? v * 255f : 0f;
+                }
+            }
+            return;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                src[y * w + x] = switch (dataType) {
+                    case DataBuffer.TYPE_SHORT -> Math.max(0, row[x]) * (255f / Short.MAX_VALUE);
+                    case DataBuffer.TYPE_INT -> (float) ((row[x] & 0xFFFF_FFFFL) * (255.0 / 0xFFFF_FFFFL));
+                    default -> bits > 8 ? row[x] >> (bits - 8) : bits < 8 ? row[x] * (255f / ((1 << bits) - 1)) : row[x];
+                };
             }
         }
     }

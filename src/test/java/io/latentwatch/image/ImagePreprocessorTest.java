@@ -135,6 +135,28 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void shouldMapGreyTiffsOfSignedIntegerAndFloatingPointSamplesOntoThePixelRange() throws Exception {
+        ImagePreprocessor.Shape eightWide = new ImagePreprocessor.Shape(1, 8, 8, Normalization.UNIT);
+        for (int type : new int[] {java.awt.image.DataBuffer.TYPE_SHORT, java.awt.image.DataBuffer.TYPE_INT,
+                java.awt.image.DataBuffer.TYPE_FLOAT}) {
+            // Given an 8x8 grey TIFF whose samples run left to right from the type's minimum to its
+            // maximum (floats from -0.25 to 1.25)
+            byte[] tiff = TestImages.encode(InputPathSeeds.greyOfType(8, 8, type), "tiff");
+            float[] out = new float[64];
+
+            // When it is converted at its own size
+            preprocessor.toInput(tiff, "image/tiff", eightWide, out, 0);
+
+            // Then it runs from black to white within [0, 1], never darker to the right
+            assertThat(out[0]).as("left edge of type %d", type).isZero();
+            assertThat(out[7]).as("right edge of type %d", type).isCloseTo(1f, within(1e-3f));
+            for (int x = 1; x < 8; x++) {
+                assertThat(out[x]).as("pixel %d of type %d", x, type).isBetween(out[x - 1], 1f);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseAnImageWithASideOverTheLimitEvenWhenItsAreaIsWithinIt() throws Exception {
         // Given a 16-bit RGBA PNG of 20,000,000 x 2 pixels: 40 megapixels, within --max-image-pixels,
         // but each row takes 160 MB in the decoder before a pixel is read

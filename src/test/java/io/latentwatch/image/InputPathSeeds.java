@@ -85,6 +85,9 @@ public final class InputPathSeeds {
         seeds.put("tiff-grey-deflate-28x28.tif", compressed(grey, "Deflate"));
         seeds.put("tiff-rgb-packbits-tiled-40x40.tif", tiled(colour(40, 40, BufferedImage.TYPE_INT_RGB)));
         seeds.put("tiff-rgb-jpeg-24x24.tif", compressed(colour(24, 24, BufferedImage.TYPE_INT_RGB), "JPEG"));
+        seeds.put("tiff-grey-float-8x8.tif", encode(greyOfType(8, 8, DataBuffer.TYPE_FLOAT), "tiff", null));
+        seeds.put("tiff-grey-signed16-8x8.tif", encode(greyOfType(8, 8, DataBuffer.TYPE_SHORT), "tiff", null));
+        seeds.put("tiff-grey-int32-8x8.tif", encode(greyOfType(8, 8, DataBuffer.TYPE_INT), "tiff", null));
         seeds.put("truncated-png.png", half(greyPng));
         seeds.put("truncated-jpeg.jpg", half(jpeg));
         seeds.put("truncated-gif.gif", half(seeds.get("gif-palette-20x20.gif")));
@@ -189,6 +192,28 @@ public final class InputPathSeeds {
             for (int x = 0; x < w; x++) {
                 raster.setSample(x, y, 0, x * 20);
                 raster.setSample(x, y, 1, y * 20);
+            }
+        }
+        return new BufferedImage(model, raster, false, null);
+    }
+
+    /** Grey of a sample type TIFF carries besides unsigned 8 and 16 bits: float, signed 16, 32 bits. */
+    static BufferedImage greyOfType(int w, int h, int dataType) {
+        ComponentColorModel model = dataType == DataBuffer.TYPE_INT
+                ? new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), new int[] {32}, false, false,
+                        Transparency.OPAQUE, dataType)
+                : new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), false, false,
+                        Transparency.OPAQUE, dataType);
+        WritableRaster raster = model.createCompatibleWritableRaster(w, h);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                // From the type's minimum (or below 0 for floats) to its maximum, left to right.
+                double t = (double) x / Math.max(1, w - 1);
+                switch (dataType) {
+                    case DataBuffer.TYPE_FLOAT -> raster.setSample(x, y, 0, (float) (t * 1.5 - 0.25));
+                    case DataBuffer.TYPE_SHORT -> raster.setSample(x, y, 0, (int) (Short.MIN_VALUE + t * 65535));
+                    default -> raster.setSample(x, y, 0, (int) (long) (t * 0xFFFF_FFFFL));
+                }
             }
         }
         return new BufferedImage(model, raster, false, null);
