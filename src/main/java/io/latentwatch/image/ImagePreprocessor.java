@@ -220,7 +220,10 @@ public final class ImagePreprocessor {
                 src[y * w + x] = switch (dataType) {
                     case DataBuffer.TYPE_SHORT -> Math.max(0, row[x]) * (255f / Short.MAX_VALUE);
                     case DataBuffer.TYPE_INT -> (float) ((row[x] & 0xFFFF_FFFFL) * (255.0 / 0xFFFF_FFFFL));
-                    default -> bits > 8 ? row[x] >> (bits - 8) : bits < 8 ? row[x] * (255f / ((1 << bits) - 1)) : row[x];
+                    // Clamped: a decoder may hand out samples wider than the declared depth (a
+                    // 12-bit TIFF gave 16-bit values).
+                    default -> Math.min(255f, bits > 8 ? row[x] >> (bits - 8)
+                            : bits < 8 ? row[x] * (255f / ((1 << bits) - 1)) : row[x]);
                 };
             }
         }

@@ -157,6 +157,21 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void shouldKeepModelInputInRangeWhenADecoderHandsOutSamplesWiderThanTheirDepth() throws Exception {
+        // Given the fuzzer's finding: a 28x64995 Deflate TIFF declaring 12-bit grey, whose decoded
+        // samples reach 65471 (16 bits)
+        byte[] tiff = fuzzSeed("shouldDecodeEveryImageOrRejectItWithAReason/finding-tiff-12-bit-grey-out-of-range.tif");
+        float[] out = new float[784];
+
+        // When it is converted, then every model input is within the pixel range
+        preprocessor.toInput(tiff, null, GREY_28, out, 0);
+
+        for (float v : out) {
+            assertThat(v).isBetween(0f, 1f);
+        }
+    }
+
+    @Test
     void shouldRefuseAnImageWithASideOverTheLimitEvenWhenItsAreaIsWithinIt() throws Exception {
         // Given a 16-bit RGBA PNG of 20,000,000 x 2 pixels: 40 megapixels, within --max-image-pixels,
         // but each row takes 160 MB in the decoder before a pixel is read
