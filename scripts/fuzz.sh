@@ -57,7 +57,9 @@ mvn -B test -Dtest="$CLASS#$METHOD" -Dfuzz.forkTimeout=0 \
   -Djazzer.internal.arg.1=-max_total_time="$SECONDS_TO_FUZZ" \
   -Djazzer.internal.arg.2=-timeout="${FUZZ_TIMEOUT:-10}" >"$LOG" 2>&1 || status=$?
 
+# libFuzzer's last status line (executions, coverage, corpus, exec/s) and its "Done N runs in S second(s)".
 grep -a -E '^#[0-9]+' "$LOG" | tail -n 1 || true
+grep -a -E '^Done [0-9]+ runs' "$LOG" | tail -n 1 || true
 echo "corpus: $(find ".cifuzz-corpus/$CLASS/$METHOD" -type f 2>/dev/null | wc -l) generated inputs"
 if [ "$status" -ne 0 ]; then
   echo "FINDING (or failure), see $LOG:" >&2
