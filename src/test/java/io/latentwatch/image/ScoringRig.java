@@ -87,7 +87,6 @@ final class ScoringRig implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         // As the detector runs: what the scorer does not foresee goes to the DLQ as internal-error.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
         props.put(DeadLetterExceptionHandler.METRICS_CONFIG, metrics);
         TopologyTestDriver driver = new TopologyTestDriver(
