@@ -7,6 +7,7 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.util.EnumMap;
@@ -86,16 +87,19 @@ public final class ImagePreprocessor {
             reader.setInput(in, true, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
-            if (width < 1 || height < 1 || (long) width * height > limits.maxPixels()) {
-                throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is "
-                        + width + "x" + height + " pixels, over the limit of " + limits.maxPixels()
-                        + " pixels (--max-image-pixels)");
+            checkSize(format, width, height);
+            if (format == Format.TIFF) {
+                DecoderGuards.checkTiff(reader.getImageMetadata(0), width, height);
+            } else if (format == Format.BMP) {
+                DecoderGuards.checkBmp(data);
             }
             ImageReadParam param = reader.getDefaultReadParam();
-            // Decode big images at reduced resolution: the box filter then only sees ~4x the target.
-            int step = Math.max(1, Math.min(width / (4 * shape.width()), height / (4 * shape.height())));
-            if (step > 1) {
-                param.setSourceSubsampling(step, step, 0, 0);
+            // Decode big images at reduced resolution, each axis on its own, so the box filter only sees
+            // ~4x the target and a long thin image needs no more memory than a square one.
+            int stepX = Math.max(1, width / (4 * shape.width()));
+            int stepY = Math.max(1, height / (4 * shape.height()));
+            if (stepX > 1 || stepY > 1) {
+                param.setSourceSubsampling(stepX, stepY, 0, 0);
             }
             BufferedImage image = reader.read(0, param);
             if (image == null) {
@@ -105,10 +109,34 @@ public final class ImagePreprocessor {
             return image;
         } catch (IOException | RuntimeException e) {
             throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE,
-                    "the " + format + " image does not decode: " + e.getMessage(), e);
+                    "the " + format + " image does not decode: " + describe(e), e);
         } finally {
             reader.reset();
         }
+    }
+
+    private void checkSize(Format format, int width, int height) throws RejectedInputException {
+        if (width < 1 || height < 1) {
+            throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE, "the " + format + " image is "
+                    + width + "x" + height + " pixels");
+        }
+        if (width > InputLimits.MAX_SIDE || height > InputLimits.MAX_SIDE) {
+            // A decoder allocates whole rows (or columns) before it reads a pixel: the side is
+            // bounded too, not only the area.
+            throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is "
+                    + width + "x" + height + " pixels; neither side may exceed " + InputLimits.MAX_SIDE + " pixels");
+        }
+        if ((long) width * height > limits.maxPixels()) {
+            throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is "
+                    + width + "x" + height + " pixels, over the limit of " + limits.maxPixels()
+                    + " pixels (--max-image-pixels)");
+        }
+    }
+
+    /** A decoder's exception as a person can read it: some carry no message at all. */
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     private static void fromRaw(byte[] data, Shape shape, float[] dest, int offset) {
@@ -129,15 +157,7 @@ public final class ImagePreprocessor {
         int srcChannels = grey ? 1 : 3;
         float[] src = new float[srcChannels * w * h];
         if (grey) {
-            Raster raster = image.getRaster();
-            int shift = image.getColorModel().getComponentSize(0) - 8;
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, 0, row);
-                for (int x = 0; x < w; x++) {
-                    src[y * w + x] = shift > 0 ? row[x] >> shift : row[x];
-                }
-            }
+            greyTo8Bit(image, src);
         } else {
             int[] row = new int[w];
             int plane = w * h;
@@ -167,6 +187,44 @@ public final class ImagePreprocessor {
                 for (int i = 0; i < plane; i++) {
                     dest[offset + ch * plane + i] = n.scale() * resized[i] + n.offset();
                 }
+            }
+        }
+    }
+
+    /**
+     * The grey samples on the 0-255 scale, exactly for 8-bit images. TIFF also carries grey as
+     * signed 16-bit, unsigned 32-bit and floating point samples, which are not 0..2^bits-1.
+     */
+    private static void greyTo8Bit(BufferedImage image, float[] src) {
+        Raster raster = image.getRaster();
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int bits = image.getColorModel().getComponentSize(0);
+        int dataType = raster.getDataBuffer().getDataType();
+        if (dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE) {
+            float[] row = new float[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    // Floating-point grey is 0..1; NaN fails both comparisons and becomes 0.
+                    float v = row[x];
+                    src[y * w + x] = v > 1f ? 255f : v > 0f ? v * 255f : 0f;
+                }
+            }
+            return;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                src[y * w + x] = switch (dataType) {
+                    case DataBuffer.TYPE_SHORT -> Math.max(0, row[x]) * (255f / Short.MAX_VALUE);
+                    case DataBuffer.TYPE_INT -> (float) ((row[x] & 0xFFFF_FFFFL) * (255.0 / 0xFFFF_FFFFL));
+                    // Clamped: a decoder may hand out samples wider than the declared depth (a
+                    // 12-bit TIFF gave 16-bit values).
+                    default -> Math.min(255f, bits > 8 ? row[x] >> (bits - 8)
+                            : bits < 8 ? row[x] * (255f / ((1 << bits) - 1)) : row[x]);
+                };
             }
         }
     }

@@ -9,6 +9,17 @@ package io.latentwatch.image;
  *                  decompression bombs
  */
 public record InputLimits(int maxBytes, long maxPixels) {
+    /**
+     * Longest side accepted, in pixels, whatever the area: decoders allocate whole rows before
+     * decoding a pixel (a 40-megapixel image 1 pixel high needs a 320 MB row in 16-bit RGBA).
+     * 65536 is beyond JPEG's own limit (65535) and any camera.
+     */
+    public static final int MAX_SIDE = 1 << 16;
+    /**
+     * Most bytes one TIFF strip or tile may take decoded: the TIFF decoder holds a whole strip or
+     * tile in memory before subsampling, and a single-strip TIFF is one strip.
+     */
+    public static final long MAX_TIFF_BLOCK_BYTES = 64L * 1024 * 1024;
     /** 16 MiB and 40 megapixels. */
     public static final InputLimits DEFAULT = new InputLimits(16 * 1024 * 1024, 40_000_000L);
 

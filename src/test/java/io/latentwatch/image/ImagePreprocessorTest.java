@@ -134,12 +134,164 @@ class ImagePreprocessorTest {
                 .hasMessageContaining("100000x100000");
     }
 
+    @Test
+    void shouldMapGreyTiffsOfSignedIntegerAndFloatingPointSamplesOntoThePixelRange() throws Exception {
+        ImagePreprocessor.Shape eightWide = new ImagePreprocessor.Shape(1, 8, 8, Normalization.UNIT);
+        for (int type : new int[] {java.awt.image.DataBuffer.TYPE_SHORT, java.awt.image.DataBuffer.TYPE_INT,
+                java.awt.image.DataBuffer.TYPE_FLOAT}) {
+            // Given an 8x8 grey TIFF whose samples run left to right from the type's minimum to its
+            // maximum (floats from -0.25 to 1.25)
+            byte[] tiff = TestImages.encode(InputPathSeeds.greyOfType(8, 8, type), "tiff");
+            float[] out = new float[64];
+
+            // When it is converted at its own size
+            preprocessor.toInput(tiff, "image/tiff", eightWide, out, 0);
+
+            // Then it runs from black to white within [0, 1], never darker to the right
+            assertThat(out[0]).as("left edge of type %d", type).isZero();
+            assertThat(out[7]).as("right edge of type %d", type).isCloseTo(1f, within(1e-3f));
+            for (int x = 1; x < 8; x++) {
+                assertThat(out[x]).as("pixel %d of type %d", x, type).isBetween(out[x - 1], 1f);
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepModelInputInRangeWhenADecoderHandsOutSamplesWiderThanTheirDepth() throws Exception {
+        // Given the fuzzer's finding: a 28x64995 Deflate TIFF declaring 12-bit grey, whose decoded
+        // samples reach 65471 (16 bits)
+        byte[] tiff = fuzzSeed("shouldDecodeEveryImageOrRejectItWithAReason/finding-tiff-12-bit-grey-out-of-range.tif");
+        float[] out = new float[784];
+
+        // When it is converted, then every model input is within the pixel range
+        preprocessor.toInput(tiff, null, GREY_28, out, 0);
+
+        for (float v : out) {
+            assertThat(v).isBetween(0f, 1f);
+        }
+    }
+
+    @Test
+    void shouldRefuseAnImageWithASideOverTheLimitEvenWhenItsAreaIsWithinIt() throws Exception {
+        // Given a 16-bit RGBA PNG of 20,000,000 x 2 pixels: 40 megapixels, within --max-image-pixels,
+        // but each row takes 160 MB in the decoder before a pixel is read
+        byte[] png = pngHeaderOnly(20_000_000, 2, 16, 6);
+
+        // When it is converted, then it is refused from the header, naming the side limit
+        assertThatThrownBy(() -> preprocessor.toInput(png, "image/png", GREY_28, new float[784], 0))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE))
+                .hasMessageContaining("20000000x2").hasMessageContaining(Integer.toString(InputLimits.MAX_SIDE));
+    }
+
+    @Test
+    void shouldScoreALongThinImageAtTheSideLimit() throws Exception {
+        // Given a white 65536 x 3 PNG, as long as the side limit allows
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(InputLimits.MAX_SIDE, 3,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, InputLimits.MAX_SIDE, 3);
+        g.dispose();
+        float[] out = new float[784];
+
+        // When it is converted, then it is scored: white everywhere
+        preprocessor.toInput(TestImages.encode(image, "png"), "image/png", GREY_28, out, 0);
+
+        for (float v : out) {
+            assertThat(v).isCloseTo(1f, within(1e-6f));
+        }
+    }
+
+    @Test
+    void shouldRefuseATiffWithSamplesOfAnUnsupportedWidthBeforeDecoding() throws Exception {
+        // Given the fuzzer's finding: a tiled RGB TIFF whose first sample claims 26 bits, for which
+        // the JDK decoder would build a 2^26-entry lookup table (out of memory at -Xmx256m)
+        byte[] tiff = fuzzSeed("shouldScoreOrExplainEveryRecord/finding-tiff-26-bit-samples-oom.tif");
+
+        // When it is converted, then it is refused with a reason that says why
+        assertThatThrownBy(() -> preprocessor.toInput(tiff, "image/tiff", GREY_28, new float[784], 0))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE))
+                .hasMessageContaining("26 bits");
+    }
+
+    @Test
+    void shouldRefuseABmpThatClaimsMorePixelDataThanItHas() throws Exception {
+        // Given the fuzzer's finding: a 381-byte BMP with embedded data whose header claims 944 MB
+        byte[] bmp = fuzzSeed("shouldDecodeEveryImageOrRejectItWithAReason/finding-bmp-embedded-size-oom.bmp");
+
+        // When it is converted, then it is refused from the header instead of running out of memory
+        assertThatThrownBy(() -> preprocessor.toInput(bmp, null, GREY_28, new float[784], 0))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE))
+                .hasMessageContaining("944130375 bytes");
+    }
+
+    @Test
+    void shouldRefuseASingleStripTiffWhoseStripIsOverTheBlockLimit() throws Exception {
+        // Given a 16-bit grey TIFF header of 8000 x 5000 (40 megapixels) stored in one strip, which
+        // the decoder would decode whole: 80 MB at once
+        byte[] tiff = tiffHeaderOnly(8000, 5000, 16, 5000);
+
+        // When it is converted, then it is refused before the strip is decoded
+        assertThatThrownBy(() -> preprocessor.toInput(tiff, null, GREY_28, new float[784], 0))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE))
+                .hasMessageContaining("strips of 8000x5000");
+    }
+
+    @Test
+    void shouldScoreATiffWithManyStrips() throws Exception {
+        // Given the same image size in strips of 16 rows (what TIFF writers do by default)
+        byte[] tiff = tiffHeaderOnly(8000, 5000, 16, 16);
+
+        // When it is converted, then the layout is accepted and only the missing data is refused
+        assertThatThrownBy(() -> preprocessor.toInput(tiff, null, GREY_28, new float[784], 0))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE));
+    }
+
+    /**
+     * A little-endian, Deflate-compressed grey TIFF that is a directory only: its one strip offset
+     * and byte count point at 8 bytes of the directory itself.
+     */
+    private static byte[] tiffHeaderOnly(int width, int height, int bits, int rowsPerStrip) {
+        int[][] entries = {{256, 4, width}, {257, 4, height}, {258, 3, bits}, {259, 3, 8}, {262, 3, 1},
+                {273, 4, 8}, {277, 3, 1}, {278, 4, rowsPerStrip}, {279, 4, 8}};
+        ByteBuffer b = ByteBuffer.allocate(8 + 2 + 12 * entries.length + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) entries.length);
+        for (int[] e : entries) {
+            // One strip offset and byte count stand for all strips: no pixel is decoded anyway.
+            b.putShort((short) e[0]).putShort((short) e[1]).putInt(1);
+            if (e[1] == 3) {
+                b.putShort((short) e[2]).putShort((short) 0);
+            } else {
+                b.putInt(e[2]);
+            }
+        }
+        b.putInt(0);
+        return b.array();
+    }
+
+    /** A file of InputPathFuzzTest's corpus: the fuzzer's findings are unit tests too. */
+    private static byte[] fuzzSeed(String path) throws Exception {
+        try (java.io.InputStream in = ImagePreprocessorTest.class.getResourceAsStream("InputPathFuzzTestInputs/" + path)) {
+            assertThat(in).as("seed %s", path).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
     /** A PNG signature, an IHDR chunk of the given size and a small IDAT of zeros. */
     private static byte[] pngHeaderOnly(int width, int height) throws Exception {
+        return pngHeaderOnly(width, height, 8, 0);
+    }
+
+    private static byte[] pngHeaderOnly(int width, int height, int bitDepth, int colourType) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
         ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+                .put((byte) bitDepth).put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0);
         chunk(out, "IHDR", ihdr.array());
         ByteArrayOutputStream deflated = new ByteArrayOutputStream();
         try (DeflaterOutputStream z = new DeflaterOutputStream(deflated, new Deflater(9))) {
