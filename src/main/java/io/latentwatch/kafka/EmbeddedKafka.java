@@ -230,8 +230,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         String topic = "__latentwatch-readiness";
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
-                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
+                        .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), new ByteArraySerializer(),
