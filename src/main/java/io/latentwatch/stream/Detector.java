@@ -144,7 +144,7 @@ public final class Detector implements AutoCloseable {
 
         Path stateDir = config.stateDir();
         if (stateDir == null) {
-            removeStaleStateDirs();
+            removeStaleStateDirs(Path.of(System.getProperty("java.io.tmpdir")));
             try {
                 tempStateDir = Files.createTempDirectory(TEMP_STATE_PREFIX);
                 Files.writeString(tempStateDir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
@@ -199,8 +199,7 @@ public final class Detector implements AutoCloseable {
     }
 
     /** Removes temporary state directories left by detectors that were killed (their owner is gone). */
-    private static void removeStaleStateDirs() {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    static void removeStaleStateDirs(Path tmp) {
         try (var dirs = Files.newDirectoryStream(tmp, TEMP_STATE_PREFIX + "*")) {
             for (Path dir : dirs) {
                 if (Files.isDirectory(dir) && !ownerAlive(dir)) {
