@@ -1,0 +1,53 @@
+package io.latentwatch.viz;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Encodes pictures as PNG and writes them atomically (a reader never sees half a file). */
+public final class PngFiles {
+    static {
+        // ImageIO would otherwise spill to temporary files.
+        ImageIO.setUseCache(false);
+    }
+
+    private PngFiles() {
+    }
+
+    /** The image as PNG bytes. */
+    public static byte[] encode(BufferedImage image) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IllegalStateException("this JRE has no PNG writer");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes the image as a PNG file, creating parent directories; returns the bytes written. */
+    public static long write(BufferedImage image, Path file) {
+        byte[] png = encode(image);
+        Path absolute = file.toAbsolutePath();
+        try {
+            Files.createDirectories(absolute.getParent());
+            Path tmp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
+            try {
+                Files.write(tmp, png);
+                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return png.length;
+    }
+}
