@@ -2,7 +2,6 @@ package io.latentwatch.cli;
 
 import ai.onnxruntime.OrtException;
 import io.latentwatch.data.IdxDataset;
-import io.latentwatch.data.Split;
 import io.latentwatch.image.RejectedInputException;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.ModelRefusedException;
@@ -73,7 +72,7 @@ public final class ExplainCommand implements Callable<Integer> {
     String scoreFunction;
 
     @Override
-    public Integer call() throws OrtException {
+    public Integer call() {
         CommandLine cl = spec.commandLine();
         if ((image == null) == (idx == null)) {
             throw new CommandLine.ParameterException(cl, "give exactly one image: --image FILE, or --idx DIR with"
@@ -103,6 +102,8 @@ public final class ExplainCommand implements Callable<Integer> {
             return 0;
         } catch (ModelRefusedException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to run " + model + ": " + e.getMessage(), e);
         }
     }
 
@@ -120,7 +121,8 @@ public final class ExplainCommand implements Callable<Integer> {
             inputs.of(data, index, input, 0);
             return input;
         } catch (RejectedInputException e) {
-            throw new IllegalArgumentException("--image " + image + " cannot be read as an image: " + e.getMessage(), e);
+            String what = image != null ? "--image " + image : "image " + index + " of --idx " + idx;
+            throw new IllegalArgumentException(what + " cannot be made model input: " + e.getMessage(), e);
         }
     }
 }

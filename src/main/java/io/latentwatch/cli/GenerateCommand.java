@@ -59,7 +59,7 @@ public final class GenerateCommand implements Callable<Integer> {
     Path output;
 
     @Override
-    public Integer call() throws OrtException {
+    public Integer call() {
         CommandLine cl = spec.commandLine();
         if (count < 1 || count > 1024) {
             throw new CommandLine.ParameterException(cl, "--count must be 1..1024, got " + count);
@@ -89,6 +89,8 @@ public final class GenerateCommand implements Callable<Integer> {
                     output, picture.getWidth(), picture.getHeight(), bytes, count, vae.latentSize(), info.version());
             cl.getOut().flush();
             return 0;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to run " + model + ": " + e.getMessage(), e);
         }
     }
 

@@ -17,13 +17,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.nio.file.Path;
 
 /** {@code latentwatch latent-map}: the latent space of a model as a scatter plot coloured by class. */
 @Command(name = "latent-map", mixinStandardHelpOptions = true, sortOptions = false,
@@ -68,7 +68,7 @@ public final class LatentMapCommand implements Callable<Integer> {
     Path output;
 
     @Override
-    public Integer call() throws OrtException {
+    public Integer call() {
         CommandLine cl = spec.commandLine();
         if (count < 2) {
             throw new CommandLine.ParameterException(cl, "--count must be at least 2, got " + count);
@@ -108,6 +108,8 @@ public final class LatentMapCommand implements Callable<Integer> {
             return 0;
         } catch (ModelRefusedException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to run " + model + ": " + e.getMessage(), e);
         }
     }
 

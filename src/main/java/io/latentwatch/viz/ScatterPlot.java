@@ -111,6 +111,8 @@ public final class ScatterPlot {
 
     private static String tick(float value) {
         float abs = Math.abs(value);
-        return String.format(Locale.ROOT, abs >= 100 ? "%.0f" : abs >= 10 ? "%.1f" : "%.2f", value);
+        String text = String.format(Locale.ROOT, abs >= 100 ? "%.0f" : abs >= 10 ? "%.1f" : "%.2f", value);
+        // a tiny negative value rounds to "-0.00", which reads as a bug
+        return text.matches("-0(\\.0*)?") ? text.substring(1) : text;
     }
 }
