@@ -1,11 +1,13 @@
 package io.latentwatch.viz;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtException;
 import io.latentwatch.cli.Main;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
 import io.latentwatch.model.InferenceBatch;
+import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.Scores;
@@ -148,6 +150,36 @@ class PictureCommandsTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("is not a VAE", "--model-type vae");
         assertThat(dir.resolve("no.png")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseAMissingOrStaleDecoderAndBadFlags() throws Exception {
+        // Given a VAE of another version (the same graph, its version changed) with no decoder next to it
+        OnnxMl.ModelProto.Builder proto = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(vae)).toBuilder();
+        for (int i = 0; i < proto.getMetadataPropsCount(); i++) {
+            if (proto.getMetadataProps(i).getKey().equals(MetadataKeys.VERSION)) {
+                proto.setMetadataProps(i, proto.getMetadataProps(i).toBuilder().setValue("other-version"));
+            }
+        }
+        Path other = dir.resolve("other.onnx");
+        Files.write(other, proto.build().toByteArray());
+        String output = dir.resolve("never.png").toString();
+
+        // When generate runs on it without a decoder, with the first VAE's decoder, and with a bad count
+        Run missing = run("generate", "--model", other.toString(), "--output", output);
+        Run stale = run("generate", "--model", other.toString(), "--decoder", DecoderExport.fileOf(vae).toString(),
+                "--output", output);
+        Run badCount = run("generate", "--model", vae.toString(), "--count", "0", "--output", output);
+
+        // Then each is a usage error that says what is wrong, and nothing is written
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("has no decoder next to it", "other.decoder.onnx");
+        assertThat(stale.exitCode()).isEqualTo(2);
+        assertThat(stale.err()).contains("is the decoder of model version " + vaeModel.info().version(),
+                "other-version");
+        assertThat(badCount.exitCode()).isEqualTo(2);
+        assertThat(badCount.err()).contains("--count must be 1..1024");
+        assertThat(Path.of(output)).doesNotExist();
     }
 
     @Test
