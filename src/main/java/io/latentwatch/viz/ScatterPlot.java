@@ -86,7 +86,7 @@ public final class ScatterPlot {
         return canvas.image();
     }
 
-    /** A 3x3 dot with a 1-pixel centre cross left out at the corners (a small disc). */
+    /** A 5x5 dot with its corners cut (a small disc). */
     private static void dot(Canvas canvas, int x, int y, int rgb) {
         canvas.fill(x - 1, y - 2, 3, 5, rgb);
         canvas.fill(x - 2, y - 1, 5, 3, rgb);

@@ -6,8 +6,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.OnnxNatives;
+import io.latentwatch.train.DecoderExport;
 
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -95,7 +95,7 @@ public final class VaeDecoder implements AutoCloseable {
 
     /** The version of the model this decoder was cut from ({@code latentwatch.decoder_of}), or null. */
     public String decoderOf() {
-        return metadata.get(MetadataKeys.PREFIX + "decoder_of");
+        return metadata.get(DecoderExport.DECODER_OF);
     }
 
     /** {@code count * latentSize} draws from N(0, 1), row by row, from {@code seed}. */
