@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Streaming image-anomaly detection on Kafka with ONNX autoencoders.",
         subcommands = {DemoCommand.class, DetectCommand.class, TrainCommand.class, EvaluateCommand.class, ProduceCommand.class,
                 BenchCommand.class, BrokerCommand.class, KeygenCommand.class, FaultSuiteCommand.class,
+                ExplainCommand.class, GenerateCommand.class, LatentMapCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Every option can also be set by an environment variable: --bootstrap-servers is read from"
                 + " LATENTWATCH_BOOTSTRAP_SERVERS, --http-port from LATENTWATCH_HTTP_PORT, and so on.",

@@ -55,6 +55,15 @@ public final class InferenceBatch {
         return direct;
     }
 
+    /**
+     * The reconstructions of the last {@link OnnxAutoencoder#score} call on this batch, image
+     * {@code i} at {@link #offset(int) offset(i)}, in model-input units; overwritten by the next
+     * call. With {@link #pixels()} it is what an anomaly map is drawn from.
+     */
+    public float[] reconstructions() {
+        return reconstruction;
+    }
+
     float[] reconstructionScratch() {
         return reconstruction;
     }

@@ -18,6 +18,10 @@ import java.util.Map;
 public final class OnnxExporter {
     /** Name of the graph input. */
     public static final String INPUT = "input";
+    /** Name of the decoder graph's input: latent vectors {@code [N, latent]}. */
+    public static final String LATENT = "latent";
+    /** Name of the decoder graph's output: images {@code [N, C, H, W]}. */
+    public static final String IMAGE = "image";
 
     private OnnxExporter() {
     }
@@ -47,6 +51,22 @@ public final class OnnxExporter {
             graph.output(OnnxAutoencoder.SCORE, OnnxGraph.DYNAMIC);
             blurredError(graph, blur);
         }
+        return graph.toBytes();
+    }
+
+    /**
+     * Serialises the decoder alone: input {@link #LATENT} float32 {@code [N, latent]}, output
+     * {@link #IMAGE} float32 {@code [N, C, H, W]}, the same nodes and weights as the decoder half of
+     * {@link #export}. It lets a VAE generate images from latent vectors without changing the
+     * detector's one-input model contract.
+     */
+    public static byte[] exportDecoder(NetworkWeights weights, Map<String, String> metadata) {
+        Architecture a = weights.architecture();
+        OnnxGraph graph = OnnxGraph.named("latentwatch_" + weights.type().id() + "_decoder")
+                .input(LATENT, OnnxGraph.DYNAMIC, a.latentSize())
+                .output(IMAGE, OnnxGraph.DYNAMIC, a.channels(), a.height(), a.width())
+                .metadata(metadata);
+        new Writer(graph, weights).layers("decoder", a.decoder(), LATENT, IMAGE);
         return graph.toBytes();
     }
 

@@ -112,6 +112,9 @@ public final class TrainJob {
         }
         if (deliver) {
             deliver(onnx, version);
+            if (config.output() != null) {
+                DecoderExport.writeNextTo(config.output(), result, config.modelName(), version, progress);
+            }
         }
         progress.printf(Locale.ROOT, "model %s: threshold %.6g (%s), export max abs diff %.2g, %s%n",
                 version, calibrated.threshold, config.calibration().id(), diff, comparison);
