@@ -23,13 +23,27 @@ import java.util.Objects;
  * @param kafka              Kafka client properties (bootstrap servers and {@code --kafka-config})
  * @param force              publish/write even when the candidate scores worse than the current model
  * @param every              retrain on this period; null trains once
+ * @param contamination      share of anomalies in the training data: {@link Contamination#NONE} trains
+ *                           the plain way on data taken as clean; {@code auto} or a share trains with
+ *                           screening rounds and a trimmed loss ({@link ContaminatedTraining}) and
+ *                           calibrates on the held-out images judged normal
  */
 public record TrainConfig(Hyperparameters hyperparameters, String modelName, double validationFraction,
                           double targetFpr, Calibration.Method calibration, int scoreBlur, Path output, boolean publish,
-                          String modelTopic, Map<String, Object> kafka, boolean force, Duration every) {
+                          String modelTopic, Map<String, Object> kafka, boolean force, Duration every,
+                          Contamination contamination) {
+
+    /** A configuration for data taken as clean ({@link Contamination#NONE}). */
+    public TrainConfig(Hyperparameters hyperparameters, String modelName, double validationFraction,
+                       double targetFpr, Calibration.Method calibration, int scoreBlur, Path output, boolean publish,
+                       String modelTopic, Map<String, Object> kafka, boolean force, Duration every) {
+        this(hyperparameters, modelName, validationFraction, targetFpr, calibration, scoreBlur, output, publish,
+                modelTopic, kafka, force, every, Contamination.NONE);
+    }
 
     public TrainConfig {
         Objects.requireNonNull(hyperparameters, "hyperparameters");
+        Objects.requireNonNull(contamination, "contamination");
         kafka = Map.copyOf(kafka);
         if (modelName == null || modelName.isBlank()) {
             throw new IllegalArgumentException("--model-name must not be empty");
