@@ -45,13 +45,15 @@ final class ContaminatedTraining {
      *
      * @param result    the final network
      * @param estimate  the contamination estimate of the final network on the training images
-     * @param share     the contamination acted on: the given one, or the estimate
+     * @param traffic   the estimated contamination of the traffic: the estimate, counting the images
+     *                  the current model left out as anomalies
+     * @param share     the contamination acted on: the given one, or {@code traffic}
      * @param dropShare share of the training images dropped after screening
      * @param dropped   training images left out of the final run
      * @param trained   images the final run trained on
      */
-    record Outcome(TrainingResult result, ContaminationEstimate estimate, double share, double dropShare, int dropped,
-                   int trained) {
+    record Outcome(TrainingResult result, ContaminationEstimate estimate, double traffic, double share,
+                   double dropShare, int dropped, int trained) {
     }
 
     ContaminatedTraining(Hyperparameters hp, Contamination setting, int scoreBlur, PrintWriter progress) {
@@ -61,7 +63,11 @@ final class ContaminatedTraining {
         this.progress = progress;
     }
 
-    Outcome train(Images train, Images validation) {
+    /**
+     * @param leftOut images of the traffic already left out of {@code train} as anomalies (by the
+     *                current model); they count towards the contamination of the traffic
+     */
+    Outcome train(Images train, Images validation, int leftOut) {
         Hyperparameters screenHp = new Hyperparameters(hp.type(), hp.filters(), hp.latentSize(),
                 Math.min(SCREEN_EPOCHS, hp.epochs()), hp.batchSize(), hp.learningRate(), hp.denoise(), hp.patience(),
                 hp.klWeight(), hp.seed());
@@ -77,9 +83,12 @@ final class ContaminatedTraining {
                 + " left out of the loss%n", rest.count(), train.count() - rest.count(), 100 * FINAL_TRIM);
         TrainingResult result = new AutoencoderTrainer(hp, FINAL_TRIM, progress).train(rest, validation);
         ContaminationEstimate estimate = ContaminationEstimate.of(ExportedScores.of(result.weights(), scoreBlur, train));
-        double share = setting.isAuto() ? estimate.share() : setting.share();
-        progress.printf(Locale.ROOT, "contamination: estimated %.4f%s%n", estimate.share(),
+        double traffic = (estimate.share() * train.count() + leftOut) / (train.count() + leftOut);
+        double share = setting.isAuto() ? traffic : setting.share();
+        progress.printf(Locale.ROOT, "contamination: estimated %.4f%s%s%n", traffic, leftOut == 0 ? ""
+                        : String.format(Locale.ROOT, " (%.4f of the training images, plus %d left out by the current"
+                        + " model)", estimate.share(), leftOut),
                 setting.isAuto() ? "" : String.format(Locale.ROOT, ", given %.4f (acted on)", setting.share()));
-        return new Outcome(result, estimate, share, dropShare, train.count() - rest.count(), rest.count());
+        return new Outcome(result, estimate, traffic, share, dropShare, train.count() - rest.count(), rest.count());
     }
 }

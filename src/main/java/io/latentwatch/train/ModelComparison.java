@@ -90,7 +90,8 @@ public final class ModelComparison {
             return new Verdict(separation.candidate() < separation.current(), String.format(Locale.ROOT,
                     "held-out separation %.3f (candidate) vs %.3f (current model %s), top %.1f%% of %d unlabelled"
                             + " held-out images against the %d both take as normal; higher is better",
-                    separation.candidate(), separation.current(), curr.info().version(), 100 * share,
+                    separation.candidate(), separation.current(), curr.info().version(),
+                    100 * Math.max(share, Separation.MIN_SHARE),
                     heldOut.count(), separation.trimmed()));
         } catch (ModelRefusedException e) {
             return new Verdict(false, "the current model cannot be loaded, so it is replaced: " + e.getMessage());

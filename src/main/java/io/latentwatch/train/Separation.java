@@ -12,14 +12,19 @@ import java.util.Arrays;
  * @param trimmed   images that neither model marked
  */
 record Separation(double candidate, double current, int trimmed) {
+    /** Least share marked: a handful of images is too few to tell two models apart. */
+    static final double MIN_SHARE = 0.01;
     private static final double MAD_TO_SIGMA = 1.4826;
 
-    /** The separations of {@code a} and {@code b}, scores of the same images, marking the top {@code share}. */
+    /**
+     * The separations of {@code a} and {@code b}, scores of the same images, marking the top
+     * {@code share} (at least {@link #MIN_SHARE}, and at least one image).
+     */
     static Separation of(float[] a, float[] b, double share) {
         if (a.length != b.length || a.length < 3) {
             throw new IllegalArgumentException("separation needs the two models' scores of the same 3 or more images");
         }
-        double s = Math.max(share, 1.0 / a.length);
+        double s = Math.max(Math.max(share, MIN_SHARE), 1.0 / a.length);
         boolean[] keptA = Trimming.keepLowest(a, s);
         boolean[] keptB = Trimming.keepLowest(b, s);
         boolean[] both = new boolean[a.length];

@@ -92,7 +92,10 @@ public final class TopicImages {
                 }
             }
         }
-        records.sort(Comparator.comparingLong((ConsumerRecord<byte[], byte[]> r) -> r.timestamp()).reversed());
+        // newest first; records of the same millisecond in partition and offset order, so that the same topic
+        // gives the same images in the same order (training with --seed is then reproducible)
+        records.sort(Comparator.comparingLong((ConsumerRecord<byte[], byte[]> r) -> r.timestamp()).reversed()
+                .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
         List<ConsumerRecord<byte[], byte[]>> newest = records.subList(0, Math.min(maxRecords, records.size()));
         return decode(newest, shape, labelHeader);
     }

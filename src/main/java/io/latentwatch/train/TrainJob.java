@@ -77,6 +77,8 @@ public final class TrainJob {
         Images[] split = screened ? heldOutByContent(data) : split(data.normal());
         Images train = split[0];
         Images validation = split[1];
+        int leftOutOfTraining = split.length > 2 ? split[2].count() : 0;
+        int leftOutHeldOut = split.length > 2 ? split[3].count() : 0;
         Hyperparameters hp = config.hyperparameters();
         progress.printf("training %s on %d images (%d held out for validation%s)%n", hp.type().id(), train.count(),
                 validation.count(), data.anomalies() == null ? "" : ", " + data.anomalies().count()
@@ -85,7 +87,7 @@ public final class TrainJob {
         TrainingResult result;
         if (screened) {
             rounds = new ContaminatedTraining(hp, config.contamination(), config.scoreBlur(), progress)
-                    .train(train, validation);
+                    .train(train, validation, leftOutOfTraining);
             result = rounds.result();
         } else {
             result = new AutoencoderTrainer(hp, progress).train(train, validation);
@@ -97,7 +99,7 @@ public final class TrainJob {
         double diff = ExportCheck.verify(draft, result);
         String version = VERSION_TIME.format(created) + "-" + OnnxAutoencoder.sha256(draft).substring(0, 8);
 
-        Calibrated calibrated = calibrate(draft, validation, data.anomalies(), rounds);
+        Calibrated calibrated = calibrate(draft, validation, data.anomalies(), rounds, leftOutHeldOut);
         Map<String, Object> figures = validationFigures(result, calibrated, diff, data);
         Map<String, Object> contamination = contaminationSummary(rounds, calibrated);
         byte[] onnx = OnnxExporter.export(result.weights(), config.scoreBlur(),
@@ -133,7 +135,8 @@ public final class TrainJob {
     /**
      * For data that may hold anomalies: training and held-out images split by content, and the
      * held-out share of what the current model left out put back, so that the held-out set is a
-     * fair sample of the traffic, anomalies included.
+     * fair sample of the traffic, anomalies included (they come last). A third and fourth element,
+     * when present, hold the left-out images of the training and of the held-out side.
      */
     private Images[] heldOutByContent(TrainingData data) {
         long seed = config.hyperparameters().seed();
@@ -141,10 +144,11 @@ public final class TrainJob {
         if (split[0].count() == 0 || split[1].count() == 0) {
             return split(data.normal());
         }
-        if (data.leftOut() != null) {
-            split[1] = split[1].concat(ContentSplit.split(data.leftOut(), config.validationFraction(), seed)[1]);
+        if (data.leftOut() == null) {
+            return split;
         }
-        return split;
+        Images[] leftOut = ContentSplit.split(data.leftOut(), config.validationFraction(), seed);
+        return new Images[] {split[0], split[1].concat(leftOut[1]), leftOut[0], leftOut[1]};
     }
 
     private Images[] split(Images normal) {
@@ -182,15 +186,21 @@ public final class TrainJob {
         }
     }
 
+    /**
+     * @param leftOutHeldOut held-out images, last in {@code validation}, that the current model
+     *                       flagged: never judged normal
+     */
     private Calibrated calibrate(byte[] draft, Images validation, Images anomalies,
-                                 ContaminatedTraining.Outcome rounds) {
+                                 ContaminatedTraining.Outcome rounds, int leftOutHeldOut) {
         try (OnnxAutoencoder model = OnnxAutoencoder.load(draft, "candidate", new ModelOverrides(0.0, null, null), 1)) {
             float[] heldOut = BatchScorer.scores(model, validation);
             float[] anomalous = anomalies == null ? null : BatchScorer.scores(model, anomalies);
             float[] normal = heldOut;
             String method = config.calibration().id();
             if (rounds != null && config.calibration() == Calibration.Method.FPR) {
-                normal = Calibration.judgedNormal(heldOut, rounds.share());
+                // the estimate was made on training images from which the current model's flags were left out
+                double share = config.contamination().isAuto() ? rounds.estimate().share() : rounds.share();
+                normal = Calibration.judgedNormal(Arrays.copyOf(heldOut, heldOut.length - leftOutHeldOut), share);
                 method = Calibration.JUDGED_NORMAL;
             }
             double threshold;
@@ -259,9 +269,10 @@ public final class TrainJob {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("setting", config.contamination().id());
         c.put("share", rounds.share());
-        c.put("estimate", rounds.estimate().share());
+        c.put("estimate", rounds.traffic());
         c.put("estimator", "share of training images scored above median + " + ContaminationEstimate.DEFAULT_K
-                + " MAD (log scale) by the final model");
+                + " MAD (log scale) by the final model, images left out by the current model counted as anomalies");
+        c.put("estimate_training_images", rounds.estimate().share());
         c.put("screen_epochs", ContaminatedTraining.SCREEN_EPOCHS);
         c.put("screen_trim", ContaminatedTraining.SCREEN_TRIM);
         c.put("drop_share", rounds.dropShare());
