@@ -17,7 +17,7 @@ import java.util.Arrays;
  */
 public record ContaminationEstimate(double share, double cut, double median, double logSpread) {
     /** Deviations above the median at which an image counts as an anomaly. */
-    public static final double DEFAULT_K = 3.5;
+    public static final double DEFAULT_K = 4.0;
     private static final double MAD_TO_SIGMA = 1.4826;
 
     /** The estimate from {@code scores} (positive) at {@link #DEFAULT_K} deviations. */

@@ -271,12 +271,14 @@ public final class TrainJob {
         c.put("share", rounds.share());
         c.put("estimate", rounds.traffic());
         c.put("estimator", "share of training images scored above median + " + ContaminationEstimate.DEFAULT_K
-                + " MAD (log scale) by the final model, images left out by the current model counted as anomalies");
+                + " MAD (log scale) by the cleaning model, images left out by the current model counted as anomalies");
         c.put("estimate_training_images", rounds.estimate().share());
         c.put("screen_epochs", ContaminatedTraining.SCREEN_EPOCHS);
         c.put("screen_trim", ContaminatedTraining.SCREEN_TRIM);
         c.put("drop_share", rounds.dropShare());
         c.put("final_trim", ContaminatedTraining.FINAL_TRIM);
+        c.put("refine_k", ContaminatedTraining.REFINE_K);
+        c.put("refine_back_k", ContaminatedTraining.REFINE_BACK_K);
         c.put("dropped", rounds.dropped());
         c.put("trained", rounds.trained());
         c.put("held_out_judged_anomalous", calibrated.judgedAnomalous);
