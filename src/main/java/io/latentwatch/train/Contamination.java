@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * The share of anomalies in the training data, in the sense of PyOD's {@code contamination}:
- * {@code auto} (estimated from the data), or a fixed share in {@code [0, 0.5)}; 0 means the data
+ * {@code auto} (estimated from the data), or a fixed share in {@code [0, 0.3]}; 0 means the data
  * are clean and trains the plain way.
  *
  * @param share the given share, or NaN for {@code auto}
