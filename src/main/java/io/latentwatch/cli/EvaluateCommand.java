@@ -2,15 +2,20 @@ package io.latentwatch.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latentwatch.config.Topics;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
+import io.latentwatch.image.InputLimits;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.Normalization;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.ScoreFunction;
+import io.latentwatch.produce.ImageEvents;
 import io.latentwatch.train.Evaluation;
+import io.latentwatch.train.TopicImages;
+import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,15 +23,20 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code latentwatch evaluate}: scores a labelled IDX set with a model and prints one JSON line. */
+/**
+ * {@code latentwatch evaluate}: scores a labelled IDX set, or the labelled records of a topic, with
+ * a model and prints one JSON line.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scores a labelled IDX set with a model; prints one JSON line.",
+        description = {"Scores a labelled IDX set or topic with a model; prints one JSON line.",
                 "",
-                "Scores the test split of an IDX set in ONNX Runtime, exactly as the detector",
+                "Scores the test split of an IDX set (--idx), or the newest records of a topic",
+                "labelled in a header (--from-topic), in ONNX Runtime, exactly as the detector",
                 "scores, and prints one JSON line: images, anomalies, auroc, auprc, and at the",
                 "threshold: threshold, precision, recall, f1, fpr. Images of --normal-classes",
                 "are normal, all others anomalies."})
@@ -39,9 +49,32 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE.onnx", description = "The model to evaluate.")
     Path model;
 
-    @Option(names = "--idx", required = true, paramLabel = "DIR",
+    @Option(names = "--idx", paramLabel = "DIR",
             description = "Directory of an MNIST-style IDX set (t10k-images-idx3-ubyte[.gz], ...).")
     Path idx;
+
+    @Option(names = "--from-topic", arity = "0..1", fallbackValue = Topics.DEFAULT_INPUT, paramLabel = "TOPIC",
+            description = "Instead of --idx: score the newest --max-records records of this topic (default when given"
+                    + " without a value: " + Topics.DEFAULT_INPUT + "), each labelled by the class in its"
+                    + " --label-header header; records without one are counted as unlabelled and skipped.")
+    String fromTopic;
+
+    @Option(names = "--label-header", defaultValue = ImageEvents.LABEL_HEADER, paramLabel = "NAME",
+            description = "With --from-topic: the header holding each record's class label, as written by"
+                    + " 'latentwatch produce' (default: ${DEFAULT-VALUE}).")
+    String labelHeader;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT,...",
+            description = "With --from-topic: Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--max-records", defaultValue = "10000", paramLabel = "N",
+            description = "With --from-topic: most records to read, newest first (default: ${DEFAULT-VALUE}).")
+    int maxRecords;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "With --from-topic: properties file of Kafka client settings (security, SASL/SSL, tuning).")
+    Path kafkaConfig;
 
     @Option(names = "--normal-classes", required = true, paramLabel = "LIST",
             description = "The classes that are normal, e.g. 5,7,9; every other class is an anomaly.")
@@ -69,8 +102,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (!Files.isReadable(model)) {
             throw new CommandLine.ParameterException(cl, "--model " + model + ": no such readable file");
         }
-        if (!Files.isDirectory(idx)) {
+        if ((idx == null) == (fromTopic == null)) {
+            throw new CommandLine.ParameterException(cl, "give exactly one of --idx DIR and --from-topic TOPIC");
+        }
+        if (idx != null && !Files.isDirectory(idx)) {
             throw new CommandLine.ParameterException(cl, "--idx " + idx + ": no such directory");
+        }
+        if (fromTopic != null && maxRecords < 1) {
+            throw new CommandLine.ParameterException(cl, "--max-records must be at least 1, got " + maxRecords);
         }
         LabelSet normal;
         ModelOverrides overrides;
@@ -84,14 +123,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }
-        IdxDataset data;
-        try {
-            data = IdxDataset.load(idx, which);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--idx " + idx + ": " + e.getMessage(), e);
-        }
         try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), model.toString(), overrides, 1)) {
-            Map<String, Object> result = Evaluation.run(loaded, data, normal, threshold);
+            Map<String, Object> result = fromTopic != null
+                    ? Evaluation.fromTopic(loaded, new TopicImages(kafkaProps(cl), InputLimits.DEFAULT), fromTopic,
+                            maxRecords, labelHeader, normal, threshold)
+                    : Evaluation.run(loaded, idxData(which), normal, threshold);
             cl.getOut().println(JSON.writeValueAsString(result));
             cl.getOut().flush();
             return 0;
@@ -102,5 +138,19 @@ public final class EvaluateCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --model " + model + ": " + e.getMessage(), e);
         }
+    }
+
+    private IdxDataset idxData(Split which) {
+        try {
+            return IdxDataset.load(idx, which);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--idx " + idx + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> kafkaProps(CommandLine cl) {
+        Map<String, Object> props = new HashMap<>(KafkaConfigFile.load(kafkaConfig, cl));
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
     }
 }

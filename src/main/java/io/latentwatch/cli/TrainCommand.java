@@ -8,6 +8,7 @@ import io.latentwatch.kafka.KafkaConnection;
 import io.latentwatch.model.Normalization;
 import io.latentwatch.security.ModelSigner;
 import io.latentwatch.train.Calibration;
+import io.latentwatch.train.Contamination;
 import io.latentwatch.train.DirectorySource;
 import io.latentwatch.train.Hyperparameters;
 import io.latentwatch.train.IdxSource;
@@ -116,10 +117,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "With --model-type vae: weight of the KL term (default: ${DEFAULT-VALUE}).")
     float klWeight;
 
-    @Option(names = "--validation-fraction", defaultValue = "0.1", paramLabel = "F",
-            description = "Share of the normal images held out for early stopping, calibration and comparison"
-                    + " (default: ${DEFAULT-VALUE}).")
-    double validationFraction;
+    @Option(names = "--validation-fraction", paramLabel = "F",
+            description = "Share of the images held out for early stopping, calibration and comparison (default: 0.1;"
+                    + " 0.2 with --from-topic, where the held-out traffic also holds the anomalies and the threshold"
+                    + " rests on the part judged normal).")
+    Double validationFraction;
 
     @Option(names = "--score-blur", defaultValue = "3", paramLabel = "K",
             description = "Score = mean square of the reconstruction error after a KxK box blur, computed in the"
@@ -130,6 +132,13 @@ public final class TrainCommand implements Callable<Integer> {
             description = "False-positive rate the threshold is calibrated to on held-out normal images"
                     + " (default: ${DEFAULT-VALUE}).")
     double targetFpr;
+
+    @Option(names = "--contamination", paramLabel = "auto|SHARE",
+            description = "Share of anomalies in the training data (PyOD's sense): auto estimates it, a number such as"
+                    + " 0.05 gives it, 0 takes the data as clean. Above 0 (or auto), training runs a screening round"
+                    + " with a trimmed loss, drops the highest-scoring share, retrains, and calibrates on the held-out"
+                    + " images judged normal (default: auto with --from-topic, 0 with --idx and --images-dir).")
+    String contamination;
 
     @Option(names = "--calibration", defaultValue = "fpr", paramLabel = "fpr|f1",
             description = "fpr: the --target-fpr quantile of held-out normal scores; f1: the F1-best threshold on"
@@ -186,8 +195,9 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             Hyperparameters hp = new Hyperparameters(ModelType.parse(modelType), filters, latentSize, epochs,
                     batchSize, learningRate, denoise, patience, klWeight, seed);
-            return new TrainConfig(hp, modelName, validationFraction, targetFpr, Calibration.Method.parse(calibration),
-                    scoreBlur, output, publish, modelTopic, kafkaProps(cl), force, period(), signer());
+            double heldOut = validationFraction != null ? validationFraction : fromTopic != null ? 0.2 : 0.1;
+            return new TrainConfig(hp, modelName, heldOut, targetFpr, Calibration.Method.parse(calibration),
+                    scoreBlur, output, publish, modelTopic, kafkaProps(cl), force, period(), signer(), contamination());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }
@@ -253,6 +263,14 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--signing-key " + e.getMessage(), e);
         }
+    }
+
+    /** The given --contamination; without one, auto for the input topic and none for curated sources. */
+    private Contamination contamination() {
+        if (contamination == null) {
+            return fromTopic != null ? Contamination.AUTO : Contamination.NONE;
+        }
+        return Contamination.parse(contamination);
     }
 
     private Duration period() {

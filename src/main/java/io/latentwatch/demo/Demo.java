@@ -17,6 +17,7 @@ import io.latentwatch.security.TrustedKeys;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.stream.TopicAdmin;
 import io.latentwatch.train.Calibration;
+import io.latentwatch.train.Contamination;
 import io.latentwatch.train.Hyperparameters;
 import io.latentwatch.train.IdxSource;
 import io.latentwatch.train.ModelTopic;
@@ -219,7 +220,7 @@ public final class Demo {
     private TrainConfig trainConfig(Map<String, Object> props, int epochs, long seed) {
         Hyperparameters hp = new Hyperparameters(ModelType.AE, 16, 32, epochs, 64, 0.002f, 0f, 3, 1f, seed);
         return new TrainConfig(hp, MODEL_NAME, 0.1, 0.01, Calibration.Method.FPR, 3, null, true,
-                Topics.DEFAULT_MODELS, props, true, null, signer);
+                Topics.DEFAULT_MODELS, props, true, null, signer, Contamination.NONE);
     }
 
     private IdxSource source() {

@@ -32,6 +32,13 @@ public final class MetadataKeys {
      * (101 ascending values) of the scores of the held-out normal images.
      */
     public static final String VALIDATION_SCORES = PREFIX + "validation_scores";
+    /**
+     * JSON object describing the anomalies in the training data of a model trained on data that
+     * may hold them (the input topic): the setting ({@code auto} or a share), the share acted on,
+     * the estimate and how it was made, and how many images were trimmed or dropped. Absent for
+     * models trained on data taken as clean.
+     */
+    public static final String CONTAMINATION = PREFIX + "contamination";
     /** ISO-8601 instant at which the model was made. */
     public static final String CREATED_AT = PREFIX + "created_at";
 

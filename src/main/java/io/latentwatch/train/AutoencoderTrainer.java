@@ -33,13 +33,32 @@ import java.util.Random;
 public final class AutoencoderTrainer {
     private static final int REFERENCE_BATCH = 64;
     private final Hyperparameters hp;
+    private final double trim;
     private final PrintWriter progress;
 
     /**
      * @param progress where the per-epoch progress lines go (stderr for the CLI)
      */
     public AutoencoderTrainer(Hyperparameters hp, PrintWriter progress) {
+        this(hp, 0, progress);
+    }
+
+    /**
+     * A trainer with a trimmed loss, for data that holds anomalies: in every batch the share
+     * {@code trim} of images that the network reconstructs worst contribute nothing to the
+     * gradient, and the validation loss that drives early stopping leaves out the same share of
+     * its worst images. An anomaly the network has not learned reconstructs badly, so it stays
+     * among the trimmed and is never learned; 0 trains on every image.
+     *
+     * @param trim     share of each batch left out of the loss, in [0, 0.5)
+     * @param progress where the per-epoch progress lines go (stderr for the CLI)
+     */
+    public AutoencoderTrainer(Hyperparameters hp, double trim, PrintWriter progress) {
+        if (!(trim >= 0 && trim < 0.5)) {
+            throw new IllegalArgumentException("the trimmed share of a batch must be in [0, 0.5), got " + trim);
+        }
         this.hp = hp;
+        this.trim = trim;
         this.progress = progress;
     }
 
@@ -116,7 +135,7 @@ public final class AutoencoderTrainer {
                         ? target.add(manager.randomNormal(0f, hp.denoise(), target.getShape(), target.getDataType()))
                         : target;
                 try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDArray loss = objective(trainer.forward(new NDList(input)), target);
+                    NDArray loss = trimmedMean(objective(trainer.forward(new NDList(input)), target));
                     collector.backward(loss);
                     total += loss.getFloat() * n;
                 }
@@ -126,33 +145,69 @@ public final class AutoencoderTrainer {
         return total / order.length;
     }
 
-    /** Mean per-pixel squared error, plus for a VAE the KL divergence per image spread over its pixels. */
+    /**
+     * Per image: the mean per-pixel squared error, plus for a VAE the KL divergence spread over its
+     * pixels.
+     */
     private NDArray objective(NDList out, NDArray target) {
-        NDArray loss = out.get(0).sub(target).square().mean();
+        NDArray loss = perImageMean(out.get(0).sub(target).square());
         if (hp.type() == ModelType.VAE) {
             NDArray mean = out.get(1);
             NDArray logSigma = out.get(2);
             NDArray kl = logSigma.mul(2).exp().add(mean.square()).sub(logSigma.mul(2)).sub(1).sum(new int[] {1})
-                    .mul(0.5f).mean();
+                    .mul(0.5f);
             long pixels = target.getShape().size() / target.getShape().get(0);
             loss = loss.add(kl.mul(hp.klWeight() / pixels));
         }
         return loss;
     }
 
+    /** Mean over each image's values; DJL's PyTorch engine averages over one axis at a time. */
+    private static NDArray perImageMean(NDArray values) {
+        return values.reshape(values.getShape().get(0), -1).mean(new int[] {1});
+    }
+
+    /** Mean of the per-image losses, leaving out the {@code trim} share with the highest loss. */
+    private NDArray trimmedMean(NDArray perImage) {
+        float[] values = perImage.toFloatArray();
+        boolean[] kept = Trimming.keepLowest(values, trim);
+        if (kept == null) {
+            return perImage.mean();
+        }
+        float[] mask = new float[values.length];
+        int n = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (kept[i]) {
+                mask[i] = 1f;
+                n++;
+            }
+        }
+        return perImage.mul(perImage.getManager().create(mask)).sum().div(n);
+    }
+
     private double validationLoss(Trainer trainer, Images validation) {
         int size = validation.imageSize();
-        double total = 0;
+        float[] errors = new float[validation.count()];
         for (int from = 0; from < validation.count(); from += 256) {
             int n = Math.min(256, validation.count() - from);
             float[] pixels = Arrays.copyOfRange(validation.pixels(), from * size, (from + n) * size);
             try (NDManager manager = trainer.getManager().newSubManager()) {
                 NDArray target = batch(manager, pixels, validation);
                 NDArray reconstruction = trainer.evaluate(new NDList(target)).get(0);
-                total += reconstruction.sub(target).square().mean().getFloat() * n;
+                System.arraycopy(perImageMean(reconstruction.sub(target).square()).toFloatArray(), 0, errors,
+                        from, n);
             }
         }
-        return total / validation.count();
+        boolean[] kept = Trimming.keepLowest(errors, trim);
+        double total = 0;
+        int n = 0;
+        for (int i = 0; i < errors.length; i++) {
+            if (kept == null || kept[i]) {
+                total += errors[i];
+                n++;
+            }
+        }
+        return total / n;
     }
 
     private static NDArray batch(NDManager manager, float[] pixels, Images shape) {

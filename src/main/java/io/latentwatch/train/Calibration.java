@@ -13,9 +13,38 @@ import java.util.Locale;
  *   <li>{@link Method#F1}: from normal images and labelled anomalies, the threshold with the best
  *       F1 score (anomalies positive).</li>
  * </ul>
+ *
+ * <p>When the held-out images may hold anomalies (training from the input topic), {@code fpr} is
+ * applied to the held-out images judged normal ({@link #judgedNormal}): written
+ * {@value #JUDGED_NORMAL} in the metadata.
  */
 public final class Calibration {
+    /** The calibration name of {@code fpr} applied to held-out images judged normal. */
+    public static final String JUDGED_NORMAL = "fpr-judged-normal";
+
     private Calibration() {
+    }
+
+    /**
+     * The held-out scores judged normal: all but the {@code contamination} share with the highest
+     * scores. If the anomalies are the highest-scoring images, the {@code 1 - targetFpr} quantile of
+     * the rest flags a share {@code targetFpr} of the normal images, as on clean data; a quantile of
+     * all held-out scores would instead be pushed up by the anomalies, and flag at most
+     * {@code targetFpr} of everything.
+     */
+    public static float[] judgedNormal(float[] heldOut, double contamination) {
+        boolean[] kept = Trimming.keepLowest(heldOut, contamination);
+        if (kept == null) {
+            return heldOut.clone();
+        }
+        float[] normal = new float[heldOut.length];
+        int n = 0;
+        for (int i = 0; i < heldOut.length; i++) {
+            if (kept[i]) {
+                normal[n++] = heldOut[i];
+            }
+        }
+        return Arrays.copyOf(normal, n);
     }
 
     /** How the threshold is chosen. */

@@ -3,14 +3,18 @@ package io.latentwatch.train;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.Images;
 import io.latentwatch.data.LabelSet;
+import io.latentwatch.image.ImagePreprocessor;
 import io.latentwatch.model.OnnxAutoencoder;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Scores a labelled IDX split with a model, as the detector would, and measures how well the
- * scores separate the normal classes from the rest.
+ * Scores labelled images with a model, as the detector would, and measures how well the scores
+ * separate the normal classes from the rest: an IDX split, or the records of a topic whose label
+ * header says their class.
  */
 public final class Evaluation {
     private Evaluation() {
@@ -31,21 +35,91 @@ public final class Evaluation {
                     + model.info().height() + "x" + model.info().width() + " input but the IDX images are grey "
                     + data.rows() + "x" + data.cols());
         }
-        Images images = data.toImages(model.info().normalization());
-        float[] scores = BatchScorer.scores(model, images);
         boolean[] anomaly = new boolean[data.count()];
-        int anomalies = 0;
         for (int i = 0; i < anomaly.length; i++) {
             anomaly[i] = !normalClasses.contains(data.labels()[i]);
+        }
+        Map<String, Object> json = header(model, normalClasses);
+        json.putAll(figures(model, data.toImages(model.info().normalization()), anomaly, threshold));
+        return json;
+    }
+
+    /**
+     * The same figures for the newest records of a topic, each labelled by the integer class in its
+     * {@code labelHeader} header (as {@code latentwatch produce} writes it); records without a
+     * readable label are counted as {@code unlabelled} and not scored, undecodable ones as
+     * {@code rejected}. Adds {@code topic}, {@code records}, {@code rejected} and
+     * {@code unlabelled}.
+     *
+     * @throws IllegalArgumentException when the labelled records are not both normal and anomalous
+     */
+    public static Map<String, Object> fromTopic(OnnxAutoencoder model, TopicImages reader, String topic,
+                                                int maxRecords, String labelHeader, LabelSet normalClasses,
+                                                Double threshold) {
+        ImagePreprocessor.Shape shape = new ImagePreprocessor.Shape(model.info().channels(), model.info().height(),
+                model.info().width(), model.info().normalization());
+        TopicImages.Batch batch = reader.read(topic, maxRecords, shape, labelHeader);
+        List<String> labels = batch.labels();
+        int[] labelled = new int[labels.size()];
+        boolean[] anomaly = new boolean[labels.size()];
+        int n = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            Integer label = parseLabel(labels.get(i));
+            if (label != null) {
+                anomaly[n] = !normalClasses.contains(label);
+                labelled[n++] = i;
+            }
+        }
+        int anomalies = 0;
+        for (int i = 0; i < n; i++) {
             anomalies += anomaly[i] ? 1 : 0;
         }
-        double t = threshold != null ? threshold : model.info().threshold();
-        DetectionMetrics.AtThreshold at = DetectionMetrics.at(scores, anomaly, t);
+        if (anomalies == 0 || anomalies == n) {
+            throw new IllegalArgumentException("the " + n + " records of topic '" + topic + "' labelled in header '"
+                    + labelHeader + "' (of " + batch.records() + " read) are not both normal and anomalous by"
+                    + " --normal-classes " + normalClasses + "; AUROC needs both");
+        }
+        Images images = batch.images().select(Arrays.copyOf(labelled, n));
+        Map<String, Object> json = header(model, normalClasses);
+        json.put("topic", topic);
+        json.put("records", batch.records());
+        json.put("rejected", batch.rejected());
+        json.put("unlabelled", labels.size() - n);
+        json.putAll(figures(model, images, Arrays.copyOf(anomaly, n), threshold));
+        return json;
+    }
+
+    private static Integer parseLabel(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            int label = Integer.parseInt(value.trim());
+            return label >= 0 && label <= 255 ? label : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Map<String, Object> header(OnnxAutoencoder model, LabelSet normalClasses) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.info().name());
         json.put("version", model.info().version());
         json.put("normal_classes", normalClasses.toString());
-        json.put("images", data.count());
+        return json;
+    }
+
+    private static Map<String, Object> figures(OnnxAutoencoder model, Images images, boolean[] anomaly,
+                                               Double threshold) {
+        float[] scores = BatchScorer.scores(model, images);
+        int anomalies = 0;
+        for (boolean a : anomaly) {
+            anomalies += a ? 1 : 0;
+        }
+        double t = threshold != null ? threshold : model.info().threshold();
+        DetectionMetrics.AtThreshold at = DetectionMetrics.at(scores, anomaly, t);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("images", images.count());
         json.put("anomalies", anomalies);
         json.put("auroc", DetectionMetrics.auroc(scores, anomaly));
         json.put("auprc", DetectionMetrics.averagePrecision(scores, anomaly));

@@ -13,10 +13,12 @@ import java.util.Optional;
 /**
  * Decides whether a candidate model is worse than the current one on the same held-out data.
  * With labelled anomalies the measure is AUROC (normal validation images against the anomalies;
- * higher is better); without, it is the mean score of the normal validation images (lower is
- * better), which is only comparable when both models use the same score function. When the models
- * cannot be compared (other input shape, normalisation or score function, or an unloadable current
- * model), the candidate is not held back.
+ * higher is better). Without labels, on data taken as clean, it is the mean score of the normal
+ * validation images (lower is better), which is only comparable when both models use the same
+ * score function. Without labels on data that may hold anomalies it is the
+ * {@linkplain #compareUnlabelled separation} of the held-out scores. When the models cannot be
+ * compared (other input shape, normalisation or score function, or an unloadable current model),
+ * the candidate is not held back.
  */
 public final class ModelComparison {
     private ModelComparison() {
@@ -48,6 +50,49 @@ public final class ModelComparison {
             return new Verdict(c > p, String.format(Locale.ROOT,
                     "mean validation score %.6f (candidate) vs %.6f (current model %s); lower is better", c, p,
                     curr.info().version()));
+        } catch (ModelRefusedException e) {
+            return new Verdict(false, "the current model cannot be loaded, so it is replaced: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Compares on held-out images that may hold anomalies and carry no labels. A lower mean score
+     * would reward the model that learned the anomalies, so the measure is how clearly each model
+     * singles out a minority instead:
+     *
+     * <ol>
+     *   <li>both models score {@code heldOut}; each marks its {@code share} highest-scoring images
+     *       (at least one);</li>
+     *   <li>the images neither marks are the trimmed set, the images both take as normal; on it,
+     *       each model's log scores give a median and a spread (MAD);</li>
+     *   <li>a model's separation is the mean, over the images it marked, of how many such spreads
+     *       their log score lies above that median.</li>
+     * </ol>
+     *
+     * A model that has learned the anomalies reconstructs them about as well as the normal images,
+     * so its marked images sit close to the bulk and its separation is low. The candidate is worse
+     * when its separation is lower. Without anomalies in {@code heldOut} the figure only measures
+     * the normal tail, and the verdict carries little information.
+     *
+     * @param share the estimated share of anomalies in {@code heldOut}
+     */
+    public static Verdict compareUnlabelled(byte[] candidate, byte[] current, Images heldOut, double share) {
+        try (OnnxAutoencoder cand = OnnxAutoencoder.load(candidate, "candidate", ModelOverrides.NONE, 1);
+             OnnxAutoencoder curr = OnnxAutoencoder.load(current, "current model", ModelOverrides.NONE, 1)) {
+            Optional<String> why = incomparable(cand, curr);
+            if (why.isPresent()) {
+                return new Verdict(false, "not compared with the current model " + curr.info().version() + ": "
+                        + why.get());
+            }
+            float[] c = BatchScorer.scores(cand, heldOut);
+            float[] p = BatchScorer.scores(curr, heldOut);
+            Separation separation = Separation.of(c, p, share);
+            return new Verdict(separation.candidate() < separation.current(), String.format(Locale.ROOT,
+                    "held-out separation %.3f (candidate) vs %.3f (current model %s), top %.1f%% of %d unlabelled"
+                            + " held-out images against the %d both take as normal; higher is better",
+                    separation.candidate(), separation.current(), curr.info().version(),
+                    100 * Math.max(share, Separation.MIN_SHARE),
+                    heldOut.count(), separation.trimmed()));
         } catch (ModelRefusedException e) {
             return new Verdict(false, "the current model cannot be loaded, so it is replaced: " + e.getMessage());
         }

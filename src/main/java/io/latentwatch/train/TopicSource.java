@@ -15,8 +15,9 @@ import java.util.stream.IntStream;
 
 /**
  * Recent images from the input topic. Images the current model (the latest under the model name
- * on the models topic) scores at or above its threshold are left out, so that anomalies do not
- * teach the next model that they are normal.
+ * on the models topic) scores at or above its threshold are left out of training, so that
+ * anomalies do not teach the next model that they are normal; they are handed on as
+ * {@link TrainingData#leftOut()}.
  *
  * @param images     reader of the input topic
  * @param topic      the input topic
@@ -36,13 +37,16 @@ public record TopicSource(TopicImages images, String topic, int maxRecords, Imag
         int leftOut = 0;
         Optional<byte[]> current = models.latest(modelName);
         Images kept = all;
+        Images flagged = null;
         if (current.isPresent() && all.count() > 0) {
             try (OnnxAutoencoder model = OnnxAutoencoder.load(current.get(), "the current model", ModelOverrides.NONE, 1)) {
                 if (fits(model)) {
                     float[] scores = BatchScorer.scores(model, all);
                     double threshold = model.info().threshold();
                     kept = all.select(IntStream.range(0, scores.length).filter(i -> scores[i] < threshold).toArray());
-                    leftOut = all.count() - kept.count();
+                    flagged = all.select(IntStream.range(0, scores.length).filter(i -> scores[i] >= threshold)
+                            .toArray());
+                    leftOut = flagged.count();
                 } else {
                     LOG.warn("the current model {} takes other input than this training run; no image is left out",
                             model.info().version());
@@ -63,7 +67,7 @@ public record TopicSource(TopicImages images, String topic, int maxRecords, Imag
         summary.put("rejected", batch.rejected());
         summary.put("left_out_as_anomalies", leftOut);
         summary.put("images", kept.count());
-        return new TrainingData(kept, null, summary);
+        return new TrainingData(kept, null, summary, leftOut == 0 ? null : flagged);
     }
 
     private boolean fits(OnnxAutoencoder model) {

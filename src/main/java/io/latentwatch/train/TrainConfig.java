@@ -27,22 +27,28 @@ import java.util.Objects;
  * @param every              retrain on this period; null trains once
  * @param signer             signs every model it delivers ({@code --signing-key}): record headers on the
  *                           models topic and {@code output + ".sig"}; null delivers unsigned models
+ * @param contamination      share of anomalies in the training data: {@link Contamination#NONE} trains
+ *                           the plain way on data taken as clean; {@code auto} or a share trains with
+ *                           screening rounds and a trimmed loss ({@link ContaminatedTraining}) and
+ *                           calibrates on the held-out images judged normal
  */
 public record TrainConfig(Hyperparameters hyperparameters, String modelName, double validationFraction,
                           double targetFpr, Calibration.Method calibration, int scoreBlur, Path output, boolean publish,
                           String modelTopic, Map<String, Object> kafka, boolean force, Duration every,
-                          ModelSigner signer) {
+                          ModelSigner signer,
+                          Contamination contamination) {
 
-    /** A configuration that delivers unsigned models. */
+    /** A configuration that delivers unsigned models, for data taken as clean ({@link Contamination#NONE}). */
     public TrainConfig(Hyperparameters hyperparameters, String modelName, double validationFraction,
                        double targetFpr, Calibration.Method calibration, int scoreBlur, Path output, boolean publish,
                        String modelTopic, Map<String, Object> kafka, boolean force, Duration every) {
         this(hyperparameters, modelName, validationFraction, targetFpr, calibration, scoreBlur, output, publish,
-                modelTopic, kafka, force, every, null);
+                modelTopic, kafka, force, every, null, Contamination.NONE);
     }
 
     public TrainConfig {
         Objects.requireNonNull(hyperparameters, "hyperparameters");
+        Objects.requireNonNull(contamination, "contamination");
         kafka = Map.copyOf(kafka);
         if (modelName == null || modelName.isBlank()) {
             throw new IllegalArgumentException("--model-name must not be empty");

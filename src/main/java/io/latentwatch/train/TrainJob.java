@@ -75,34 +75,48 @@ public final class TrainJob {
     /** Runs one round. */
     public Outcome runOnce() {
         TrainingData data = source.load();
-        Images[] split = split(data.normal());
+        boolean screened = !config.contamination().isNone();
+        Images[] split = screened ? heldOutByContent(data) : split(data.normal());
         Images train = split[0];
         Images validation = split[1];
+        int leftOutOfTraining = split.length > 2 ? split[2].count() : 0;
+        int leftOutHeldOut = split.length > 2 ? split[3].count() : 0;
         Hyperparameters hp = config.hyperparameters();
         progress.printf("training %s on %d images (%d held out for validation%s)%n", hp.type().id(), train.count(),
                 validation.count(), data.anomalies() == null ? "" : ", " + data.anomalies().count()
                         + " labelled anomalies");
-        TrainingResult result = new AutoencoderTrainer(hp, progress).train(train, validation);
+        ContaminatedTraining.Outcome rounds = null;
+        TrainingResult result;
+        if (screened) {
+            rounds = new ContaminatedTraining(hp, config.contamination(), config.scoreBlur(), progress)
+                    .train(train, validation, leftOutOfTraining);
+            result = rounds.result();
+        } else {
+            result = new AutoencoderTrainer(hp, progress).train(train, validation);
+        }
 
         Instant created = Instant.now();
         byte[] draft = OnnxExporter.export(result.weights(), config.scoreBlur(), metadata(created, "", 0.0, 0.0,
-                Map.of(), Map.of(), data));
+                Map.of(), Map.of(), data, null));
         double diff = ExportCheck.verify(draft, result);
         String version = VERSION_TIME.format(created) + "-" + OnnxAutoencoder.sha256(draft).substring(0, 8);
 
-        Calibrated calibrated = calibrate(draft, validation, data.anomalies());
+        Calibrated calibrated = calibrate(draft, validation, data.anomalies(), rounds, leftOutHeldOut);
         Map<String, Object> figures = validationFigures(result, calibrated, diff, data);
+        Map<String, Object> contamination = contaminationSummary(rounds, calibrated);
         byte[] onnx = OnnxExporter.export(result.weights(), config.scoreBlur(),
-                metadata(created, version, calibrated.threshold, calibrated.quantile(), figures, ScoreSummary.of(calibrated.normalScores),
-                        data));
+                metadata(created, version, calibrated.threshold, calibrated.quantile(), figures,
+                        ScoreSummary.of(calibrated.normalScores), data, contamination));
         checkLoads(onnx);
 
         Optional<byte[]> current = currentModel();
         String comparison = "no current model";
         boolean deliver = true;
         if (current.isPresent()) {
-            ModelComparison.Verdict verdict = ModelComparison.compare(onnx, current.get(), validation,
-                    data.anomalies());
+            ModelComparison.Verdict verdict = data.anomalies() == null && (screened || data.isTraffic())
+                    ? ModelComparison.compareUnlabelled(onnx, current.get(), validation, rounds != null
+                            ? rounds.share() : ContaminationEstimate.of(calibrated.normalScores).share())
+                    : ModelComparison.compare(onnx, current.get(), validation, data.anomalies());
             comparison = verdict.explanation();
             if (verdict.worse() && !config.force()) {
                 deliver = false;
@@ -116,9 +130,30 @@ public final class TrainJob {
                 DecoderExport.writeNextTo(config.output(), result, config.modelName(), version, progress);
             }
         }
-        progress.printf(Locale.ROOT, "model %s: threshold %.6g (%s), export max abs diff %.2g, %s%n",
-                version, calibrated.threshold, config.calibration().id(), diff, comparison);
+        progress.printf(Locale.ROOT, "model %s: threshold %.6g (%s), %sexport max abs diff %.2g, %s%n",
+                version, calibrated.threshold, calibrated.method, rounds == null ? ""
+                        : String.format(Locale.ROOT, "contamination %.4f (%s), ", rounds.share(),
+                        config.contamination().isAuto() ? "estimated" : "given"), diff, comparison);
         return new Outcome(version, calibrated.threshold, onnx, deliver, comparison, figures);
+    }
+
+    /**
+     * For data that may hold anomalies: training and held-out images split by content, and the
+     * held-out share of what the current model left out put back, so that the held-out set is a
+     * fair sample of the traffic, anomalies included (they come last). A third and fourth element,
+     * when present, hold the left-out images of the training and of the held-out side.
+     */
+    private Images[] heldOutByContent(TrainingData data) {
+        long seed = config.hyperparameters().seed();
+        Images[] split = ContentSplit.split(data.normal(), config.validationFraction(), seed);
+        if (split[0].count() == 0 || split[1].count() == 0) {
+            return split(data.normal());
+        }
+        if (data.leftOut() == null) {
+            return split;
+        }
+        Images[] leftOut = ContentSplit.split(data.leftOut(), config.validationFraction(), seed);
+        return new Images[] {split[0], split[1].concat(leftOut[1]), leftOut[0], leftOut[1]};
     }
 
     private Images[] split(Images normal) {
@@ -136,7 +171,14 @@ public final class TrainJob {
         return new Images[] {normal.select(train), normal.select(validation)};
     }
 
-    private record Calibrated(double threshold, float[] normalScores, float[] anomalyScores) {
+    /**
+     * @param normalScores held-out scores taken as normal: all of them for clean data, those judged
+     *                     normal for data that may hold anomalies
+     * @param judgedAnomalous held-out images left out of calibration as the estimated anomalies
+     * @param method       how the threshold was chosen, as written into the metadata
+     */
+    private record Calibrated(double threshold, float[] normalScores, float[] anomalyScores, int judgedAnomalous,
+                              String method) {
         /** Share of the held-out normal scores below the threshold. */
         double quantile() {
             long below = 0;
@@ -149,10 +191,23 @@ public final class TrainJob {
         }
     }
 
-    private Calibrated calibrate(byte[] draft, Images validation, Images anomalies) {
+    /**
+     * @param leftOutHeldOut held-out images, last in {@code validation}, that the current model
+     *                       flagged: never judged normal
+     */
+    private Calibrated calibrate(byte[] draft, Images validation, Images anomalies,
+                                 ContaminatedTraining.Outcome rounds, int leftOutHeldOut) {
         try (OnnxAutoencoder model = OnnxAutoencoder.load(draft, "candidate", new ModelOverrides(0.0, null, null), 1)) {
-            float[] normal = BatchScorer.scores(model, validation);
+            float[] heldOut = BatchScorer.scores(model, validation);
             float[] anomalous = anomalies == null ? null : BatchScorer.scores(model, anomalies);
+            float[] normal = heldOut;
+            String method = config.calibration().id();
+            if (rounds != null && config.calibration() == Calibration.Method.FPR) {
+                // the estimate was made on training images from which the current model's flags were left out
+                double share = config.contamination().isAuto() ? rounds.estimate().share() : rounds.share();
+                normal = Calibration.judgedNormal(Arrays.copyOf(heldOut, heldOut.length - leftOutHeldOut), share);
+                method = Calibration.JUDGED_NORMAL;
+            }
             double threshold;
             if (config.calibration() == Calibration.Method.F1) {
                 if (anomalous == null) {
@@ -164,7 +219,7 @@ public final class TrainJob {
             } else {
                 threshold = Calibration.forFalsePositiveRate(normal, config.targetFpr());
             }
-            return new Calibrated(threshold, normal, anomalous);
+            return new Calibrated(threshold, normal, anomalous, heldOut.length - normal.length, method);
         } catch (ModelRefusedException e) {
             throw new IllegalStateException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
         }
@@ -193,7 +248,8 @@ public final class TrainJob {
         v.put("seconds_per_epoch", result.secondsPerEpoch());
         v.put("images_per_second", result.imagesPerSecond());
         v.put("onnx_max_abs_diff", diff);
-        v.put("calibration", config.calibration().id());
+        v.put("calibration", c.method);
+        v.put("held_out_judged_anomalous", c.judgedAnomalous);
         v.put("target_fpr", config.targetFpr());
         v.put("score", config.scoreBlur() > 1 ? "blurred-mse:" + config.scoreBlur() : "mse");
         boolean[] none = new boolean[c.normalScores.length];
@@ -210,9 +266,33 @@ public final class TrainJob {
         return v;
     }
 
+    /** The {@code latentwatch.contamination} metadata; null for data taken as clean. */
+    private Map<String, Object> contaminationSummary(ContaminatedTraining.Outcome rounds, Calibrated calibrated) {
+        if (rounds == null) {
+            return null;
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("setting", config.contamination().id());
+        c.put("share", rounds.share());
+        c.put("estimate", rounds.traffic());
+        c.put("estimator", "share of training images scored above median + " + ContaminationEstimate.DEFAULT_K
+                + " MAD (log scale) by the cleaning model, images left out by the current model counted as anomalies");
+        c.put("estimate_training_images", rounds.estimate().share());
+        c.put("screen_epochs", ContaminatedTraining.SCREEN_EPOCHS);
+        c.put("screen_trim", ContaminatedTraining.SCREEN_TRIM);
+        c.put("drop_share", rounds.dropShare());
+        c.put("final_trim", ContaminatedTraining.FINAL_TRIM);
+        c.put("refine_k", ContaminatedTraining.REFINE_K);
+        c.put("refine_back_k", ContaminatedTraining.REFINE_BACK_K);
+        c.put("dropped", rounds.dropped());
+        c.put("trained", rounds.trained());
+        c.put("held_out_judged_anomalous", calibrated.judgedAnomalous);
+        return c;
+    }
+
     private Map<String, String> metadata(Instant created, String version, double threshold, double quantile,
                                          Map<String, Object> validation, Map<String, Object> scores,
-                                         TrainingData data) {
+                                         TrainingData data, Map<String, Object> contamination) {
         Hyperparameters hp = config.hyperparameters();
         Map<String, Object> training = new LinkedHashMap<>(data.summary());
         training.put("model_type", hp.type().id());
@@ -236,6 +316,9 @@ public final class TrainJob {
         meta.put(MetadataKeys.VALIDATION, json(validation));
         meta.put(MetadataKeys.VALIDATION_SCORES, json(scores));
         meta.put(MetadataKeys.CREATED_AT, created.toString());
+        if (contamination != null) {
+            meta.put(MetadataKeys.CONTAMINATION, json(contamination));
+        }
         return meta;
     }
 

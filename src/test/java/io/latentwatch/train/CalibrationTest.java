@@ -46,6 +46,23 @@ class CalibrationTest {
     }
 
     @Test
+    void shouldFlagTheTargetShareOfNormalImagesWhenTheHeldOutImagesHoldAnomalies() {
+        // Given held-out scores of 1900 normal images and 100 anomalies above them, and fresh normal scores
+        Random random = new Random(4);
+        float[] heldOut = ContaminationEstimateTest.mixture(1900, 100, random);
+        float[] fresh = ContaminationEstimateTest.mixture(20000, 0, random);
+
+        // When the threshold is calibrated for 1% on the held-out images judged normal, and on all of them
+        double judged = Calibration.forFalsePositiveRate(Calibration.judgedNormal(heldOut, 0.05), 0.01);
+        double all = Calibration.forFalsePositiveRate(heldOut, 0.01);
+
+        // Then the first flags about 1% of fresh normal images; the second, pushed up by the anomalies, almost none
+        assertThat(DetectionMetrics.at(fresh, new boolean[fresh.length], judged).fpr()).isBetween(0.006, 0.015);
+        assertThat(DetectionMetrics.at(fresh, new boolean[fresh.length], all).fpr()).isLessThan(0.001);
+        assertThat(Calibration.judgedNormal(heldOut, 0.05)).hasSize(1900);
+    }
+
+    @Test
     void shouldPickTheF1BestThresholdWhenAnomaliesAreLabelled() {
         float[] scores = {0.1f, 0.2f, 0.3f, 0.35f, 0.8f, 0.9f, 0.25f};
         boolean[] anomaly = {false, false, false, true, true, true, false};

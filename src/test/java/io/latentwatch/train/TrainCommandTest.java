@@ -163,6 +163,27 @@ class TrainCommandTest {
         assertThat(noTarget.err()).contains("--output FILE.onnx and/or --publish");
     }
 
+    @Test
+    void shouldRefuseABadContaminationOrEvaluationSourceAtStart() {
+        // When --contamination is out of range or not a number, and evaluate gets two sources or none
+        Run tooMuch = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--contamination", "0.6", "--output",
+                "x.onnx");
+        Run notANumber = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--contamination", "some",
+                "--output", "x.onnx");
+        Run twoSources = run("evaluate", "--model", "pom.xml", "--idx", SAMPLE, "--from-topic", "images",
+                "--normal-classes", "1");
+        Run noSource = run("evaluate", "--model", "pom.xml", "--normal-classes", "1");
+
+        // Then each is a usage error naming the flag
+        assertThat(tooMuch.exitCode()).isEqualTo(2);
+        assertThat(tooMuch.err()).contains("--contamination must be auto or a share between 0 and 0.3");
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--contamination must be auto or a share such as 0.05");
+        assertThat(twoSources.exitCode()).isEqualTo(2);
+        assertThat(twoSources.err()).contains("exactly one of --idx DIR and --from-topic TOPIC");
+        assertThat(noSource.exitCode()).isEqualTo(2);
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

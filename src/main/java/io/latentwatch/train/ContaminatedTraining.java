@@ -1,0 +1,117 @@
+package io.latentwatch.train;
+
+import io.latentwatch.data.Images;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * Trains on images that may hold anomalies, such as the recent traffic of the input topic.
+ *
+ * <ol>
+ *   <li><b>Screen</b>: a short training run ({@value #SCREEN_EPOCHS} epochs) with a trimmed loss
+ *       that leaves out the worst-reconstructed {@value #SCREEN_TRIM} of every batch. Early in
+ *       training, and with the worst images trimmed away, the network has not yet learned the
+ *       minority of anomalies, so they score high.</li>
+ *   <li><b>Drop</b>: the highest-scoring share of the training images is left out: with a given
+ *       contamination {@code c}, {@code min(0.45, 2.5 c)}; with {@code auto}, {@value #AUTO_DROP}.
+ *       Dropping some hard normal images as well costs little; keeping anomalies costs much.</li>
+ *   <li><b>Clean</b>: train a fresh network on the rest for the full epochs, with a trimmed loss
+ *       ({@value #FINAL_TRIM} of each batch) for the anomalies the screen missed.</li>
+ *   <li><b>Estimate</b> the contamination with that network on all training images
+ *       ({@link ContaminationEstimate}), unless it is given.</li>
+ *   <li><b>Refine</b>: train the final network on every training image that the cleaner network
+ *       scores within {@value #REFINE_K} MADs of the median ({@value #REFINE_BACK_K} for images the
+ *       screen dropped): hard normal images the screen dropped come back, which the detector needs
+ *       to know, and the anomalies stay out.</li>
+ * </ol>
+ */
+final class ContaminatedTraining {
+    /** Epochs of the screening run. */
+    static final int SCREEN_EPOCHS = 2;
+    /** Share of each batch trimmed in the screening run. */
+    static final double SCREEN_TRIM = 0.25;
+    /** Share of the training images dropped after screening when the contamination is {@code auto}. */
+    static final double AUTO_DROP = 0.3;
+    /** Share of each batch trimmed in the final run. */
+    static final double FINAL_TRIM = 0.1;
+    /** Deviations above the median beyond which the refining run leaves an image out. */
+    static final double REFINE_K = 3.0;
+    /**
+     * Deviations above the median within which an image the screen dropped is taken back: stricter,
+     * since the cleaning network never trained on it, and an anomaly it has not learned but
+     * happens to reconstruct fairly well would otherwise return.
+     */
+    static final double REFINE_BACK_K = 2.0;
+    private static final double MAX_DROP = 0.45;
+    private static final double DROP_PER_CONTAMINATION = 2.5;
+
+    private final Hyperparameters hp;
+    private final Contamination setting;
+    private final int scoreBlur;
+    private final PrintWriter progress;
+
+    /**
+     * What the rounds produced.
+     *
+     * @param result    the final network
+     * @param estimate  the contamination estimate of the cleaner network on the training images
+     * @param traffic   the estimated contamination of the traffic: the estimate, counting the images
+     *                  the current model left out as anomalies
+     * @param share     the contamination acted on: the given one, or {@code traffic}
+     * @param dropShare share of the training images dropped after screening
+     * @param dropped   training images left out of the refining run
+     * @param trained   images the refining run trained on
+     */
+    record Outcome(TrainingResult result, ContaminationEstimate estimate, double traffic, double share,
+                   double dropShare, int dropped, int trained) {
+    }
+
+    ContaminatedTraining(Hyperparameters hp, Contamination setting, int scoreBlur, PrintWriter progress) {
+        this.hp = hp;
+        this.setting = setting;
+        this.scoreBlur = scoreBlur;
+        this.progress = progress;
+    }
+
+    /**
+     * @param leftOut images of the traffic already left out of {@code train} as anomalies (by the
+     *                current model); they count towards the contamination of the traffic
+     */
+    Outcome train(Images train, Images validation, int leftOut) {
+        Hyperparameters screenHp = new Hyperparameters(hp.type(), hp.filters(), hp.latentSize(),
+                Math.min(SCREEN_EPOCHS, hp.epochs()), hp.batchSize(), hp.learningRate(), hp.denoise(), hp.patience(),
+                hp.klWeight(), hp.seed());
+        progress.printf(Locale.ROOT, "screening run: %d epochs, worst %.0f%% of each batch left out of the loss%n",
+                screenHp.epochs(), 100 * SCREEN_TRIM);
+        TrainingResult screen = new AutoencoderTrainer(screenHp, SCREEN_TRIM, progress).train(train, validation);
+        float[] screenScores = ExportedScores.of(screen.weights(), scoreBlur, train);
+        double dropShare = setting.isAuto() ? AUTO_DROP : Math.min(MAX_DROP, DROP_PER_CONTAMINATION * setting.share());
+        boolean[] kept = Trimming.keepLowest(screenScores, dropShare);
+        int[] keep = IntStream.range(0, train.count()).filter(i -> kept == null || kept[i]).toArray();
+        Images rest = train.select(keep);
+        progress.printf(Locale.ROOT, "cleaning run on %d images (%d highest-scoring left out), worst %.0f%% of each batch"
+                + " left out of the loss%n", rest.count(), train.count() - rest.count(), 100 * FINAL_TRIM);
+        TrainingResult cleaner = new AutoencoderTrainer(hp, FINAL_TRIM, progress).train(rest, validation);
+        float[] scores = ExportedScores.of(cleaner.weights(), scoreBlur, train);
+        ContaminationEstimate estimate = ContaminationEstimate.of(scores);
+        double keptCut = ContaminationEstimate.of(scores, REFINE_K).cut();
+        double droppedCut = ContaminationEstimate.of(scores, REFINE_BACK_K).cut();
+        int[] normalLooking = IntStream.range(0, train.count())
+                .filter(i -> scores[i] <= ((kept == null || kept[i]) ? keptCut : droppedCut)).toArray();
+        Images refined = train.select(normalLooking);
+        progress.printf(Locale.ROOT, "refining run on %d images (%d left out: above %.1f MADs, or dropped by the"
+                + " screen and above %.1f)%n", refined.count(), train.count() - refined.count(), REFINE_K,
+                REFINE_BACK_K);
+        TrainingResult result = new AutoencoderTrainer(hp, FINAL_TRIM, progress).train(refined, validation);
+        double traffic = (estimate.share() * train.count() + leftOut) / (train.count() + leftOut);
+        double share = setting.isAuto() ? traffic : setting.share();
+        progress.printf(Locale.ROOT, "contamination: estimated %.4f%s%s%n", traffic, leftOut == 0 ? ""
+                        : String.format(Locale.ROOT, " (%.4f of the training images, plus %d left out by the current"
+                        + " model)", estimate.share(), leftOut),
+                setting.isAuto() ? "" : String.format(Locale.ROOT, ", given %.4f (acted on)", setting.share()));
+        return new Outcome(result, estimate, traffic, share, dropShare, train.count() - refined.count(),
+                refined.count());
+    }
+}

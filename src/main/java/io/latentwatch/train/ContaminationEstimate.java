@@ -1,0 +1,53 @@
+package io.latentwatch.train;
+
+import java.util.Arrays;
+
+/**
+ * A robust estimate of the share of anomalies among scored images, made without labels: the
+ * scores are taken on a log scale (reconstruction errors are skewed; their logarithm is close to
+ * symmetric for normal images), the bulk is located by the median and its spread by the median
+ * absolute deviation (scaled to a standard deviation), and every score more than {@code k} such
+ * deviations above the median counts as an anomaly. Median and MAD ignore up to half of the data,
+ * so the anomalies do not move the yardstick they are measured with.
+ *
+ * @param share     share of the scores above {@code cut}
+ * @param cut       the score above which an image counts as an anomaly
+ * @param median    median score
+ * @param logSpread MAD of the log scores, scaled by 1.4826
+ */
+public record ContaminationEstimate(double share, double cut, double median, double logSpread) {
+    /** Deviations above the median at which an image counts as an anomaly. */
+    public static final double DEFAULT_K = 4.0;
+    private static final double MAD_TO_SIGMA = 1.4826;
+
+    /** The estimate from {@code scores} (positive) at {@link #DEFAULT_K} deviations. */
+    public static ContaminationEstimate of(float[] scores) {
+        return of(scores, DEFAULT_K);
+    }
+
+    /** The estimate from {@code scores} (positive) at {@code k} deviations. */
+    public static ContaminationEstimate of(float[] scores, double k) {
+        if (scores.length == 0) {
+            throw new IllegalArgumentException("no scores to estimate the contamination from");
+        }
+        double[] logs = new double[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            logs[i] = Math.log(Math.max(scores[i], Float.MIN_NORMAL));
+        }
+        double median = median(logs.clone());
+        double[] deviations = new double[logs.length];
+        for (int i = 0; i < logs.length; i++) {
+            deviations[i] = Math.abs(logs[i] - median);
+        }
+        double spread = MAD_TO_SIGMA * median(deviations);
+        double logCut = median + k * spread;
+        long above = Arrays.stream(logs).filter(l -> l > logCut).count();
+        return new ContaminationEstimate((double) above / scores.length, Math.exp(logCut), Math.exp(median), spread);
+    }
+
+    private static double median(double[] values) {
+        Arrays.sort(values);
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+}

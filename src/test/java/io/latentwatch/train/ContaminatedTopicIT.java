@@ -1,0 +1,100 @@
+package io.latentwatch.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latentwatch.cli.Main;
+import io.latentwatch.kafka.EmbeddedKafka;
+import io.latentwatch.model.MetadataKeys;
+import io.latentwatch.model.ModelInfo;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.model.OnnxAutoencoder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Cold start on real, contaminated traffic: labelled images stream through a real broker, a first
+ * model is trained from the topic alone (no labels), and its detection is measured on a fresh
+ * labelled stream with {@code evaluate --from-topic}.
+ */
+class ContaminatedTopicIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NORMAL = "5,7,9";
+    private static final String ANOMALOUS = "0,1,2,3,4,6,8";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldTrainADetectorFromAnUnlabelledContaminatedTopicAndMeasureItOnALabelledStream() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String servers = kafka.bootstrapServers();
+            // Given 2,000 records of traffic, about 8% of them anomalies, and a fresh labelled stream of the test split
+            produce(servers, "traffic", "train", "0.08", "2000", "11");
+            produce(servers, "fresh", "test", "0.1", "600", "12");
+
+            // When a first model is trained from the traffic topic alone and published
+            Path model = dir.resolve("first.onnx");
+            Run train = run("train", "--from-topic", "traffic", "--bootstrap-servers", servers, "--max-records", "2000",
+                    "--epochs", "8", "--output", model.toString(),
+                    "--publish");
+            assertThat(train.exit).as(train.err).isZero();
+
+            // Then it estimated the contamination, says so in its metadata and calibrated on images judged normal
+            ModelInfo info;
+            try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), "first", ModelOverrides.NONE,
+                    1)) {
+                info = loaded.info();
+            }
+            JsonNode contamination = JSON.readTree(info.metadata().get(MetadataKeys.CONTAMINATION));
+            assertThat(contamination.get("setting").asText()).isEqualTo("auto");
+            assertThat(contamination.get("share").asDouble()).as(train.err).isBetween(0.02, 0.2);
+            assertThat(JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION)).get("calibration").asText())
+                    .isEqualTo(Calibration.JUDGED_NORMAL);
+            assertThat(train.err).contains("contamination").contains("published");
+
+            // and on the fresh stream's labels it separates the anomalies and flags them at its threshold
+            Run evaluate = run("evaluate", "--model", model.toString(), "--from-topic", "fresh",
+                    "--bootstrap-servers", servers, "--max-records", "600", "--normal-classes", NORMAL);
+            assertThat(evaluate.exit).as(evaluate.err).isZero();
+            JsonNode figures = JSON.readTree(evaluate.out);
+            assertThat(figures.get("images").asInt()).isEqualTo(600);
+            assertThat(figures.get("unlabelled").asInt()).isZero();
+            assertThat(figures.get("anomalies").asInt()).isBetween(30, 90);
+            for (String name : new String[] {"auroc", "auprc", "threshold", "precision", "recall", "f1", "fpr"}) {
+                assertThat(figures.get(name).isNumber()).as(name).isTrue();
+            }
+            assertThat(figures.get("auroc").asDouble()).as(evaluate.out).isGreaterThan(0.9);
+            assertThat(figures.get("recall").asDouble()).as(evaluate.out).isGreaterThan(0.2);
+            assertThat(figures.get("precision").asDouble()).as(evaluate.out).isGreaterThan(0.5);
+        }
+    }
+
+    private static void produce(String servers, String topic, String split, String fraction, String count,
+                                String seed) {
+        Run produce = run("produce", "--bootstrap-servers", servers, "--input-topic", topic, "--split", split,
+                "--normal-classes", NORMAL, "--anomaly-classes", ANOMALOUS, "--anomaly-fraction", fraction,
+                "--count", count, "--rate", "0", "--seed", seed);
+        assertThat(produce.exit).as(produce.err).isZero();
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+}
