@@ -60,9 +60,10 @@ def lay_out_image():
 
 
 def dockerfile_runtime():
-    """The runtime stage's ENTRYPOINT and ENV, re-rooted."""
+    """The shared runtime stage's ENTRYPOINT and ENV, re-rooted. Compose builds the last stage ('full'),
+    which adds target/lib as lib/ to that stage."""
     text = open(ROOT + "/Dockerfile").read().replace("\\\n", " ")
-    runtime = text.split("\nFROM ")[-1]
+    runtime = next(stage for stage in text.split("\nFROM ") if re.match(r"\S+ AS runtime\b", stage))
     entrypoint = [image_path(a) for a in json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", runtime, re.M).group(1))]
     env = {}
     for m in re.finditer(r"^ENV (.*)$", runtime, re.M):
@@ -83,10 +84,12 @@ def get(url):
 
 
 def metric(port, name):
+    """The sum of a metric over its label sets (application_id, ...), 0 when it is not there."""
+    total = 0.0
     for line in get(f"http://localhost:{port}/metrics")[1].splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[1])
-    return 0.0
+        if line.startswith((name + " ", name + "{")):
+            total += float(line.rsplit(None, 1)[1] if "}" not in line else line.rsplit("}", 1)[1].split()[0])
+    return total
 
 
 def main():
