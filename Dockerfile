@@ -11,6 +11,8 @@ WORKDIR /build
 # Dependencies first, in their own layer: a source change then rebuilds in seconds instead of
 # downloading ~600 MB again. go-offline also resolves the plugins that 'package' runs.
 COPY pom.xml ./
+# javac's flags for Error Prone on JDK 17 (the compile fails without them)
+COPY .mvn ./.mvn
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
 RUN mvn -B -DskipTests package
