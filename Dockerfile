@@ -1,5 +1,7 @@
-# latentwatch container image: one image for every sub-command (detect, train, produce, ...).
-#   docker build -t latentwatch .
+# latentwatch container images:
+#   docker build -t latentwatch .                                    every sub-command (detect, train, demo, ...)
+#   docker build --target detector -t latentwatch-detector .         detect (and produce, evaluate, keygen) only:
+#                                                                      no DJL/PyTorch, no Kafka broker, no Scala
 #   docker run --rm latentwatch detect --help
 # See docs/deployment.md.
 
@@ -9,14 +11,16 @@ WORKDIR /build
 # Dependencies first, in their own layer: a source change then rebuilds in seconds instead of
 # downloading ~600 MB again. go-offline also resolves the plugins that 'package' runs.
 COPY pom.xml ./
+# javac's flags for Error Prone on JDK 17 (the compile fails without them)
+COPY .mvn ./.mvn
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
 RUN mvn -B -DskipTests package
 
-# ---- runtime ----
+# ---- runtime: what both images share; the stages below add their libraries ----
 # A JRE on Ubuntu (glibc): the PyTorch natives DJL ships do not run on musl (Alpine).
 # linux/amd64 only: the pom bundles PyTorch's linux-x86_64 natives (ONNX Runtime's jar has both).
-FROM eclipse-temurin:17-jre-noble
+FROM eclipse-temurin:17-jre-noble AS runtime
 
 # A fixed numeric uid, so that Kubernetes' runAsNonRoot can verify it without a passwd lookup.
 ARG APP_UID=10001
@@ -39,7 +43,6 @@ ENV DJL_CACHE_DIR=/var/cache/latentwatch/djl \
     LATENTWATCH_CACHE_DIR=/var/cache/latentwatch/onnxruntime
 
 WORKDIR /opt/latentwatch
-COPY --from=build /build/target/lib/ ./lib/
 COPY --from=build /build/target/latentwatch.jar ./latentwatch.jar
 COPY data/fashion-mnist-sample/ ./data/fashion-mnist-sample/
 # Executable in git; a plain COPY keeps the mode (--chmod would need BuildKit).
@@ -62,3 +65,11 @@ ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", \
     "-Dai.djl.offline=true", "-Dlatentwatch.home=/opt/latentwatch", \
     "-cp", "/opt/latentwatch/latentwatch.jar:/opt/latentwatch/lib/*", "io.latentwatch.cli.Main"]
 CMD ["--help"]
+
+# ---- detector: the detector's runtime (target/lib-detect) as lib/ ----
+FROM runtime AS detector
+COPY --from=build /build/target/lib-detect/ ./lib/
+
+# ---- full: every library (target/lib); the last stage, so a plain 'docker build' builds it ----
+FROM runtime AS full
+COPY --from=build /build/target/lib/ ./lib/

@@ -4,7 +4,8 @@
 Runs the latentwatch services of docker-compose.yml as local processes, the way their containers
 would run them: the Dockerfile's ENTRYPOINT and runtime ENV, the image's layout (jar, lib/, the
 bundled sample under a root-owned /opt/latentwatch, the caches under /var/cache/latentwatch, both
-re-rooted below target/smoke-image), user 10001, and each service's command and environment. Kafka
+re-rooted below target/smoke-image, like /var/lib/latentwatch where 'keygen' writes the model-signing
+keys), user 10001, and each service's command and environment. Kafka
 is the embedded broker ('latentwatch broker'); the 'topics' service's script runs with Kafka's
 TopicCommand, the class kafka-topics.sh runs. Then it checks that both detectors become ready
 with the trainer's model, score images, find anomalies, pass the image's health check, and that a
@@ -32,6 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 IMAGE = os.path.join(ROOT, "target", "smoke-image")
 HOME = IMAGE + "/opt/latentwatch"
 CACHE = IMAGE + "/var/cache/latentwatch"
+KEYS = IMAGE + "/var/lib/latentwatch"
 LOGS = os.path.join(ROOT, "target", "smoke-logs")
 BOOTSTRAP = "localhost:19092"
 KAFKA_TOOLS = os.path.join(ROOT, "target", "smoke-tools")
@@ -39,7 +41,8 @@ UID = "10001"
 
 
 def image_path(text):
-    return text.replace("/opt/latentwatch", HOME).replace("/var/cache/latentwatch", CACHE)
+    return text.replace("/opt/latentwatch", HOME).replace("/var/cache/latentwatch", CACHE) \
+        .replace("/var/lib/latentwatch", KEYS)
 
 
 def lay_out_image():
@@ -49,10 +52,14 @@ def lay_out_image():
     os.makedirs(HOME + "/data")
     os.makedirs(CACHE + "/djl")
     os.makedirs(CACHE + "/onnxruntime")
+    # the model-signing key pair's volumes, as the Dockerfile prepares them (keygen writes them)
+    os.makedirs(KEYS + "/signing")
+    os.makedirs(KEYS + "/trusted-keys")
     shutil.copytree(ROOT + "/target/lib", HOME + "/lib")
     shutil.copy(ROOT + "/target/latentwatch.jar", HOME)
     shutil.copytree(ROOT + "/data/fashion-mnist-sample", HOME + "/data/fashion-mnist-sample")
     subprocess.run(["chown", "-R", f"{UID}:{UID}", IMAGE + "/var"], check=True)
+    os.chmod(KEYS + "/signing", 0o700)
     # uid 10001 must traverse target/ to reach the image, but write nothing outside the caches
     subprocess.run(["chmod", "-R", "go-w,a+rX", IMAGE + "/opt"], check=True)
     for d in (ROOT + "/target", IMAGE):
@@ -60,9 +67,10 @@ def lay_out_image():
 
 
 def dockerfile_runtime():
-    """The runtime stage's ENTRYPOINT and ENV, re-rooted."""
+    """The shared runtime stage's ENTRYPOINT and ENV, re-rooted. Compose builds the last stage ('full'),
+    which adds target/lib as lib/ to that stage."""
     text = open(ROOT + "/Dockerfile").read().replace("\\\n", " ")
-    runtime = text.split("\nFROM ")[-1]
+    runtime = next(stage for stage in text.split("\nFROM ") if re.match(r"\S+ AS runtime\b", stage))
     entrypoint = [image_path(a) for a in json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", runtime, re.M).group(1))]
     env = {}
     for m in re.finditer(r"^ENV (.*)$", runtime, re.M):
@@ -83,10 +91,12 @@ def get(url):
 
 
 def metric(port, name):
+    """The sum of a metric over its label sets (application_id, ...), 0 when it is not there."""
+    total = 0.0
     for line in get(f"http://localhost:{port}/metrics")[1].splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[1])
-    return 0.0
+        if line.startswith((name + " ", name + "{")):
+            total += float(line.rsplit(None, 1)[1] if "}" not in line else line.rsplit("}", 1)[1].split()[0])
+    return total
 
 
 def main():
@@ -130,7 +140,13 @@ def main():
         if topics.returncode != 0:
             sys.exit("topics failed:\n" + topics.stderr[-3000:])
 
-        # the order compose gives them: after 'topics', then 'trainer' after 'trainer-init'
+        # the order compose gives them: 'keygen' first, the others after 'topics' and 'keygen', then
+        # 'trainer' after 'trainer-init'
+        start("keygen")
+        keygen = procs["keygen"].wait(timeout=120)
+        print("keygen: exit", keygen, flush=True)
+        if keygen != 0:
+            sys.exit("keygen failed:\n" + open(LOGS + "/keygen.log").read()[-3000:])
         for name in list(http_ports) + ["producer", "trainer-init"]:
             start(name)
         t0 = time.time()

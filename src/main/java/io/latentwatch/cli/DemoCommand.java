@@ -1,21 +1,27 @@
 package io.latentwatch.cli;
 
+import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.SampleData;
+import io.latentwatch.data.Split;
 import io.latentwatch.demo.Demo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code latentwatch demo}: everything on one machine, no setup. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Runs the whole product on this machine, nothing to set up.",
         description = {"Runs the whole product on this machine with nothing to set up: an embedded Kafka broker,",
                 "a first model trained on the bundled Fashion-MNIST sample, the detector, and a labelled stream",
-                "with a few percent anomalies, shown live; halfway a retrained model is swapped in. Ctrl-C stops it."})
+                "with a few percent anomalies, shown live. A quarter of the way in, a second model is trained in the",
+                "background; the detector swaps to it when it is published. Ctrl-C stops it."})
 public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,9 +58,19 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        if (images < 10 || rate <= 0 || epochs < 1 || anomalyFraction < 0 || anomalyFraction >= 1) {
-            throw new CommandLine.ParameterException(cl, "--images must be at least 10, --rate and --epochs positive,"
-                    + " and --anomaly-fraction within [0, 1)");
+        // Everything is checked before the broker starts, each value against its own flag.
+        if (images < 10) {
+            throw new CommandLine.ParameterException(cl, "--images must be at least 10 (got " + images + ")");
+        }
+        if (!(rate > 0)) {
+            throw new CommandLine.ParameterException(cl, "--rate must be positive (got " + rate + ")");
+        }
+        if (epochs < 1) {
+            throw new CommandLine.ParameterException(cl, "--epochs must be at least 1 (got " + epochs + ")");
+        }
+        if (!(anomalyFraction >= 0 && anomalyFraction < 1)) {
+            throw new CommandLine.ParameterException(cl, "--anomaly-fraction must be within [0, 1) (got "
+                    + anomalyFraction + ")");
         }
         LabelSet normal;
         try {
@@ -62,11 +78,49 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, "--normal-classes: " + e.getMessage(), e);
         }
-        Demo.Settings settings = new Demo.Settings(idx == null ? SampleData.dir() : idx, normal, images, rate,
+        Path data = idx == null ? SampleData.dir() : idx;
+        checkClasses(cl, data, normal);
+        Demo.Settings settings = new Demo.Settings(data, normal, images, rate,
                 anomalyFraction, epochs, httpPort);
         try (StopSignal signal = StopSignal.install()) {
             new Demo(settings, System.out, signal::stopRequested, System.console() != null).run();
         }
         return 0;
+    }
+
+    /** The normal classes must have training images, and the test images must hold some other class to flag. */
+    private static void checkClasses(CommandLine cl, Path data, LabelSet normal) {
+        BitSet trainLabels;
+        BitSet testLabels;
+        try {
+            trainLabels = labels(IdxDataset.load(data, Split.TRAIN));
+            testLabels = labels(IdxDataset.load(data, Split.TEST));
+        } catch (IOException | RuntimeException e) {
+            throw new CommandLine.ParameterException(cl, "--idx: cannot read an IDX data set in " + data + ": "
+                    + e.getMessage(), e);
+        }
+        for (int label = trainLabels.nextClearBit(0); label < 256; label = trainLabels.nextClearBit(label + 1)) {
+            if (normal.contains(label)) {
+                throw new CommandLine.ParameterException(cl, "--normal-classes: class " + label + " has no training"
+                        + " images in " + data + "; its classes are " + describe(trainLabels));
+            }
+        }
+        boolean anyOther = testLabels.stream().anyMatch(label -> !normal.contains(label));
+        if (!anyOther) {
+            throw new CommandLine.ParameterException(cl, "--normal-classes: every class of the test images ("
+                    + describe(testLabels) + ") is normal, so nothing could be flagged; leave at least one out");
+        }
+    }
+
+    private static BitSet labels(IdxDataset dataset) {
+        BitSet labels = new BitSet(256);
+        for (int label : dataset.labels()) {
+            labels.set(label);
+        }
+        return labels;
+    }
+
+    private static String describe(BitSet labels) {
+        return labels.stream().mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
 }

@@ -23,7 +23,14 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        try {
+            System.exit(run(args));
+        } catch (NoClassDefFoundError e) {
+            // the detector's runtime (lib-detect, the detector image) has no DJL, broker or Scala classes
+            System.err.println("latentwatch: this command needs libraries the detector's runtime leaves out ("
+                    + e.getMessage() + "); run it with target/lib (./latentwatch does) or the full image");
+            System.exit(1);
+        }
     }
 
     /** Runs a command line and returns its exit code (0 ok, 1 failure, 2 bad usage). */

@@ -19,7 +19,7 @@ public record Topics(String input, String anomalies, String embeddings, String d
     public static final String DEFAULT_DEAD_LETTER = "images-dlq";
     public static final String DEFAULT_MODELS = "models";
 
-    /** The defaults of DESIGN.md. */
+    /** The default names, as README.md ("Topics and records") lists them. */
     public static final Topics DEFAULTS = new Topics(DEFAULT_INPUT, DEFAULT_ANOMALIES, DEFAULT_EMBEDDINGS,
             DEFAULT_DEAD_LETTER, DEFAULT_MODELS);
 

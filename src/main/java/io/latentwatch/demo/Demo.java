@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -45,6 +46,8 @@ import java.util.function.BooleanSupplier;
 /** Runs the demo, step by step, printing what happens to a person watching. */
 public final class Demo {
     private static final String MODEL_NAME = "demo";
+    /** Set by the {@code ./latentwatch} launcher to its own start, in epoch milliseconds, before it builds. */
+    static final String LAUNCHED_AT_VARIABLE = "LATENTWATCH_LAUNCHED_AT_MS";
     private static final String[] FASHION_CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
             "Shirt", "Sneaker", "Bag", "Ankle boot"};
     private final Settings settings;
@@ -52,6 +55,9 @@ public final class Demo {
     private final BooleanSupplier stop;
     private final boolean interactive;
     private final long startNanos = System.nanoTime();
+    // what passed before this object existed: the launcher's build (when it built) and the JVM's start
+    private final double secondsBeforeStart = secondsBeforeStart(System.getenv(LAUNCHED_AT_VARIABLE),
+            ManagementFactory.getRuntimeMXBean().getStartTime(), System.currentTimeMillis());
     // a throw-away key: the trainer signs every model with it and the detector trusts only it
     private final KeyPair signingKey = SigningKeys.generate();
     private final ModelSigner signer = new ModelSigner(signingKey.getPrivate(), signingKey.getPublic());
@@ -178,11 +184,11 @@ public final class Demo {
                 throw producerFailure.get();
             }
             step(5, stop.getAsBoolean() ? "Summary (stopped early)" : "Summary");
-            Summary.print(out, board.snapshot(), sent.get(), streamSeconds, metricsUrl);
+            Summary.print(out, board.snapshot(), sent.get(), streamSeconds, secondsBeforeStart, metricsUrl);
         }
     }
 
-    /** Trains and publishes a second model in the background, halfway through the stream. */
+    /** Trains and publishes a second model in the background, a quarter of the way through the stream. */
     private final class Retrainer {
         private final Map<String, Object> props;
         private final ModelTopic modelTopic;
@@ -233,6 +239,25 @@ public final class Demo {
 
     private double seconds() {
         return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /**
+     * Seconds from the start of the command a person typed to now: from the launcher's start when it says
+     * (a malformed or implausible value is ignored), else from the JVM's start.
+     */
+    static double secondsBeforeStart(String launchedAtMs, long jvmStartMs, long nowMs) {
+        long from = jvmStartMs;
+        if (launchedAtMs != null) {
+            try {
+                long launched = Long.parseLong(launchedAtMs.strip());
+                if (launched <= jvmStartMs && jvmStartMs - launched < Duration.ofHours(1).toMillis()) {
+                    from = launched;
+                }
+            } catch (NumberFormatException e) {
+                // not set by the launcher: the JVM's start it is
+            }
+        }
+        return Math.max(0, nowMs - from) / 1e3;
     }
 
     private static LabelSet complement(LabelSet normal) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.stream.OutputRecords;
 import io.latentwatch.train.DetectionMetrics;
 import io.latentwatch.util.Percentiles;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,7 +75,7 @@ final class Scoreboard implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("unreadable embedding record", e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 

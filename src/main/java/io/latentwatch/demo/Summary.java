@@ -9,12 +9,15 @@ final class Summary {
     private Summary() {
     }
 
-    static void print(PrintStream out, Scoreboard.Snapshot s, long sent, double seconds, String metricsUrl) {
+    /** @param secondsBeforeStart seconds between the command's start (launcher, build, JVM) and the demo's */
+    static void print(PrintStream out, Scoreboard.Snapshot s, long sent, double seconds, double secondsBeforeStart,
+                      String metricsUrl) {
         out.printf(Locale.ROOT, "      images scored        %d of %d sent, in %.1f s (%.0f images/s)%n", s.scored(), sent,
                 seconds, s.scored() / seconds);
         if (s.secondsToFirstFlag() >= 0) {
-            out.printf(Locale.ROOT, "      first anomaly flagged %.1f s after the command started%n",
-                    s.secondsToFirstFlag());
+            out.printf(Locale.ROOT, "      first anomaly flagged %.1f s after the command started"
+                    + " (%.1f s of it building and starting Java)%n",
+                    s.secondsToFirstFlag() + secondsBeforeStart, secondsBeforeStart);
         }
         StringBuilder versions = new StringBuilder();
         for (Map.Entry<String, Long> e : s.perVersion().entrySet()) {

@@ -2,6 +2,7 @@ package io.latentwatch.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.stream.OutputRecords;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -83,7 +84,7 @@ final class OutputReader implements AutoCloseable {
             LOG.error("the output reader stopped", e);
             failure = e;
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 

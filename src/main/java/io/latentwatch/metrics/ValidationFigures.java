@@ -47,7 +47,7 @@ public final class ValidationFigures {
         if (root == null || !root.isObject()) {
             return figures;
         }
-        root.fields().forEachRemaining(field -> {
+        root.properties().forEach(field -> {
             String name = ALIASES.getOrDefault(field.getKey(), field.getKey());
             if (NAMES.contains(name) && field.getValue().isNumber()) {
                 // an exact name wins over an alias of it

@@ -3,11 +3,8 @@ package io.latentwatch.onnx;
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

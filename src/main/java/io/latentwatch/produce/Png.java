@@ -1,10 +1,10 @@
 package io.latentwatch.produce;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
 
 /** Encodes 8-bit grey pixels as PNG. */
 public final class Png {

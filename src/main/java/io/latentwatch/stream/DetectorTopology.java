@@ -92,6 +92,9 @@ public final class DetectorTopology {
      * Streams properties: latentwatch's defaults, then {@code --kafka-config} properties, then the
      * values of explicit flags (bootstrap servers, application id, guarantee, threads, state dir).
      */
+    // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG is deprecated in Kafka 4.4 and still read by it; the
+    // build fails on warnings (-Werror), so the use is marked here until the setting goes.
+    @SuppressWarnings("deprecation")
     public static Properties streamsProperties(DetectorConfig config, Path stateDir, DetectorMetrics metrics) {
         Properties props = new Properties();
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());

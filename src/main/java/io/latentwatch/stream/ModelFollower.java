@@ -7,6 +7,7 @@ import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.ModelRegistry;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.security.ModelVerifier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -142,7 +143,7 @@ public final class ModelFollower implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("the model follower stopped; the current model keeps serving", e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 
@@ -274,7 +275,7 @@ public final class ModelFollower implements AutoCloseable {
         running = false;
         if (!thread.isAlive()) {
             if (thread.getState() == Thread.State.NEW) {
-                consumer.close(Duration.ofSeconds(5));
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             }
             return;
         }

@@ -75,6 +75,7 @@ public final class AutoencoderTrainer {
         AutoencoderBlock block = new AutoencoderBlock(architecture, hp.type());
         try (Model model = Model.newInstance("latentwatch", "PyTorch")) {
             model.setBlock(block);
+            // not dead: the config carries the optimizer; DJL requires a Loss, which objective() replaces
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(hp.learningRate())).build());
             try (Trainer trainer = model.newTrainer(config)) {

@@ -208,11 +208,11 @@ final class DeploymentFiles {
     /** Every run of latentwatch: compose services of the image, Kubernetes workloads of base and overlay. */
     static List<Run> runs() {
         List<Run> runs = new ArrayList<>();
-        compose().path("services").fields().forEachRemaining(e -> {
+        compose().path("services").properties().forEach(e -> {
             JsonNode service = e.getValue();
             if (IMAGE.equals(service.path("image").asText())) {
                 Map<String, String> env = new LinkedHashMap<>();
-                service.path("environment").fields().forEachRemaining(v -> env.put(v.getKey(), v.getValue().asText()));
+                service.path("environment").properties().forEach(v -> env.put(v.getKey(), v.getValue().asText()));
                 runs.add(new Run("compose " + e.getKey(), strings(service.path("command")), env));
             }
         });
@@ -252,7 +252,7 @@ final class DeploymentFiles {
 
     static Map<String, JsonNode> composeDetectors() {
         Map<String, JsonNode> detectors = new TreeMap<>();
-        compose().path("services").fields().forEachRemaining(e -> {
+        compose().path("services").properties().forEach(e -> {
             if (e.getValue().path("command").path(0).asText().equals("detect")) {
                 detectors.put(e.getKey(), e.getValue());
             }

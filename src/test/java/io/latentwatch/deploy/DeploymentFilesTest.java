@@ -80,7 +80,8 @@ class DeploymentFilesTest {
         }
         List<Instruction> dockerfile = dockerfile();
         assertThat(dockerfile.get(0).keyword()).isEqualTo("FROM");
-        assertThat(dockerfile.stream().filter(i -> i.keyword().equals("FROM"))).hasSize(2);
+        // build, the shared runtime, the detector image, the full image
+        assertThat(dockerfile.stream().filter(i -> i.keyword().equals("FROM"))).hasSize(4);
     }
 
     @Test
@@ -300,10 +301,29 @@ class DeploymentFilesTest {
         assertThat(instruction("WORKDIR", 1).arguments()).isEqualTo(home);
         List<String> copies = dockerfile().stream().filter(i -> i.keyword().equals("COPY") && i.stage() == 1)
                 .map(Instruction::arguments).toList();
-        assertThat(copies).contains("--from=build /build/target/lib/ ./lib/",
-                "--from=build /build/target/latentwatch.jar ./latentwatch.jar",
+        assertThat(copies).contains("--from=build /build/target/latentwatch.jar ./latentwatch.jar",
                 SampleData.RELATIVE_PATH + "/ ./" + SampleData.RELATIVE_PATH + "/");
-        assertThat(launcher).contains("target/latentwatch.jar").contains("target/lib/*");
+        assertThat(launcher).contains("target/latentwatch.jar").contains("target/lib\"").contains("target/lib-detect\"");
+    }
+
+    @Test
+    void shouldBuildTheFullImageByDefaultAndTheDetectorImageFromTheDetectorsRuntime() {
+        // Given the stages after the shared runtime stage
+        List<Instruction> froms = dockerfile().stream().filter(i -> i.keyword().equals("FROM")).toList();
+
+        // Then the last stage (what a plain 'docker build' and compose build) has every library as lib/,
+        // and the detector stage only the detector's runtime, on the same classpath
+        assertThat(froms.get(froms.size() - 1).arguments()).isEqualTo("runtime AS full");
+        assertThat(froms).extracting(Instruction::arguments).contains("runtime AS detector");
+        assertThat(stageCopies(froms.size() - 1)).containsExactly("--from=build /build/target/lib/ ./lib/");
+        int detector = froms.stream().filter(i -> i.arguments().equals("runtime AS detector")).findFirst()
+                .orElseThrow().stage();
+        assertThat(stageCopies(detector)).containsExactly("--from=build /build/target/lib-detect/ ./lib/");
+    }
+
+    private static List<String> stageCopies(int stage) {
+        return dockerfile().stream().filter(i -> i.keyword().equals("COPY") && i.stage() == stage)
+                .map(Instruction::arguments).toList();
     }
 
     @Test

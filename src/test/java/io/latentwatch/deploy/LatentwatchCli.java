@@ -109,7 +109,7 @@ final class LatentwatchCli {
         List<String> topics = new ArrayList<>();
         for (OptionSpec o : parsed.matchedOptions()) {
             if (TOPIC_LABEL.equals(o.paramLabel())) {
-                topics.add(String.valueOf((Object) o.getValue()));
+                topics.add(String.valueOf(o.<Object>getValue()));
             }
         }
         return topics;

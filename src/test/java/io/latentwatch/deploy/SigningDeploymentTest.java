@@ -2,8 +2,8 @@ package io.latentwatch.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.deploy.LatentwatchCli.Run;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.latentwatch.testing;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
 
 /** Images encoded in memory for tests. */
 public final class TestImages {
