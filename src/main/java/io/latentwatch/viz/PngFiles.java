@@ -1,6 +1,5 @@
 package io.latentwatch.viz;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
+import javax.imageio.ImageIO;
 
 /** Encodes pictures as PNG and writes them atomically (a reader never sees half a file). */
 public final class PngFiles {
