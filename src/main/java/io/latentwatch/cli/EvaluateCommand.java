@@ -9,9 +9,7 @@ import io.latentwatch.data.Split;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.ModelRefusedException;
-import io.latentwatch.model.Normalization;
 import io.latentwatch.model.OnnxAutoencoder;
-import io.latentwatch.model.ScoreFunction;
 import io.latentwatch.produce.ImageEvents;
 import io.latentwatch.train.Evaluation;
 import io.latentwatch.train.TopicImages;
@@ -84,17 +82,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Which split to score (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--threshold", paramLabel = "X",
-            description = "Threshold for precision, recall, f1 and fpr; default: the model's latentwatch.threshold.")
-    Double threshold;
-
-    @Option(names = {"--normalization", "--normalisation"}, paramLabel = "SPEC",
-            description = "Pixel normalisation for a model without metadata: unit, symmetric, raw or mean-std:M,S.")
-    String normalization;
-
-    @Option(names = "--score-function", paramLabel = "mse|mae|output",
-            description = "Score function for a model without metadata (default for those: mse).")
-    String scoreFunction;
+    @CommandLine.Mixin
+    ModelOverrideOptions modelOverrides = new ModelOverrideOptions();
 
     @Override
     public Integer call() {
@@ -117,17 +106,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             normal = LabelSet.parse(normalClasses);
             which = Split.valueOf(split.trim().toUpperCase(Locale.ROOT));
-            overrides = new ModelOverrides(threshold,
-                    normalization == null ? null : Normalization.parse(normalization),
-                    scoreFunction == null ? null : ScoreFunction.parse(scoreFunction));
+            overrides = modelOverrides.toOverrides();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }
         try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), model.toString(), overrides, 1)) {
             Map<String, Object> result = fromTopic != null
                     ? Evaluation.fromTopic(loaded, new TopicImages(kafkaProps(cl), InputLimits.DEFAULT), fromTopic,
-                            maxRecords, labelHeader, normal, threshold)
-                    : Evaluation.run(loaded, idxData(which), normal, threshold);
+                            maxRecords, labelHeader, normal, modelOverrides.threshold)
+                    : Evaluation.run(loaded, idxData(which), normal, modelOverrides.threshold);
             cl.getOut().println(JSON.writeValueAsString(result));
             cl.getOut().flush();
             return 0;

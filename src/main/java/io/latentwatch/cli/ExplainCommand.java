@@ -5,9 +5,7 @@ import io.latentwatch.data.IdxDataset;
 import io.latentwatch.image.RejectedInputException;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.ModelRefusedException;
-import io.latentwatch.model.Normalization;
 import io.latentwatch.model.OnnxAutoencoder;
-import io.latentwatch.model.ScoreFunction;
 import io.latentwatch.viz.AnomalyMaps;
 import io.latentwatch.viz.ExplainPicture;
 import io.latentwatch.viz.Explanation;
@@ -59,17 +57,8 @@ public final class ExplainCommand implements Callable<Integer> {
                     + " can attach to anomaly records.")
     Path heatmap;
 
-    @Option(names = "--threshold", paramLabel = "X",
-            description = "Threshold for the verdict in the title; default: the model's latentwatch.threshold.")
-    Double threshold;
-
-    @Option(names = {"--normalization", "--normalisation"}, paramLabel = "SPEC",
-            description = "Pixel normalisation for a model without metadata: unit, symmetric, raw or mean-std:M,S.")
-    String normalization;
-
-    @Option(names = "--score-function", paramLabel = "mse|mae|output",
-            description = "Score function for a model without metadata (default for those: mse).")
-    String scoreFunction;
+    @CommandLine.Mixin
+    ModelOverrideOptions modelOverrides = new ModelOverrideOptions();
 
     @Override
     public Integer call() {
@@ -80,9 +69,7 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         ModelOverrides overrides;
         try {
-            overrides = new ModelOverrides(threshold,
-                    normalization == null ? null : Normalization.parse(normalization),
-                    scoreFunction == null ? null : ScoreFunction.parse(scoreFunction));
+            overrides = modelOverrides.toOverrides();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }
