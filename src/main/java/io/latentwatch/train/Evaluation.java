@@ -36,8 +36,16 @@ public final class Evaluation {
                     + data.rows() + "x" + data.cols());
         }
         boolean[] anomaly = new boolean[data.count()];
+        int anomalies = 0;
         for (int i = 0; i < anomaly.length; i++) {
             anomaly[i] = !normalClasses.contains(data.labels()[i]);
+            anomalies += anomaly[i] ? 1 : 0;
+        }
+        if (anomalies == 0 || anomalies == anomaly.length) {
+            throw new IllegalArgumentException("--normal-classes " + normalClasses + " leaves " + (anomalies == 0
+                    ? "no anomalies" : "no normal images") + " among the " + anomaly.length + " images of this split"
+                    + " (its classes: " + Arrays.stream(data.labels()).distinct().sorted().boxed().toList()
+                    + "); AUROC needs both");
         }
         Map<String, Object> json = header(model, normalClasses);
         json.putAll(figures(model, data.toImages(model.info().normalization()), anomaly, threshold));

@@ -1,0 +1,62 @@
+package io.latentwatch.cli;
+
+import io.latentwatch.testing.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EvaluateCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRefuseNormalClassesThatLeaveNoNormalImagesInTheSplit() throws Exception {
+        // Given a model and the bundled sample, whose classes are 0..9
+        Path model = dir.resolve("m.onnx");
+        Files.write(model, TestModels.blackIsNormal("v1", 0.5));
+
+        // When evaluated with a normal class the split does not have
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute("evaluate", "--model", model.toString(), "--idx", "data/fashion-mnist-sample",
+                "--normal-classes", "11");
+
+        // Then it fails as a usage error, names the classes there are, and prints no figures (no "NaN")
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--normal-classes 11 leaves no normal images")
+                .contains("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void shouldWriteEveryFigureAsAJsonNumber() throws Exception {
+        // Given a model and normal classes that the split has
+        Path model = dir.resolve("m.onnx");
+        Files.write(model, TestModels.blackIsNormal("v1", 0.5));
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.setOut(new PrintWriter(out, true));
+
+        // When evaluated
+        int code = cl.execute("evaluate", "--model", model.toString(), "--idx", "data/fashion-mnist-sample",
+                "--normal-classes", "5,7,9");
+
+        // Then every figure is a number
+        assertThat(code).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        for (String name : new String[] {"auroc", "auprc", "threshold", "precision", "recall", "f1", "fpr"}) {
+            assertThat(json.get(name).isNumber()).as(name).isTrue();
+        }
+    }
+}
