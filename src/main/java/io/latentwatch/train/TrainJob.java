@@ -38,6 +38,12 @@ import java.util.Random;
  * and/or publish.
  */
 public final class TrainJob {
+    /**
+     * Fewer held-out normal images than this make a noisy threshold: at a 1% target, the quantile
+     * rests on fewer than five images above it. Said in the output and the model's metadata.
+     */
+    static final int MIN_CALIBRATION_IMAGES = 500;
+
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter VERSION_TIME =
@@ -102,6 +108,9 @@ public final class TrainJob {
         String version = VERSION_TIME.format(created) + "-" + OnnxAutoencoder.sha256(draft).substring(0, 8);
 
         Calibrated calibrated = calibrate(draft, validation, data.anomalies(), rounds, leftOutHeldOut);
+        if (calibrated.normalScores.length < MIN_CALIBRATION_IMAGES) {
+            progress.println("warning: " + calibrationWarning(calibrated.normalScores.length));
+        }
         Map<String, Object> figures = validationFigures(result, calibrated, diff, data);
         Map<String, Object> contamination = contaminationSummary(rounds, calibrated);
         byte[] onnx = OnnxExporter.export(result.weights(), config.scoreBlur(),
@@ -249,6 +258,9 @@ public final class TrainJob {
         v.put("images_per_second", result.imagesPerSecond());
         v.put("onnx_max_abs_diff", diff);
         v.put("calibration", c.method);
+        if (c.normalScores.length < MIN_CALIBRATION_IMAGES) {
+            v.put("calibration_warning", calibrationWarning(c.normalScores.length));
+        }
         v.put("held_out_judged_anomalous", c.judgedAnomalous);
         v.put("target_fpr", config.targetFpr());
         v.put("score", config.scoreBlur() > 1 ? "blurred-mse:" + config.scoreBlur() : "mse");
@@ -395,5 +407,11 @@ public final class TrainJob {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private String calibrationWarning(int images) {
+        return String.format(Locale.ROOT, "the threshold was calibrated on %d held-out normal images, fewer than %d:"
+                + " its false-positive rate on new data may be well off --target-fpr %.3g; train on more images or"
+                + " raise --validation-fraction", images, MIN_CALIBRATION_IMAGES, config.targetFpr());
     }
 }
