@@ -13,6 +13,8 @@ import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelRegistry;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.Scores;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,6 +41,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private InferenceBatch batch;
     private OnnxAutoencoder batchModel;
     private ImagePreprocessor.Shape shape;
+    private Header[] outputHeaders;
+    private final OutputRecords.Writer writer = new OutputRecords.Writer();
 
     ScoringProcessor(ModelRegistry models, DetectorMetrics metrics, InputLimits limits, RecordBudget budget) {
         this.models = models;
@@ -64,7 +68,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             ModelInfo info = model.info();
             ImageEvent event;
             try {
-                event = reader.read(record.headers(), record.key(), record.value(), record.timestamp(), origin.asId());
+                // the fallback id is built only for the rare input that names none
+                event = reader.read(record.headers(), record.key(), record.value(), record.timestamp(), null);
+                if (event.id() == null) {
+                    event = new ImageEvent(origin.asId(), event.source(), event.type(), event.time(),
+                            event.contentType(), event.data());
+                }
                 prepareFor(model);
                 preprocessor.toInput(event.data(), event.contentType(), shape, batch.pixels(), 0);
             } catch (RejectedInputException e) {
@@ -88,11 +97,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private void emit(Record<byte[], byte[]> record, Origin origin, ImageEvent event, ModelInfo info, float score,
                       float[] vector) {
         boolean anomaly = score >= info.threshold();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.CONTENT_TYPE, JSON);
-        headers.add(Headers.MODEL_VERSION, info.version().getBytes(StandardCharsets.UTF_8));
-        byte[] anomalyValue = anomaly ? OutputRecords.toJson(new OutputRecords.Anomaly(event.id(), event.source(),
-                event.type(), event.time(), score, info.threshold(), info.name(), info.version(), origin)) : null;
+        // the producer makes a record's headers read-only, so each output gets its own list of the shared headers
+        RecordHeaders headers = new RecordHeaders(outputHeaders);
+        byte[] anomalyValue = anomaly ? writer.anomaly(event.id(), event.source(), event.type(), event.time(), score,
+                info.threshold(), info.name(), info.version(), origin) : null;
         byte[] embeddingValue = embedding(event, info, score, anomaly, origin, vector);
         if (vector != null && !budget.fits(record.key(), embeddingValue, headers)) {
             // a bring-your-own model with a huge embedding: the record goes out without its vector
@@ -110,17 +118,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (anomaly) {
             context.forward(record.withValue(anomalyValue).withHeaders(headers), DetectorTopology.ANOMALY_SINK);
         }
-        context.forward(record.withValue(embeddingValue).withHeaders(new RecordHeaders(headers.toArray())),
+        context.forward(record.withValue(embeddingValue).withHeaders(new RecordHeaders(outputHeaders)),
                 DetectorTopology.EMBEDDING_SINK);
         if (event.time() != null) {
             metrics.endToEnd(Duration.between(event.time(), Instant.now()));
         }
     }
 
-    private static byte[] embedding(ImageEvent event, ModelInfo info, float score, boolean anomaly, Origin origin,
-                                    float[] vector) {
-        return OutputRecords.toJson(new OutputRecords.Embedding(event.id(), event.time(), info.name(),
-                info.version(), score, info.threshold(), anomaly, origin, vector));
+    private byte[] embedding(ImageEvent event, ModelInfo info, float score, boolean anomaly, Origin origin,
+                             float[] vector) {
+        return writer.embedding(event.id(), event.time(), info.name(), info.version(), score, info.threshold(), anomaly,
+                origin, vector);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, Origin origin, RejectReason reason, String message,
@@ -142,6 +150,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             batch = model.newBatch(1);
         }
         shape = new ImagePreprocessor.Shape(info.channels(), info.height(), info.width(), info.normalization());
+        outputHeaders = new Header[] {new RecordHeader(Headers.CONTENT_TYPE, JSON),
+                new RecordHeader(Headers.MODEL_VERSION, info.version().getBytes(StandardCharsets.UTF_8))};
         batchModel = model;
     }
 }
