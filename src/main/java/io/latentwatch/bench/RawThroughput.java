@@ -28,7 +28,14 @@ final class RawThroughput {
         ImagePreprocessor preprocessor = new ImagePreprocessor(InputLimits.DEFAULT);
         ImagePreprocessor.Shape shape = new ImagePreprocessor.Shape(info.channels(), info.height(), info.width(),
                 info.normalization());
-        InferenceBatch batch = model.newBatch(1);
+        try (InferenceBatch batch = model.newBatch(1)) {
+            return measure(model, pngs, images, preprocessor, shape, batch);
+        }
+    }
+
+    private static Figures measure(OnnxAutoencoder model, List<byte[]> pngs, int images, ImagePreprocessor preprocessor,
+                                   ImagePreprocessor.Shape shape, InferenceBatch batch) throws OrtException,
+            RejectedInputException {
         // warm up the JIT and ONNX Runtime's allocator
         for (int i = 0; i < Math.min(2000, images); i++) {
             preprocessor.toInput(pngs.get(i % pngs.size()), "image/png", shape, batch.pixels(), 0);

@@ -1,5 +1,9 @@
 package io.latentwatch.model;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -7,14 +11,16 @@ import java.nio.FloatBuffer;
 /**
  * Reusable input buffers for one thread's inference calls: images are written into
  * {@link #pixels()} (image {@code i} at offset {@code i * imageSize}), then handed to ONNX Runtime
- * through a direct buffer with no per-call allocation. Not thread-safe.
+ * through a direct buffer with no per-call allocation: the ONNX tensor over that buffer is made
+ * once per image count and reused. Not thread-safe; close it to free the tensors.
  */
-public final class InferenceBatch {
+public final class InferenceBatch implements AutoCloseable {
     private final int imageSize;
     private final int capacity;
     private final float[] pixels;
     private final float[] reconstruction;
     private final FloatBuffer direct;
+    private final OnnxTensor[] tensors;
 
     InferenceBatch(int imageSize, int capacity) {
         if (capacity < 1) {
@@ -26,6 +32,7 @@ public final class InferenceBatch {
         this.reconstruction = new float[imageSize * capacity];
         this.direct = ByteBuffer.allocateDirect(pixels.length * Float.BYTES)
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        this.tensors = new OnnxTensor[capacity + 1];
     }
 
     /** Floats per image. */
@@ -53,6 +60,31 @@ public final class InferenceBatch {
         direct.put(pixels, 0, count * imageSize);
         direct.flip();
         return direct;
+    }
+
+    /**
+     * The input tensor of the first {@code count} images, over the direct buffer: it sees what
+     * {@link #load} wrote last.
+     */
+    OnnxTensor tensor(OrtEnvironment env, int count, int channels, int height, int width) throws OrtException {
+        OnnxTensor tensor = tensors[count];
+        if (tensor == null) {
+            direct.clear();
+            direct.limit(count * imageSize);
+            tensor = OnnxTensor.createTensor(env, direct, new long[] {count, channels, height, width});
+            tensors[count] = tensor;
+        }
+        return tensor;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < tensors.length; i++) {
+            if (tensors[i] != null) {
+                tensors[i].close();
+                tensors[i] = null;
+            }
+        }
     }
 
     float[] reconstructionScratch() {

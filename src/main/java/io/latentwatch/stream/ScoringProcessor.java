@@ -147,11 +147,21 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         ModelInfo info = model.info();
         if (batch == null || batch.imageSize() != info.imageSize()) {
+            if (batch != null) {
+                batch.close();
+            }
             batch = model.newBatch(1);
         }
         shape = new ImagePreprocessor.Shape(info.channels(), info.height(), info.width(), info.normalization());
         outputHeaders = new Header[] {new RecordHeader(Headers.CONTENT_TYPE, JSON),
                 new RecordHeader(Headers.MODEL_VERSION, info.version().getBytes(StandardCharsets.UTF_8))};
         batchModel = model;
+    }
+
+    @Override
+    public void close() {
+        if (batch != null) {
+            batch.close();
+        }
     }
 }
