@@ -2,6 +2,7 @@ package io.latentwatch.cli;
 
 import io.latentwatch.config.DetectorConfig;
 import io.latentwatch.config.Topics;
+import io.latentwatch.config.Tuning;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.Normalization;
@@ -13,8 +14,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code latentwatch detect}: runs the detector topology until stopped. */
@@ -151,6 +154,12 @@ public final class DetectCommand implements Callable<Integer> {
                     + " verify; without it, it only silences the warning that models are not verified.")
     boolean allowUnsigned;
 
+    @Option(names = "--commit-interval", defaultValue = "20", paramLabel = "MS",
+            description = "Kafka Streams commit interval in ms. Under exactly_once_v2 outputs become visible to"
+                    + " read_committed consumers at a commit, so this bounds the latency it adds; shorter costs"
+                    + " more transactions. See docs/benchmarks.md (default: ${DEFAULT-VALUE}).")
+    long commitIntervalMs;
+
     /** Builds and validates the configuration; a bad value is a usage error that names the flag. */
     DetectorConfig config() {
         CommandLine cl = spec.commandLine();
@@ -169,7 +178,8 @@ public final class DetectCommand implements Callable<Integer> {
             return new DetectorConfig(bootstrapServers, applicationId, topics, model, modelTopic != null, modelName,
                     overrides, new InputLimits(maxImageBytes, maxImagePixels), httpPort, streamThreads,
                     inferenceThreads, processingGuarantee, stateDir, createTopics, topicPartitions, replicationFactor,
-                    KafkaConfigFile.load(kafkaConfig, cl), allowInputChange, instanceId, modelVerifier());
+                    KafkaConfigFile.load(kafkaConfig, cl), allowInputChange, instanceId, modelVerifier(),
+                    new Tuning(1, Tuning.DEFAULT.batchLinger(), Duration.ofMillis(commitIntervalMs)));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }

@@ -111,6 +111,8 @@ public final class DetectorTopology {
                         SESSION_TIMEOUT_MS / 4);
             }
         }
+        // --commit-interval; a commit.interval.ms in --kafka-config wins
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.tuning().commitInterval().toMillis());
         props.putAll(own);
         if (config.instanceId() != null) {
             // Streams appends each thread's index, so every consumer has its own static id
