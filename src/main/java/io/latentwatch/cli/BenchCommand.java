@@ -64,6 +64,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The detector's commit interval, as in detect (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
 
+    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "N",
+            description = "The detector's batch size, as in detect (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-linger", defaultValue = "10", paramLabel = "MS",
+            description = "The detector's batch linger, as in detect (default: ${DEFAULT-VALUE}).")
+    long batchLingerMs;
+
     @Option(names = "--compare-commit-intervals", defaultValue = "100", split = ",", paramLabel = "MS,...",
             description = "Other commit intervals whose latency is measured too, each with a fresh detector at the"
                     + " same rate; 'none' for none (default: ${DEFAULT-VALUE}).")
@@ -85,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
         Tuning tuning;
         List<Duration> others = new ArrayList<>();
         try {
-            tuning = new Tuning(1, Tuning.DEFAULT.batchLinger(), Duration.ofMillis(commitIntervalMs));
+            tuning = new Tuning(batchSize, Duration.ofMillis(batchLingerMs), Duration.ofMillis(commitIntervalMs));
             for (String ms : compareCommitIntervals) {
                 if (!ms.equalsIgnoreCase("none")) {
                     others.add(new Tuning(1, Tuning.DEFAULT.batchLinger(), Duration.ofMillis(Long.parseLong(ms.trim())))
@@ -94,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage()
-                    + " (--commit-interval and --compare-commit-intervals take milliseconds)", e);
+                    + " (--commit-interval, --batch-linger and --compare-commit-intervals take milliseconds)", e);
         }
         Benchmark.Settings settings = new Benchmark.Settings(bootstrapServers, images, model, threshold,
                 idx == null ? SampleData.dir() : idx, streamThreads, partitions == null ? streamThreads : partitions,

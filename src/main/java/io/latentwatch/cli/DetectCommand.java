@@ -160,6 +160,16 @@ public final class DetectCommand implements Callable<Integer> {
                     + " more transactions. See docs/benchmarks.md (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
 
+    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "N",
+            description = "Images per ONNX Runtime call. Above 1, records wait in a changelogged state store (exactly"
+                    + " once even if the detector dies with a half-full batch) until N are there or --batch-linger"
+                    + " passes. Pays for larger models; see docs/benchmarks.md (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-linger", defaultValue = "10", paramLabel = "MS",
+            description = "Longest a record waits for its batch to fill, in ms (wall clock; default: ${DEFAULT-VALUE}).")
+    long batchLingerMs;
+
     /** Builds and validates the configuration; a bad value is a usage error that names the flag. */
     DetectorConfig config() {
         CommandLine cl = spec.commandLine();
@@ -179,7 +189,7 @@ public final class DetectCommand implements Callable<Integer> {
                     overrides, new InputLimits(maxImageBytes, maxImagePixels), httpPort, streamThreads,
                     inferenceThreads, processingGuarantee, stateDir, createTopics, topicPartitions, replicationFactor,
                     KafkaConfigFile.load(kafkaConfig, cl), allowInputChange, instanceId, modelVerifier(),
-                    new Tuning(1, Tuning.DEFAULT.batchLinger(), Duration.ofMillis(commitIntervalMs)));
+                    new Tuning(batchSize, Duration.ofMillis(batchLingerMs), Duration.ofMillis(commitIntervalMs)));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }

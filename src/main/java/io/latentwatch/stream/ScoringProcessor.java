@@ -1,6 +1,7 @@
 package io.latentwatch.stream;
 
 import ai.onnxruntime.OrtException;
+import io.latentwatch.config.Tuning;
 import io.latentwatch.image.EventReader;
 import io.latentwatch.image.ImageEvent;
 import io.latentwatch.image.ImagePreprocessor;
@@ -16,38 +17,59 @@ import io.latentwatch.model.Scores;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Scores each image event and forwards to the anomaly, embedding and dead-letter sinks. Each
  * record takes one model lease, so all its outputs name the same model version, and a swap
  * between two records is seen by the second one.
+ *
+ * <p>With a batch size above 1, records wait in {@link #BUFFER_STORE}, a changelogged store, until
+ * the batch is full or a wall-clock punctuator finds them waiting (every batch linger); then they
+ * are scored in one ONNX Runtime call under one lease. Under exactly-once the buffer's changelog
+ * commits with the input offsets, so a detector that dies with a half-full buffer leaves it to the
+ * next one, which scores each record once.
  */
 final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    /** Name of the batch buffer store (its changelog topic is {@code <application id>-score-buffer-changelog}). */
+    static final String BUFFER_STORE = "score-buffer";
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
     private final ModelRegistry models;
     private final DetectorMetrics metrics;
     private final EventReader reader;
     private final ImagePreprocessor preprocessor;
     private final RecordBudget budget;
+    private final InputLimits limits;
+    private final Tuning tuning;
+    private final OutputRecords.Writer writer = new OutputRecords.Writer();
     private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<byte[], byte[]> buffer;
+    private int buffered;
     private InferenceBatch batch;
     private OnnxAutoencoder batchModel;
     private ImagePreprocessor.Shape shape;
     private Header[] outputHeaders;
-    private final OutputRecords.Writer writer = new OutputRecords.Writer();
 
-    ScoringProcessor(ModelRegistry models, DetectorMetrics metrics, InputLimits limits, RecordBudget budget) {
+    ScoringProcessor(ModelRegistry models, DetectorMetrics metrics, InputLimits limits, RecordBudget budget,
+                     Tuning tuning) {
         this.models = models;
         this.budget = budget;
         this.metrics = metrics;
+        this.limits = limits;
+        this.tuning = tuning;
         this.reader = new EventReader(limits);
         this.preprocessor = new ImagePreprocessor(limits);
     }
@@ -55,6 +77,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
+        if (tuning.batchSize() > 1) {
+            buffer = context.getStateStore(BUFFER_STORE);
+            buffered = 0;
+            try (KeyValueIterator<byte[], byte[]> all = buffer.all()) {
+                while (all.hasNext()) {
+                    all.next();
+                    buffered++;
+                }
+            }
+            context.schedule(tuning.batchLinger(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        }
     }
 
     @Override
@@ -62,35 +95,86 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         metrics.consumed();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         Origin origin = new Origin(meta.topic(), meta.partition(), meta.offset());
+        if (buffer == null || record.value() == null || record.value().length > limits.maxBytes()) {
+            // unbatched, or a record the reader refuses at once: no need to hold it in the buffer
+            score(List.of(new BufferedInput(record, origin)));
+            return;
+        }
+        buffer.put(BufferedInput.key(origin.offset()), new BufferedInput(record, origin).toBytes());
+        if (++buffered >= tuning.batchSize()) {
+            flush();
+        }
+    }
+
+    /** Scores and removes every buffered record. */
+    private void flush() {
+        if (buffered == 0) {
+            return;
+        }
+        List<BufferedInput> inputs = new ArrayList<>(buffered);
+        List<byte[]> keys = new ArrayList<>(buffered);
+        try (KeyValueIterator<byte[], byte[]> all = buffer.all()) {
+            while (all.hasNext()) {
+                KeyValue<byte[], byte[]> entry = all.next();
+                keys.add(entry.key);
+                inputs.add(BufferedInput.fromBytes(entry.value));
+            }
+        }
+        for (int from = 0; from < inputs.size(); from += tuning.batchSize()) {
+            score(inputs.subList(from, Math.min(inputs.size(), from + tuning.batchSize())));
+        }
+        for (byte[] key : keys) {
+            buffer.delete(key);
+        }
+        buffered = 0;
+    }
+
+    /** Scores the inputs in one inference call under one model lease. */
+    private void score(List<BufferedInput> inputs) {
         try (ModelRegistry.Lease lease = models.acquire().orElseThrow(
                 () -> new IllegalStateException("no model is loaded"))) {
             OnnxAutoencoder model = lease.model();
             ModelInfo info = model.info();
-            ImageEvent event;
-            try {
-                // the fallback id is built only for the rare input that names none
-                event = reader.read(record.headers(), record.key(), record.value(), record.timestamp(), null);
-                if (event.id() == null) {
-                    event = new ImageEvent(origin.asId(), event.source(), event.type(), event.time(),
-                            event.contentType(), event.data());
+            prepareFor(model, inputs.size());
+            List<BufferedInput> ready = new ArrayList<>(inputs.size());
+            List<ImageEvent> events = new ArrayList<>(inputs.size());
+            for (BufferedInput input : inputs) {
+                Record<byte[], byte[]> record = input.record();
+                try {
+                    // the fallback id is built only for the rare input that names none
+                    ImageEvent event = reader.read(record.headers(), record.key(), record.value(), record.timestamp(),
+                            null);
+                    if (event.id() == null) {
+                        event = new ImageEvent(input.origin().asId(), event.source(), event.type(), event.time(),
+                                event.contentType(), event.data());
+                    }
+                    preprocessor.toInput(event.data(), event.contentType(), shape, batch.pixels(),
+                            batch.offset(ready.size()));
+                    ready.add(input);
+                    events.add(event);
+                } catch (RejectedInputException e) {
+                    deadLetter(record, input.origin(), e.reason(), e.getMessage(), info);
                 }
-                prepareFor(model);
-                preprocessor.toInput(event.data(), event.contentType(), shape, batch.pixels(), 0);
-            } catch (RejectedInputException e) {
-                deadLetter(record, origin, e.reason(), e.getMessage(), info);
+            }
+            if (ready.isEmpty()) {
                 return;
             }
             Scores scores;
             long start = System.nanoTime();
             try {
-                scores = model.score(batch, 1);
+                scores = model.score(batch, ready.size());
             } catch (OrtException | RuntimeException e) {
-                deadLetter(record, origin, RejectReason.INFERENCE_FAILED, "inference failed: " + e.getMessage(), info);
+                for (BufferedInput input : ready) {
+                    deadLetter(input.record(), input.origin(), RejectReason.INFERENCE_FAILED,
+                            "inference failed: " + e.getMessage(), info);
+                }
                 return;
             }
-            metrics.inference(System.nanoTime() - start, 1);
-            emit(record, origin, event, info, scores.scores()[0],
-                    scores.embeddings() == null ? null : scores.embeddings()[0]);
+            metrics.inference(System.nanoTime() - start, ready.size());
+            for (int i = 0; i < ready.size(); i++) {
+                emit(ready.get(i).record(), ready.get(i).origin(), events.get(i), info, scores.scores()[i],
+                        scores.embeddings() == null ? null : scores.embeddings()[i]);
+            }
         }
     }
 
@@ -140,17 +224,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 DetectorTopology.DEAD_LETTER_SINK);
     }
 
-    /** Sizes the reused input buffer and shape for the model, when it differs from the last record's. */
-    private void prepareFor(OnnxAutoencoder model) {
-        if (batchModel == model) {
+    /** Sizes the reused input buffer and shape for the model, when it differs from the last batch's. */
+    private void prepareFor(OnnxAutoencoder model, int images) {
+        if (batchModel == model && batch.capacity() >= images) {
             return;
         }
         ModelInfo info = model.info();
-        if (batch == null || batch.imageSize() != info.imageSize()) {
+        if (batch == null || batch.imageSize() != info.imageSize() || batch.capacity() < images) {
             if (batch != null) {
                 batch.close();
             }
-            batch = model.newBatch(1);
+            batch = model.newBatch(Math.max(images, tuning.batchSize()));
         }
         shape = new ImagePreprocessor.Shape(info.channels(), info.height(), info.width(), info.normalization());
         outputHeaders = new Header[] {new RecordHeader(Headers.CONTENT_TYPE, JSON),
