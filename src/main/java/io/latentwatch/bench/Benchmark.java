@@ -69,10 +69,14 @@ public final class Benchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         progress.println("bench: raw ONNX Runtime on " + s.images() + " images (one thread, batch 1)...");
         RawThroughput.Figures raw;
+        double rawBatched = 0;
         String version;
         try (OnnxAutoencoder model = OnnxAutoencoder.load(modelBytes, s.model().toString(),
                 new ModelOverrides(s.threshold(), null, null), 1)) {
             raw = RawThroughput.measure(model, pngs, s.images());
+            if (s.tuning().batchSize() > 1) {
+                rawBatched = RawThroughput.measureBatched(model, pngs, s.images(), s.tuning().batchSize());
+            }
             version = model.info().version();
         }
 
@@ -148,6 +152,10 @@ public final class Benchmark {
                     result.put("stream_thread_vs_raw_per_cpu_second",
                             round(s.images() / streamCpuSeconds / raw.decodeAndInferencePerCpuSecond()));
                     result.put("kafka_vs_raw_decode_and_onnx", round(throughput / raw.decodeAndInference()));
+                    if (rawBatched > 0) {
+                        result.put("raw_decode_and_onnx_batched_images_per_second", round(rawBatched));
+                        result.put("kafka_vs_raw_decode_and_onnx_batched", round(throughput / rawBatched));
+                    }
                     result.put("stream_thread_bytes_allocated_per_image",
                             Math.round((drained.streamAllocatedBytes() - before.streamAllocatedBytes())
                                     / (double) s.images()));
