@@ -1,6 +1,8 @@
 package io.latentwatch.jmh;
 
 import ai.onnxruntime.OrtException;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.KafkaMessageFactory;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.SampleData;
 import io.latentwatch.data.Split;
@@ -116,6 +118,13 @@ public class RecordSteps {
     public ImageEvent envelope() throws RejectedInputException {
         ProducerRecord<byte[], byte[]> r = records.get(next++ & 255);
         return reader.read(r.headers(), r.key(), r.value(), 1_700_000_000_000L, null);
+    }
+
+    /** The same envelope through the CloudEvents SDK, as the detector read every record before. */
+    @Benchmark
+    public CloudEvent envelopeSdk() {
+        ProducerRecord<byte[], byte[]> r = records.get(next++ & 255);
+        return KafkaMessageFactory.createReader(r.headers(), r.value()).toEvent();
     }
 
     /** PNG decode, grey conversion, resize and normalisation into the input buffer. */

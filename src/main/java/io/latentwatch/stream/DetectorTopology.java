@@ -72,6 +72,9 @@ public final class DetectorTopology {
         if (tuning.batchSize() > 1) {
             topology.addStateStore(Stores.keyValueStoreBuilder(
                             Stores.inMemoryKeyValueStore(ScoringProcessor.BUFFER_STORE), Serdes.ByteArray(), Serdes.ByteArray())
+                    // the cache keeps a record scored before the next commit out of the changelog (its
+                    // tombstone goes there instead of a copy of the image); a commit flushes the cache first
+                    .withCachingEnabled()
                     .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                             Integer.toString(bufferMaxMessageBytes))), SCORER);
         }
