@@ -21,6 +21,7 @@ public final class InferenceBatch implements AutoCloseable {
     private final float[] reconstruction;
     private final FloatBuffer direct;
     private final OnnxTensor[] tensors;
+    private long tensorShape; // channels, height and width of the cached tensors, packed
 
     InferenceBatch(int imageSize, int capacity) {
         if (capacity < 1) {
@@ -67,6 +68,12 @@ public final class InferenceBatch implements AutoCloseable {
      * {@link #load} wrote last.
      */
     OnnxTensor tensor(OrtEnvironment env, int count, int channels, int height, int width) throws OrtException {
+        long shape = ((long) channels << 48) | ((long) height << 24) | width;
+        if (shape != tensorShape) {
+            // a model of the same image size but another shape (24x32 after 32x24) needs its own tensors
+            close();
+            tensorShape = shape;
+        }
         OnnxTensor tensor = tensors[count];
         if (tensor == null) {
             direct.clear();
