@@ -17,7 +17,6 @@ import io.latentwatch.model.Scores;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -57,7 +56,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final OutputRecords.Writer writer = new OutputRecords.Writer();
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<byte[], byte[]> buffer;
-    private int buffered;
+    /** What the buffer store holds, in input order: the store is for recovery, this for scoring. */
+    private final List<BufferedInput> pending = new ArrayList<>();
     private InferenceBatch batch;
     private OnnxAutoencoder batchModel;
     private ImagePreprocessor.Shape shape;
@@ -79,11 +79,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.context = context;
         if (tuning.batchSize() > 1) {
             buffer = context.getStateStore(BUFFER_STORE);
-            buffered = 0;
+            pending.clear();
+            // records a previous owner of this task buffered and committed, restored from the changelog
             try (KeyValueIterator<byte[], byte[]> all = buffer.all()) {
                 while (all.hasNext()) {
-                    all.next();
-                    buffered++;
+                    pending.add(BufferedInput.fromBytes(all.next().value));
                 }
             }
             context.schedule(tuning.batchLinger(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
@@ -100,33 +100,26 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             score(List.of(new BufferedInput(record, origin)));
             return;
         }
-        buffer.put(BufferedInput.key(origin.offset()), new BufferedInput(record, origin).toBytes());
-        if (++buffered >= tuning.batchSize()) {
+        BufferedInput input = new BufferedInput(record, origin);
+        buffer.put(BufferedInput.key(origin.offset()), input.toBytes());
+        pending.add(input);
+        if (pending.size() >= tuning.batchSize()) {
             flush();
         }
     }
 
     /** Scores and removes every buffered record. */
     private void flush() {
-        if (buffered == 0) {
+        if (pending.isEmpty()) {
             return;
         }
-        List<BufferedInput> inputs = new ArrayList<>(buffered);
-        List<byte[]> keys = new ArrayList<>(buffered);
-        try (KeyValueIterator<byte[], byte[]> all = buffer.all()) {
-            while (all.hasNext()) {
-                KeyValue<byte[], byte[]> entry = all.next();
-                keys.add(entry.key);
-                inputs.add(BufferedInput.fromBytes(entry.value));
-            }
+        for (int from = 0; from < pending.size(); from += tuning.batchSize()) {
+            score(pending.subList(from, Math.min(pending.size(), from + tuning.batchSize())));
         }
-        for (int from = 0; from < inputs.size(); from += tuning.batchSize()) {
-            score(inputs.subList(from, Math.min(inputs.size(), from + tuning.batchSize())));
+        for (BufferedInput input : pending) {
+            buffer.delete(BufferedInput.key(input.origin().offset()));
         }
-        for (byte[] key : keys) {
-            buffer.delete(key);
-        }
-        buffered = 0;
+        pending.clear();
     }
 
     /** Scores the inputs in one inference call under one model lease. */
