@@ -18,7 +18,10 @@ import java.nio.charset.StandardCharsets;
 record BufferedInput(Record<byte[], byte[]> record, Origin origin) {
     private static final int NULL = -1;
 
-    /** The store's key: the input offset, big-endian, so the store iterates in input order. */
+    /**
+     * The store's key: the input offset, big-endian, so the store iterates in input order. Offsets
+     * are unique within the store, which belongs to one task and so to one input partition.
+     */
     static byte[] key(long offset) {
         return ByteBuffer.allocate(Long.BYTES).putLong(offset).array();
     }

@@ -108,18 +108,19 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
     }
 
-    /** Scores and removes every buffered record. */
+    /**
+     * Scores and removes every buffered record, a batch at a time, each batch leaving the buffer as
+     * soon as it is scored: should one fail, the records already scored are not scored again.
+     */
     private void flush() {
-        if (pending.isEmpty()) {
-            return;
+        while (!pending.isEmpty()) {
+            List<BufferedInput> done = pending.subList(0, Math.min(pending.size(), tuning.batchSize()));
+            score(done);
+            for (BufferedInput input : done) {
+                buffer.delete(BufferedInput.key(input.origin().offset()));
+            }
+            done.clear();
         }
-        for (int from = 0; from < pending.size(); from += tuning.batchSize()) {
-            score(pending.subList(from, Math.min(pending.size(), from + tuning.batchSize())));
-        }
-        for (BufferedInput input : pending) {
-            buffer.delete(BufferedInput.key(input.origin().offset()));
-        }
-        pending.clear();
     }
 
     /** Scores the inputs in one inference call under one model lease. */
