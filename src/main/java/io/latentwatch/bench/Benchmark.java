@@ -2,6 +2,7 @@ package io.latentwatch.bench;
 
 import io.latentwatch.config.DetectorConfig;
 import io.latentwatch.config.Topics;
+import io.latentwatch.config.Tuning;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
@@ -15,9 +16,6 @@ import io.latentwatch.stream.TopicAdmin;
 import io.latentwatch.util.Percentiles;
 
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,9 +48,12 @@ public final class Benchmark {
      * @param partitions       partitions of the input topic
      * @param guarantee        processing guarantee
      * @param kafkaProperties  extra client properties
+     * @param tuning           the detector's batch size, batch linger and commit interval
+     * @param otherCommitIntervals commit intervals whose latency is measured too, each with a fresh detector
      */
     public record Settings(String bootstrapServers, int images, Path model, Double threshold, Path data,
-                           int streamThreads, int partitions, String guarantee, Map<String, String> kafkaProperties) {
+                           int streamThreads, int partitions, String guarantee, Map<String, String> kafkaProperties,
+                           Tuning tuning, List<Duration> otherCommitIntervals) {
     }
 
     /** Runs the benchmark, printing progress to {@code progress}, and returns the figures. */
@@ -68,10 +69,14 @@ public final class Benchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         progress.println("bench: raw ONNX Runtime on " + s.images() + " images (one thread, batch 1)...");
         RawThroughput.Figures raw;
+        double rawBatched = 0;
         String version;
         try (OnnxAutoencoder model = OnnxAutoencoder.load(modelBytes, s.model().toString(),
                 new ModelOverrides(s.threshold(), null, null), 1)) {
             raw = RawThroughput.measure(model, pngs, s.images());
+            if (s.tuning().batchSize() > 1) {
+                rawBatched = RawThroughput.measureBatched(model, pngs, s.images(), s.tuning().batchSize());
+            }
             version = model.info().version();
         }
 
@@ -94,19 +99,28 @@ public final class Benchmark {
 
             int latencyImages = Math.max(100, Math.min(s.images() / 2, 5000));
             try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", latencyImages)) {
-                DetectorConfig config = new DetectorConfig(bootstrap, prefix + "detector", topics, s.model(), false, null,
-                        new ModelOverrides(s.threshold(), null, null), InputLimits.DEFAULT, -1, s.streamThreads(), 1,
-                        s.guarantee(), null, true, s.partitions(), (short) -1, s.kafkaProperties());
+                DetectorConfig config = config(s, bootstrap, prefix, topics, s.tuning());
                 progress.println("bench: detector draining the backlog...");
                 long started = System.nanoTime();
+                Jvm before = Jvm.now();
                 try (Detector detector = Detector.start(config)) {
                     Duration timeout = Duration.ofSeconds(120 + s.images() / 200);
+                    // per-image CPU is taken from the first committed output on, like the throughput: the
+                    // start, the rebalance and the first poll are not per-image costs
+                    if (!watcher.awaitFirst(timeout)) {
+                        throw new IllegalStateException("no output arrived within " + timeout.toSeconds() + " s");
+                    }
+                    Jvm running = Jvm.now();
+                    long outputsAtStart = watcher.count();
                     if (!watcher.await(s.images(), timeout)) {
                         throw new IllegalStateException("only " + watcher.count() + " of " + s.images()
                                 + " outputs arrived within " + timeout.toSeconds() + " s");
                     }
                     double drainSeconds = (watcher.lastNanos() - watcher.firstNanos()) / 1e9;
-                    double streamCpuSeconds = streamThreadCpuSeconds();
+                    Jvm drained = Jvm.now();
+                    double streamCpuSeconds = drained.streamCpuSeconds() - running.streamCpuSeconds();
+                    double streamCpuWithStart = drained.streamCpuSeconds() - before.streamCpuSeconds();
+                    long measuredImages = s.images() - outputsAtStart;
                     double throughput = (s.images() - 1) / drainSeconds;
                     double wall = (watcher.lastNanos() - started) / 1e9;
 
@@ -121,6 +135,14 @@ public final class Benchmark {
                         throw new IllegalStateException("the latency run's outputs did not all arrive");
                     }
                     Percentiles latency = new Percentiles(watcher.latenciesMs());
+                    Map<String, Object> byInterval = new LinkedHashMap<>();
+                    byInterval.put(Long.toString(s.tuning().commitInterval().toMillis()), percentiles(latency));
+                    for (Duration interval : s.otherCommitIntervals()) {
+                        progress.printf(Locale.ROOT, "bench: latency with a %d ms commit interval...%n",
+                                interval.toMillis());
+                        byInterval.put(Long.toString(interval.toMillis()), percentiles(latencyRun(s, props, bootstrap,
+                                s.tuning().withCommitInterval(interval), pngs, latencyImages, rate)));
+                    }
 
                     result.put("images", s.images());
                     result.put("seconds", round(drainSeconds));
@@ -130,11 +152,29 @@ public final class Benchmark {
                     result.put("latency_p50_ms", round(latency.at(50)));
                     result.put("latency_p95_ms", round(latency.at(95)));
                     result.put("latency_p99_ms", round(latency.at(99)));
+                    result.put("latency_by_commit_interval_ms", byInterval);
                     result.put("stream_thread_cpu_seconds", round(streamCpuSeconds));
-                    result.put("images_per_stream_thread_cpu_second", round(s.images() / streamCpuSeconds));
+                    result.put("stream_thread_cpu_seconds_with_start", round(streamCpuWithStart));
+                    result.put("images_per_stream_thread_cpu_second", round(measuredImages / streamCpuSeconds));
                     result.put("raw_onnx_images_per_second", round(raw.inferenceOnly()));
                     result.put("raw_decode_and_onnx_images_per_second", round(raw.decodeAndInference()));
+                    result.put("raw_decode_and_onnx_images_per_cpu_second", round(raw.decodeAndInferencePerCpuSecond()));
+                    result.put("stream_thread_vs_raw_per_cpu_second",
+                            round(measuredImages / streamCpuSeconds / raw.decodeAndInferencePerCpuSecond()));
                     result.put("kafka_vs_raw_decode_and_onnx", round(throughput / raw.decodeAndInference()));
+                    if (rawBatched > 0) {
+                        result.put("raw_decode_and_onnx_batched_images_per_second", round(rawBatched));
+                        result.put("kafka_vs_raw_decode_and_onnx_batched", round(throughput / rawBatched));
+                    }
+                    result.put("stream_thread_bytes_allocated_per_image",
+                            Math.round((drained.streamAllocatedBytes() - running.streamAllocatedBytes())
+                                    / (double) measuredImages));
+                    result.put("gc_seconds_while_draining", round(drained.gcSeconds() - before.gcSeconds()));
+                    result.put("gc_collections_while_draining", drained.gcCount() - before.gcCount());
+                    result.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+                    result.put("batch_size", s.tuning().batchSize());
+                    result.put("batch_linger_ms", s.tuning().batchLinger().toMillis());
+                    result.put("commit_interval_ms", s.tuning().commitInterval().toMillis());
                     result.put("model", s.model().getFileName().toString());
                     result.put("model_version", version);
                     result.put("stream_threads", s.streamThreads());
@@ -152,19 +192,40 @@ public final class Benchmark {
         }
     }
 
-    /**
-     * CPU time of the detector's stream threads so far: what the detector itself spends, apart
-     * from the broker, producer and consumer sharing the machine.
-     */
-    private static double streamThreadCpuSeconds() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long nanos = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().contains("-StreamThread-")) {
-                nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+    private static DetectorConfig config(Settings s, String bootstrap, String prefix, Topics topics, Tuning tuning) {
+        return new DetectorConfig(bootstrap, prefix + "detector", topics, s.model(), false, null,
+                new ModelOverrides(s.threshold(), null, null), InputLimits.DEFAULT, -1, s.streamThreads(), 1,
+                s.guarantee(), null, true, s.partitions(), (short) -1, s.kafkaProperties())
+                .withTuning(tuning);
+    }
+
+    /** Latency of a fresh detector on fresh topics, fed at {@code rate} images per second. */
+    private static Percentiles latencyRun(Settings s, Map<String, Object> props, String bootstrap, Tuning tuning,
+                                          List<byte[]> pngs, int images, double rate) throws Exception {
+        String prefix = "bench-" + Long.toHexString(System.nanoTime()) + "-";
+        Topics topics = new Topics(prefix + "images", prefix + "anomalies", prefix + "embeddings",
+                prefix + "images-dlq", prefix + "models");
+        new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input()), Set.of(), true,
+                s.partitions(), (short) -1);
+        try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", images);
+             Detector detector = Detector.start(config(s, bootstrap, prefix, topics, tuning));
+             ImageProducer producer = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
+                     "lat")) {
+            producer.send(cycle(pngs), images, rate, () -> false, (seq, id, image) -> { });
+            if (!watcher.await(images, Duration.ofSeconds(120))) {
+                throw new IllegalStateException("only " + watcher.count() + " of " + images + " latency outputs"
+                        + " arrived with a " + tuning.commitInterval().toMillis() + " ms commit interval");
             }
+            return new Percentiles(watcher.latenciesMs());
         }
-        return nanos / 1e9;
+    }
+
+    private static Map<String, Object> percentiles(Percentiles latency) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("p50", round(latency.at(50)));
+        p.put("p95", round(latency.at(95)));
+        p.put("p99", round(latency.at(99)));
+        return p;
     }
 
     private static ImageStream cycle(List<byte[]> pngs) {

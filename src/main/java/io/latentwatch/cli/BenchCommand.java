@@ -1,6 +1,7 @@
 package io.latentwatch.cli;
 
 import io.latentwatch.bench.Benchmark;
+import io.latentwatch.config.Tuning;
 import io.latentwatch.data.SampleData;
 import io.latentwatch.stream.OutputRecords;
 import picocli.CommandLine;
@@ -9,6 +10,9 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -57,6 +61,23 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Properties file of Kafka client/Streams settings for an external broker.")
     Path kafkaConfig;
 
+    @Option(names = "--commit-interval", defaultValue = "20", paramLabel = "MS",
+            description = "The detector's commit interval, as in detect (default: ${DEFAULT-VALUE}).")
+    long commitIntervalMs;
+
+    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "N",
+            description = "The detector's batch size, as in detect (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-linger", defaultValue = "10", paramLabel = "MS",
+            description = "The detector's batch linger, as in detect (default: ${DEFAULT-VALUE}).")
+    long batchLingerMs;
+
+    @Option(names = "--compare-commit-intervals", defaultValue = "100", split = ",", paramLabel = "MS,...",
+            description = "Other commit intervals whose latency is measured too, each with a fresh detector at the"
+                    + " same rate; 'none' for none (default: ${DEFAULT-VALUE}).")
+    List<String> compareCommitIntervals;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
@@ -70,9 +91,23 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--stream-threads and --partitions must be at least 1");
         }
         Map<String, String> kafka = KafkaConfigFile.load(kafkaConfig, cl);
+        Tuning tuning;
+        List<Duration> others = new ArrayList<>();
+        try {
+            tuning = new Tuning(batchSize, Duration.ofMillis(batchLingerMs), Duration.ofMillis(commitIntervalMs));
+            for (String ms : compareCommitIntervals) {
+                if (!ms.equalsIgnoreCase("none")) {
+                    others.add(new Tuning(1, Tuning.DEFAULT.batchLinger(), Duration.ofMillis(Long.parseLong(ms.trim())))
+                            .commitInterval());
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage()
+                    + " (--commit-interval, --batch-linger and --compare-commit-intervals take milliseconds)", e);
+        }
         Benchmark.Settings settings = new Benchmark.Settings(bootstrapServers, images, model, threshold,
                 idx == null ? SampleData.dir() : idx, streamThreads, partitions == null ? streamThreads : partitions,
-                processingGuarantee, kafka);
+                processingGuarantee, kafka, tuning, others);
         Map<String, Object> result = Benchmark.run(settings, System.err);
         System.out.println(OutputRecords.mapper().writeValueAsString(result));
         return 0;

@@ -2,6 +2,7 @@ package io.latentwatch.cli;
 
 import io.latentwatch.config.DetectorConfig;
 import io.latentwatch.config.Topics;
+import io.latentwatch.config.Tuning;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.Normalization;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code latentwatch detect}: runs the detector topology until stopped. */
@@ -151,6 +153,22 @@ public final class DetectCommand implements Callable<Integer> {
                     + " verify; without it, it only silences the warning that models are not verified.")
     boolean allowUnsigned;
 
+    @Option(names = "--commit-interval", defaultValue = "20", paramLabel = "MS",
+            description = "Kafka Streams commit interval in ms. Under exactly_once_v2 outputs become visible to"
+                    + " read_committed consumers at a commit, so this bounds the latency it adds; shorter costs"
+                    + " more transactions. See docs/benchmarks.md (default: ${DEFAULT-VALUE}).")
+    long commitIntervalMs;
+
+    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "N",
+            description = "Images per ONNX Runtime call. Above 1, records wait in a changelogged state store (exactly"
+                    + " once even if the detector dies with a half-full batch) until N are there or --batch-linger"
+                    + " passes. Pays for larger models; see docs/benchmarks.md (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-linger", defaultValue = "10", paramLabel = "MS",
+            description = "Longest a record waits for its batch to fill, in ms (wall clock; default: ${DEFAULT-VALUE}).")
+    long batchLingerMs;
+
     /** Builds and validates the configuration; a bad value is a usage error that names the flag. */
     DetectorConfig config() {
         CommandLine cl = spec.commandLine();
@@ -169,7 +187,8 @@ public final class DetectCommand implements Callable<Integer> {
             return new DetectorConfig(bootstrapServers, applicationId, topics, model, modelTopic != null, modelName,
                     overrides, new InputLimits(maxImageBytes, maxImagePixels), httpPort, streamThreads,
                     inferenceThreads, processingGuarantee, stateDir, createTopics, topicPartitions, replicationFactor,
-                    KafkaConfigFile.load(kafkaConfig, cl), allowInputChange, instanceId, modelVerifier());
+                    KafkaConfigFile.load(kafkaConfig, cl), allowInputChange, instanceId, modelVerifier(),
+                    new Tuning(batchSize, Duration.ofMillis(batchLingerMs), Duration.ofMillis(commitIntervalMs)));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }

@@ -33,6 +33,7 @@ import java.util.Objects;
  * @param instanceId          static group member id ({@code group.instance.id}), or null for dynamic membership
  * @param modelVerifier       which models may be served: signed by {@code --trusted-keys}, or
  *                            unverified (the default); see docs/security.md
+ * @param tuning              batch size, batch linger and commit interval
  */
 public record DetectorConfig(
         String bootstrapServers,
@@ -54,7 +55,21 @@ public record DetectorConfig(
         Map<String, String> kafkaProperties,
         boolean allowInputChange,
         String instanceId,
-        ModelVerifier modelVerifier) {
+        ModelVerifier modelVerifier,
+        Tuning tuning) {
+
+    /** A configuration with the default {@link Tuning}. */
+    public DetectorConfig(String bootstrapServers, String applicationId, Topics topics, Path modelFile,
+                          boolean followModelTopic, String modelName, ModelOverrides overrides, InputLimits limits,
+                          int httpPort, int streamThreads, int inferenceThreads, String processingGuarantee,
+                          Path stateDir, boolean createTopics, int topicPartitions, short replicationFactor,
+                          Map<String, String> kafkaProperties, boolean allowInputChange, String instanceId,
+                          ModelVerifier modelVerifier) {
+        this(bootstrapServers, applicationId, topics, modelFile, followModelTopic, modelName, overrides, limits,
+                httpPort, streamThreads, inferenceThreads, processingGuarantee, stateDir, createTopics,
+                topicPartitions, replicationFactor, kafkaProperties, allowInputChange, instanceId, modelVerifier,
+                Tuning.DEFAULT);
+    }
 
     /** A configuration with dynamic membership, refusing models for another input shape, serving them unverified. */
     public DetectorConfig(String bootstrapServers, String applicationId, Topics topics, Path modelFile,
@@ -72,7 +87,15 @@ public record DetectorConfig(
         return new DetectorConfig(bootstrapServers, applicationId, topics, modelFile, followModelTopic, modelName,
                 overrides, limits, httpPort, streamThreads, inferenceThreads, processingGuarantee, stateDir,
                 createTopics, topicPartitions, replicationFactor, kafkaProperties, allowInputChange, instanceId,
-                verifier);
+                verifier, tuning);
+    }
+
+    /** This configuration with other tuning. */
+    public DetectorConfig withTuning(Tuning other) {
+        return new DetectorConfig(bootstrapServers, applicationId, topics, modelFile, followModelTopic, modelName,
+                overrides, limits, httpPort, streamThreads, inferenceThreads, processingGuarantee, stateDir,
+                createTopics, topicPartitions, replicationFactor, kafkaProperties, allowInputChange, instanceId,
+                modelVerifier, other);
     }
 
     public DetectorConfig {
@@ -81,6 +104,7 @@ public record DetectorConfig(
         Objects.requireNonNull(overrides, "overrides");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(modelVerifier, "model verifier");
+        Objects.requireNonNull(tuning, "tuning");
         kafkaProperties = Map.copyOf(kafkaProperties);
         if (modelFile == null && !followModelTopic) {
             throw new IllegalArgumentException("no model to serve: pass --model FILE.onnx, or --model-topic to"

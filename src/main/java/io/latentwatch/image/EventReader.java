@@ -21,6 +21,7 @@ public final class EventReader {
     private static final String CE_SPECVERSION = "ce_specversion";
     private static final String CONTENT_TYPE = "content-type";
     private final JsonFormat json = new JsonFormat();
+    private final BinaryEnvelope binary = new BinaryEnvelope();
     private final InputLimits limits;
 
     public EventReader(InputLimits limits) {
@@ -47,6 +48,13 @@ public final class EventReader {
                 && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents");
         String keyText = key == null || key.length == 0 ? null : new String(key, StandardCharsets.UTF_8);
         Instant recordTime = timestamp >= 0 ? Instant.ofEpochMilli(timestamp) : null;
+        if (binaryMode && !structuredMode) {
+            ImageEvent common = binary.read(headers, value);
+            if (common != null) {
+                return common.time() != null ? common : new ImageEvent(common.id(), common.source(), common.type(),
+                        recordTime, common.contentType(), common.data());
+            }
+        }
         if (binaryMode || structuredMode) {
             return fromCloudEvent(readCloudEvent(headers, value), keyText, recordTime, fallbackId);
         }

@@ -41,6 +41,7 @@ public final class OnnxAutoencoder implements AutoCloseable {
     private final String embeddingName;
     private final String scoreName;
     private final Set<String> requestedOutputs;
+    private final Set<String> scoringOutputs;
     private ModelInfo info; // completed by probe(), before the model is handed out
 
     private OnnxAutoencoder(OrtEnvironment env, OrtSession session, String inputName, String reconstructionName,
@@ -61,6 +62,12 @@ public final class OnnxAutoencoder implements AutoCloseable {
             outputs.add(scoreName);
         }
         this.requestedOutputs = Set.copyOf(outputs);
+        // a model with its own score output needs no reconstruction copied out of ONNX Runtime per image
+        Set<String> scoring = new LinkedHashSet<>(outputs);
+        if (scoreName != null && !scoreName.equals(reconstructionName)) {
+            scoring.remove(reconstructionName);
+        }
+        this.scoringOutputs = Set.copyOf(scoring);
     }
 
     /**
@@ -160,11 +167,10 @@ public final class OnnxAutoencoder implements AutoCloseable {
      */
     private void probe() throws ModelRefusedException {
         int count = ProbeImages.COUNT;
-        InferenceBatch batch = newBatch(count);
-        ProbeImages.fill(batch.pixels(), info.channels(), info.height(), info.width(), info.normalization());
         Scores scores;
-        try {
-            scores = runChecked(batch, count);
+        try (InferenceBatch batch = newBatch(count)) {
+            ProbeImages.fill(batch.pixels(), info.channels(), info.height(), info.width(), info.normalization());
+            scores = run(batch, count, requestedOutputs);
         } catch (OrtException | RuntimeException e) {
             throw new ModelRefusedException(ModelRefusedException.Reason.CONTRACT, "model from " + info.source()
                     + " failed its check run: " + firstLine(e.getMessage()), e);
@@ -208,12 +214,24 @@ public final class OnnxAutoencoder implements AutoCloseable {
         return new InferenceBatch(info.imageSize(), capacity);
     }
 
-    /** Scores the first {@code count} images of the batch. */
+    /**
+     * Scores the first {@code count} images of the batch. A model with its own score output leaves
+     * {@link InferenceBatch#reconstructions()} alone: use {@link #scoreAndReconstruct} to read them.
+     */
     public Scores score(InferenceBatch batch, int count) throws OrtException {
-        return runChecked(batch, count);
+        return run(batch, count, scoringOutputs);
     }
 
-    private Scores runChecked(InferenceBatch batch, int count) throws OrtException {
+    /** Scores like {@link #score}, and always fills {@link InferenceBatch#reconstructions()}. */
+    public Scores scoreAndReconstruct(InferenceBatch batch, int count) throws OrtException {
+        return run(batch, count, requestedOutputs);
+    }
+
+    /**
+     * Runs the model on the batch; the probe asks for every output, to check the reconstruction's
+     * shape once, and scoring only for those it reads.
+     */
+    private Scores run(InferenceBatch batch, int count, Set<String> outputs) throws OrtException {
         int size = info.imageSize();
         if (batch.imageSize() != size) {
             throw new IllegalArgumentException("batch holds images of " + batch.imageSize()
@@ -222,18 +240,19 @@ public final class OnnxAutoencoder implements AutoCloseable {
         if (count < 1 || count > batch.capacity()) {
             throw new IllegalArgumentException("count " + count + " outside 1.." + batch.capacity());
         }
-        long[] shape = {count, info.channels(), info.height(), info.width()};
-        FloatBuffer in = batch.load(count);
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, in, shape);
-             OrtSession.Result result = session.run(Map.of(inputName, tensor), requestedOutputs)) {
-            FloatBuffer recon = floats(result, reconstructionName);
-            if (recon.remaining() != count * size) {
-                throw new IllegalStateException("model output '" + reconstructionName + "' has "
-                        + recon.remaining() + " values for " + count + " images of " + size
-                        + "; it must have the input's shape");
-            }
+        batch.load(count);
+        OnnxTensor tensor = batch.tensor(env, count, info.channels(), info.height(), info.width());
+        try (OrtSession.Result result = session.run(Map.of(inputName, tensor), outputs)) {
             float[] reconstruction = batch.reconstructionScratch();
-            recon.get(reconstruction, 0, count * size);
+            if (outputs.contains(reconstructionName)) {
+                FloatBuffer recon = floats(result, reconstructionName);
+                if (recon.remaining() != count * size) {
+                    throw new IllegalStateException("model output '" + reconstructionName + "' has "
+                            + recon.remaining() + " values for " + count + " images of " + size
+                            + "; it must have the input's shape");
+                }
+                recon.get(reconstruction, 0, count * size);
+            }
             float[] scores = new float[count];
             if (scoreName != null) {
                 FloatBuffer own = floats(result, scoreName);

@@ -156,7 +156,7 @@ public final class Detector implements AutoCloseable {
         }
         Properties props = DetectorTopology.streamsProperties(config, stateDir, metrics);
         props.put(DeadLetterExceptionHandler.MAX_RECORD_BYTES_CONFIG, budget.maxRecordBytes());
-        streams = new KafkaStreams(DetectorTopology.build(config.topics(), config.limits(), models, metrics, budget),
+        streams = new KafkaStreams(DetectorTopology.build(config, models, metrics, budget),
                 props);
         streams.setUncaughtExceptionHandler(e -> {
             readiness.threadFailed();

@@ -2,16 +2,19 @@ package io.latentwatch.stream;
 
 import io.latentwatch.config.DetectorConfig;
 import io.latentwatch.config.Topics;
+import io.latentwatch.config.Tuning;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.metrics.DetectorMetrics;
 import io.latentwatch.model.ModelRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -43,11 +46,38 @@ public final class DetectorTopology {
      */
     public static Topology build(Topics topics, InputLimits limits, ModelRegistry models, DetectorMetrics metrics,
                                  RecordBudget budget) {
+        return build(topics, limits, models, metrics, budget, Tuning.DEFAULT, RecordBudget.KAFKA_DEFAULT.maxRecordBytes());
+    }
+
+    /** Builds the topology of a detector's configuration: its topics, limits and tuning. */
+    public static Topology build(DetectorConfig config, ModelRegistry models, DetectorMetrics metrics,
+                                 RecordBudget budget) {
+        return build(config.topics(), config.limits(), models, metrics, budget, config.tuning(),
+                topicMaxMessageBytes(config));
+    }
+
+    /**
+     * Builds the topology; with a batch size above 1 the scorer gets its changelogged buffer store.
+     *
+     * @param bufferMaxMessageBytes {@code max.message.bytes} of the buffer's changelog topic: an input
+     *                              of up to {@code --max-image-bytes} must fit in it
+     */
+    public static Topology build(Topics topics, InputLimits limits, ModelRegistry models, DetectorMetrics metrics,
+                                 RecordBudget budget, Tuning tuning, int bufferMaxMessageBytes) {
         ByteArraySerializer bytesOut = new ByteArraySerializer();
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
         Topology topology = new Topology();
         topology.addSource(SOURCE, bytesIn, bytesIn, topics.input());
-        topology.addProcessor(SCORER, () -> new ScoringProcessor(models, metrics, limits, budget), SOURCE);
+        topology.addProcessor(SCORER, () -> new ScoringProcessor(models, metrics, limits, budget, tuning), SOURCE);
+        if (tuning.batchSize() > 1) {
+            topology.addStateStore(Stores.keyValueStoreBuilder(
+                            Stores.inMemoryKeyValueStore(ScoringProcessor.BUFFER_STORE), Serdes.ByteArray(), Serdes.ByteArray())
+                    // the cache keeps a record scored before the next commit out of the changelog (its
+                    // tombstone goes there instead of a copy of the image); a commit flushes the cache first
+                    .withCachingEnabled()
+                    .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                            Integer.toString(bufferMaxMessageBytes))), SCORER);
+        }
         topology.addSink(ANOMALY_SINK, topics.anomalies(), bytesOut, bytesOut, SCORER);
         topology.addSink(EMBEDDING_SINK, topics.embeddings(), bytesOut, bytesOut, SCORER);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, SCORER);
@@ -114,6 +144,8 @@ public final class DetectorTopology {
                         SESSION_TIMEOUT_MS / 4);
             }
         }
+        // --commit-interval; a commit.interval.ms in --kafka-config wins
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.tuning().commitInterval().toMillis());
         props.putAll(own);
         if (config.instanceId() != null) {
             // Streams appends each thread's index, so every consumer has its own static id

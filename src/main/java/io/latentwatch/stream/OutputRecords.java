@@ -10,7 +10,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.time.Instant;
 
-/** The JSON values of the anomaly and embedding topics. */
+/**
+ * The JSON values of the anomaly and embedding topics. The detector writes them with a
+ * {@link Writer}, by hand into a reused buffer; {@link #toJson} writes the same bytes with
+ * Jackson, from the records below, and is the reference the writer is tested against.
+ */
 public final class OutputRecords {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -55,6 +59,41 @@ public final class OutputRecords {
 
     public static byte[] toJson(Embedding embedding) {
         return write(EMBEDDING, embedding);
+    }
+
+    /**
+     * Writes the output records of the stream thread that owns it, field by field in the order and
+     * with the names of {@link Anomaly} and {@link Embedding}, leaving out null fields as they do.
+     * Not thread-safe: one per processor.
+     */
+    public static final class Writer {
+        private final JsonOut out = new JsonOut();
+
+        /** The value of an {@code anomalies} record, as {@link #toJson(Anomaly)} writes it. */
+        public byte[] anomaly(String id, String source, String type, Instant eventTime, float score, double threshold,
+                              String modelName, String modelVersion, Origin input) {
+            out.begin().field("id", id).field("source", source).field("type", type).field("event_time", eventTime)
+                    .field("score", score).field("threshold", threshold).field("model_name", modelName)
+                    .field("model_version", modelVersion);
+            return origin(input).end();
+        }
+
+        /** The value of an {@code embeddings} record, as {@link #toJson(Embedding)} writes it. */
+        public byte[] embedding(String id, Instant eventTime, String modelName, String modelVersion, float score,
+                                double threshold, boolean anomaly, Origin input, float[] vector) {
+            out.begin().field("id", id).field("event_time", eventTime).field("model_name", modelName)
+                    .field("model_version", modelVersion).field("score", score).field("threshold", threshold)
+                    .field("anomaly", anomaly);
+            return origin(input).field("vector", vector).end();
+        }
+
+        private JsonOut origin(Origin input) {
+            if (input == null) {
+                return out;
+            }
+            return out.openObject("input").field("topic", input.topic()).field("partition", (long) input.partition())
+                    .field("offset", input.offset()).closeObject();
+        }
     }
 
     /** The mapper that reads these records back (tests, demo, bench). */

@@ -1,6 +1,7 @@
 package io.latentwatch.stream;
 
 import ai.onnxruntime.OrtException;
+import io.latentwatch.config.Tuning;
 import io.latentwatch.image.EventReader;
 import io.latentwatch.image.ImageEvent;
 import io.latentwatch.image.ImagePreprocessor;
@@ -13,37 +14,62 @@ import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelRegistry;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.Scores;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Scores each image event and forwards to the anomaly, embedding and dead-letter sinks. Each
  * record takes one model lease, so all its outputs name the same model version, and a swap
  * between two records is seen by the second one.
+ *
+ * <p>With a batch size above 1, records wait in {@link #BUFFER_STORE}, a changelogged store, until
+ * the batch is full or a wall-clock punctuator finds them waiting (every batch linger); then they
+ * are scored in one ONNX Runtime call under one lease. Under exactly-once the buffer's changelog
+ * commits with the input offsets, so a detector that dies with a half-full buffer leaves it to the
+ * next one, which scores each record once.
  */
 final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    /** Name of the batch buffer store (its changelog topic is {@code <application id>-score-buffer-changelog}). */
+    static final String BUFFER_STORE = "score-buffer";
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
     private final ModelRegistry models;
     private final DetectorMetrics metrics;
     private final EventReader reader;
     private final ImagePreprocessor preprocessor;
     private final RecordBudget budget;
+    private final InputLimits limits;
+    private final Tuning tuning;
+    private final OutputRecords.Writer writer = new OutputRecords.Writer();
     private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<byte[], byte[]> buffer;
+    /** What the buffer store holds, in input order: the store is for recovery, this for scoring. */
+    private final List<BufferedInput> pending = new ArrayList<>();
     private InferenceBatch batch;
     private OnnxAutoencoder batchModel;
     private ImagePreprocessor.Shape shape;
+    private Header[] outputHeaders;
 
-    ScoringProcessor(ModelRegistry models, DetectorMetrics metrics, InputLimits limits, RecordBudget budget) {
+    ScoringProcessor(ModelRegistry models, DetectorMetrics metrics, InputLimits limits, RecordBudget budget,
+                     Tuning tuning) {
         this.models = models;
         this.budget = budget;
         this.metrics = metrics;
+        this.limits = limits;
+        this.tuning = tuning;
         this.reader = new EventReader(limits);
         this.preprocessor = new ImagePreprocessor(limits);
     }
@@ -51,6 +77,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
+        if (tuning.batchSize() > 1) {
+            buffer = context.getStateStore(BUFFER_STORE);
+            pending.clear();
+            // records a previous owner of this task buffered and committed, restored from the changelog
+            try (KeyValueIterator<byte[], byte[]> all = buffer.all()) {
+                while (all.hasNext()) {
+                    pending.add(BufferedInput.fromBytes(all.next().value));
+                }
+            }
+            context.schedule(tuning.batchLinger(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        }
     }
 
     @Override
@@ -58,41 +95,90 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         metrics.consumed();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         Origin origin = new Origin(meta.topic(), meta.partition(), meta.offset());
+        if (buffer == null || record.value() == null || record.value().length > limits.maxBytes()) {
+            // unbatched, or a record the reader refuses at once: no need to hold it in the buffer
+            score(List.of(new BufferedInput(record, origin)));
+            return;
+        }
+        BufferedInput input = new BufferedInput(record, origin);
+        buffer.put(BufferedInput.key(origin.offset()), input.toBytes());
+        pending.add(input);
+        if (pending.size() >= tuning.batchSize()) {
+            flush();
+        }
+    }
+
+    /**
+     * Scores and removes every buffered record, a batch at a time, each batch leaving the buffer as
+     * soon as it is scored: should one fail, the records already scored are not scored again.
+     */
+    private void flush() {
+        while (!pending.isEmpty()) {
+            List<BufferedInput> done = pending.subList(0, Math.min(pending.size(), tuning.batchSize()));
+            score(done);
+            for (BufferedInput input : done) {
+                buffer.delete(BufferedInput.key(input.origin().offset()));
+            }
+            done.clear();
+        }
+    }
+
+    /** Scores the inputs in one inference call under one model lease. */
+    private void score(List<BufferedInput> inputs) {
         try (ModelRegistry.Lease lease = models.acquire().orElseThrow(
                 () -> new IllegalStateException("no model is loaded"))) {
             OnnxAutoencoder model = lease.model();
             ModelInfo info = model.info();
-            ImageEvent event;
-            try {
-                event = reader.read(record.headers(), record.key(), record.value(), record.timestamp(), origin.asId());
-                prepareFor(model);
-                preprocessor.toInput(event.data(), event.contentType(), shape, batch.pixels(), 0);
-            } catch (RejectedInputException e) {
-                deadLetter(record, origin, e.reason(), e.getMessage(), info);
+            prepareFor(model, inputs.size());
+            List<BufferedInput> ready = new ArrayList<>(inputs.size());
+            List<ImageEvent> events = new ArrayList<>(inputs.size());
+            for (BufferedInput input : inputs) {
+                Record<byte[], byte[]> record = input.record();
+                try {
+                    // the fallback id is built only for the rare input that names none
+                    ImageEvent event = reader.read(record.headers(), record.key(), record.value(), record.timestamp(),
+                            null);
+                    if (event.id() == null) {
+                        event = new ImageEvent(input.origin().asId(), event.source(), event.type(), event.time(),
+                                event.contentType(), event.data());
+                    }
+                    preprocessor.toInput(event.data(), event.contentType(), shape, batch.pixels(),
+                            batch.offset(ready.size()));
+                    ready.add(input);
+                    events.add(event);
+                } catch (RejectedInputException e) {
+                    deadLetter(record, input.origin(), e.reason(), e.getMessage(), info);
+                }
+            }
+            if (ready.isEmpty()) {
                 return;
             }
             Scores scores;
             long start = System.nanoTime();
             try {
-                scores = model.score(batch, 1);
+                scores = model.score(batch, ready.size());
             } catch (OrtException | RuntimeException e) {
-                deadLetter(record, origin, RejectReason.INFERENCE_FAILED, "inference failed: " + e.getMessage(), info);
+                for (BufferedInput input : ready) {
+                    deadLetter(input.record(), input.origin(), RejectReason.INFERENCE_FAILED,
+                            "inference failed: " + e.getMessage(), info);
+                }
                 return;
             }
-            metrics.inference(System.nanoTime() - start, 1);
-            emit(record, origin, event, info, scores.scores()[0],
-                    scores.embeddings() == null ? null : scores.embeddings()[0]);
+            metrics.inference(System.nanoTime() - start, ready.size());
+            for (int i = 0; i < ready.size(); i++) {
+                emit(ready.get(i).record(), ready.get(i).origin(), events.get(i), info, scores.scores()[i],
+                        scores.embeddings() == null ? null : scores.embeddings()[i]);
+            }
         }
     }
 
     private void emit(Record<byte[], byte[]> record, Origin origin, ImageEvent event, ModelInfo info, float score,
                       float[] vector) {
         boolean anomaly = score >= info.threshold();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.CONTENT_TYPE, JSON);
-        headers.add(Headers.MODEL_VERSION, info.version().getBytes(StandardCharsets.UTF_8));
-        byte[] anomalyValue = anomaly ? OutputRecords.toJson(new OutputRecords.Anomaly(event.id(), event.source(),
-                event.type(), event.time(), score, info.threshold(), info.name(), info.version(), origin)) : null;
+        // the producer makes a record's headers read-only, so each output gets its own list of the shared headers
+        RecordHeaders headers = new RecordHeaders(outputHeaders);
+        byte[] anomalyValue = anomaly ? writer.anomaly(event.id(), event.source(), event.type(), event.time(), score,
+                info.threshold(), info.name(), info.version(), origin) : null;
         byte[] embeddingValue = embedding(event, info, score, anomaly, origin, vector);
         if (vector != null && !budget.fits(record.key(), embeddingValue, headers)) {
             // a bring-your-own model with a huge embedding: the record goes out without its vector
@@ -110,17 +196,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (anomaly) {
             context.forward(record.withValue(anomalyValue).withHeaders(headers), DetectorTopology.ANOMALY_SINK);
         }
-        context.forward(record.withValue(embeddingValue).withHeaders(new RecordHeaders(headers.toArray())),
+        context.forward(record.withValue(embeddingValue).withHeaders(new RecordHeaders(outputHeaders)),
                 DetectorTopology.EMBEDDING_SINK);
         if (event.time() != null) {
             metrics.endToEnd(Duration.between(event.time(), Instant.now()));
         }
     }
 
-    private static byte[] embedding(ImageEvent event, ModelInfo info, float score, boolean anomaly, Origin origin,
-                                    float[] vector) {
-        return OutputRecords.toJson(new OutputRecords.Embedding(event.id(), event.time(), info.name(),
-                info.version(), score, info.threshold(), anomaly, origin, vector));
+    private byte[] embedding(ImageEvent event, ModelInfo info, float score, boolean anomaly, Origin origin,
+                             float[] vector) {
+        return writer.embedding(event.id(), event.time(), info.name(), info.version(), score, info.threshold(), anomaly,
+                origin, vector);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, Origin origin, RejectReason reason, String message,
@@ -132,16 +218,28 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 DetectorTopology.DEAD_LETTER_SINK);
     }
 
-    /** Sizes the reused input buffer and shape for the model, when it differs from the last record's. */
-    private void prepareFor(OnnxAutoencoder model) {
-        if (batchModel == model) {
+    /** Sizes the reused input buffer and shape for the model, when it differs from the last batch's. */
+    private void prepareFor(OnnxAutoencoder model, int images) {
+        if (batchModel == model && batch.capacity() >= images) {
             return;
         }
         ModelInfo info = model.info();
-        if (batch == null || batch.imageSize() != info.imageSize()) {
-            batch = model.newBatch(1);
+        if (batch == null || batch.imageSize() != info.imageSize() || batch.capacity() < images) {
+            if (batch != null) {
+                batch.close();
+            }
+            batch = model.newBatch(Math.max(images, tuning.batchSize()));
         }
         shape = new ImagePreprocessor.Shape(info.channels(), info.height(), info.width(), info.normalization());
+        outputHeaders = new Header[] {new RecordHeader(Headers.CONTENT_TYPE, JSON),
+                new RecordHeader(Headers.MODEL_VERSION, info.version().getBytes(StandardCharsets.UTF_8))};
         batchModel = model;
+    }
+
+    @Override
+    public void close() {
+        if (batch != null) {
+            batch.close();
+        }
     }
 }

@@ -32,7 +32,7 @@ public record Explanation(float[] input, float[] reconstruction, float[] errors,
         }
         InferenceBatch batch = model.newBatch(1);
         System.arraycopy(input, 0, batch.pixels(), 0, input.length);
-        Scores scores = model.score(batch, 1);
+        Scores scores = model.scoreAndReconstruct(batch, 1);
         float[] reconstruction = Arrays.copyOf(batch.reconstructions(), shape.size());
         return new Explanation(input.clone(), reconstruction, AnomalyMaps.errors(input, reconstruction, 0, shape),
                 scores.scores()[0], model.info().threshold(), shape);

@@ -35,6 +35,27 @@ class OnnxAutoencoderTest {
     }
 
     @Test
+    void shouldScoreOneBatchWithModelsOfTheSameSizeButAnotherShape() throws Exception {
+        // Given two models of 32x24 and 24x32 (the same number of floats) and one batch for both
+        ModelOverrides overrides = new ModelOverrides(0.1, null, null);
+        try (OnnxAutoencoder wide = OnnxAutoencoder.load(TestModels.scaling(1, 24, 32, 0.5f).toBytes(), "wide",
+                overrides, 1);
+             OnnxAutoencoder tall = OnnxAutoencoder.load(TestModels.scaling(1, 32, 24, 0.5f).toBytes(), "tall",
+                     overrides, 1);
+             InferenceBatch batch = wide.newBatch(1)) {
+            Arrays.fill(batch.pixels(), 1.0f);
+
+            // When each scores the batch in turn, as after a model swap
+            float first = wide.score(batch, 1).scores()[0];
+            float second = tall.score(batch, 1).scores()[0];
+
+            // Then both score it, each with its own input shape
+            assertThat(first).isCloseTo(0.25f, within(1e-6f));
+            assertThat(second).isCloseTo(0.25f, within(1e-6f));
+        }
+    }
+
+    @Test
     void shouldReadLatentwatchMetadata() throws Exception {
         // Given a model with latentwatch metadata
         byte[] onnx = TestModels.scaling(1, 28, 28, 0f)

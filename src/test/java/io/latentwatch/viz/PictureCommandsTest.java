@@ -88,7 +88,7 @@ class PictureCommandsTest {
         float[] images = shoes(Split.TEST, 8);
         InferenceBatch batch = vaeModel.newBatch(8);
         System.arraycopy(images, 0, batch.pixels(), 0, images.length);
-        Scores scores = vaeModel.score(batch, 8);
+        Scores scores = vaeModel.scoreAndReconstruct(batch, 8);
         float[] z = new float[8 * 2];
         for (int i = 0; i < 8; i++) {
             System.arraycopy(scores.embeddings()[i], 0, z, 2 * i, 2);

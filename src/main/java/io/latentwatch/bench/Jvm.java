@@ -1,0 +1,36 @@
+package io.latentwatch.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+
+/**
+ * A snapshot of what the detector's stream threads have spent so far (CPU time, bytes allocated)
+ * and of the garbage collectors' work, to tell per-image costs apart from the broker, producer and
+ * consumer that share the process and the machine.
+ */
+record Jvm(double streamCpuSeconds, long streamAllocatedBytes, double gcSeconds, long gcCount) {
+    private static final String STREAM_THREAD = "-StreamThread-";
+
+    static Jvm now() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long nanos = 0;
+        long bytes = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains(STREAM_THREAD)) {
+                nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+                if (threads instanceof com.sun.management.ThreadMXBean hotspot) {
+                    bytes += Math.max(0, hotspot.getThreadAllocatedBytes(info.getThreadId()));
+                }
+            }
+        }
+        long gcMillis = 0;
+        long gcCount = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(0, gc.getCollectionTime());
+            gcCount += Math.max(0, gc.getCollectionCount());
+        }
+        return new Jvm(nanos / 1e9, bytes, gcMillis / 1e3, gcCount);
+    }
+}

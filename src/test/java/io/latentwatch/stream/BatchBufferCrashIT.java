@@ -1,0 +1,133 @@
+package io.latentwatch.stream;
+
+import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.Topics;
+import io.latentwatch.config.Tuning;
+import io.latentwatch.image.InputLimits;
+import io.latentwatch.kafka.EmbeddedKafka;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.testing.Records;
+import io.latentwatch.testing.TestImages;
+import io.latentwatch.testing.TestModels;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Micro-batching under exactly-once on a real broker: a detector killed with SIGKILL while its
+ * batch buffer is half full loses and repeats nothing.
+ */
+class BatchBufferCrashIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static EmbeddedKafka kafka;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldScoreEveryInputExactlyOnceWhenTheDetectorIsKilledWithAHalfFullBatch() throws Exception {
+        // Given five images on a one-partition topic and a detector process batching by 8, lingering 10 minutes
+        Topics topics = new Topics("crash-images", "crash-anomalies", "crash-embeddings", "crash-dlq", "crash-models");
+        new TopicAdmin(Map.of("bootstrap.servers", kafka.bootstrapServers()), Duration.ofSeconds(30))
+                .ensure(List.of(topics.input()), Set.of(), true, 1, (short) -1);
+        Path model = dir.resolve("model.onnx");
+        Files.write(model, TestModels.blackIsNormal("v1", 0.5));
+        Path stateDir = dir.resolve("state");
+        send(topics, 0, 5);
+        Process detector = startDetectorProcess(topics, model, stateDir);
+        try {
+            // When it has buffered all five and committed them (input offsets with the buffer's changelog)
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> committedOffset(topics.input()) == 5 || !detector.isAlive());
+            assertThat(detector.isAlive()).as("the detector process runs; its log: " + log()).isTrue();
+            // and is killed without a chance to flush
+            detector.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            detector.destroyForcibly();
+        }
+        assertThat(Records.readUntil(kafka.bootstrapServers(), List.of(topics.embeddings()), r -> false,
+                Duration.ofSeconds(1), Duration.ZERO)).as("nothing was scored before the kill").isEmpty();
+
+        // And a new detector (same application and state directory) takes over with three more images
+        send(topics, 5, 8);
+        DetectorConfig config = new DetectorConfig(kafka.bootstrapServers(), "crash-detector", topics, model, false,
+                null, ModelOverrides.NONE, InputLimits.DEFAULT, -1, 1, 1, "exactly_once_v2", stateDir, true, 1,
+                (short) -1, Map.of()).withTuning(new Tuning(8, Duration.ofMillis(50), Duration.ofMillis(100)));
+        List<ConsumerRecord<byte[], byte[]>> embeddings;
+        try (Detector restarted = Detector.start(config)) {
+            embeddings = Records.readUntil(kafka.bootstrapServers(), List.of(topics.embeddings()),
+                    read -> read.size() >= 8, TIMEOUT, Duration.ofSeconds(3));
+        }
+
+        // Then every input is scored exactly once, the five buffered ones included
+        List<String> ids = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : embeddings) {
+            ids.add(Records.json(record).get("id").asText());
+        }
+        assertThat(ids).containsExactlyInAnyOrder("img-0", "img-1", "img-2", "img-3", "img-4", "img-5", "img-6",
+                "img-7");
+    }
+
+    private static void send(Topics topics, int from, int to) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
+            for (int i = from; i < to; i++) {
+                producer.send(Records.cloudEvent(topics.input(), "img-" + i, TestImages.greyPng(28, 28, 0))).get();
+            }
+        }
+    }
+
+    private Process startDetectorProcess(Topics topics, Path model, Path stateDir) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.latentwatch.cli.Main", "detect",
+                "--bootstrap-servers", kafka.bootstrapServers(), "--model", model.toString(),
+                "--application-id", "crash-detector", "--input-topic", topics.input(),
+                "--anomaly-topic", topics.anomalies(), "--embedding-topic", topics.embeddings(),
+                "--dlq-topic", topics.deadLetter(), "--topic-partitions", "1", "--http-port", "-1",
+                "--state-dir", stateDir.toString(), "--batch-size", "8", "--batch-linger", "600000",
+                "--commit-interval", "100");
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("detector.log").toFile())
+                .start();
+    }
+
+    private String log() throws Exception {
+        Path log = dir.resolve("detector.log");
+        return Files.exists(log) ? Files.readString(log) : "(none)";
+    }
+
+    private static long committedOffset(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("crash-detector")
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
+            return offset == null ? -1 : offset.offset();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.latentwatch.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.config.Topics;
+import io.latentwatch.config.Tuning;
+import io.latentwatch.image.InputLimits;
+import io.latentwatch.metrics.DetectorMetrics;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.model.ModelRegistry;
+import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.testing.TestImages;
+import io.latentwatch.testing.TestModels;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BatchingTopologyTest {
+    private final Topics topics = Topics.DEFAULTS;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final DetectorMetrics metrics = new DetectorMetrics(meters);
+    private final ModelRegistry models = new ModelRegistry();
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> images;
+    private TestOutputTopic<byte[], byte[]> embeddings;
+    private TestOutputTopic<byte[], byte[]> anomalies;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeEach
+    void startDriver() throws Exception {
+        models.swap(OnnxAutoencoder.load(TestModels.blackIsNormal("v1", 0.5), "v1", ModelOverrides.NONE, 1));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "batching-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        Tuning tuning = new Tuning(4, Duration.ofMillis(50), Duration.ofMillis(20));
+        driver = new TopologyTestDriver(DetectorTopology.build(topics, InputLimits.DEFAULT, models, metrics,
+                RecordBudget.KAFKA_DEFAULT, tuning, 2 * 1024 * 1024), props);
+        ByteArraySerializer ser = new ByteArraySerializer();
+        ByteArrayDeserializer de = new ByteArrayDeserializer();
+        images = driver.createInputTopic(topics.input(), ser, ser);
+        embeddings = driver.createOutputTopic(topics.embeddings(), de, de);
+        anomalies = driver.createOutputTopic(topics.anomalies(), de, de);
+        deadLetters = driver.createOutputTopic(topics.deadLetter(), de, de);
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+        models.close();
+    }
+
+    @Test
+    void shouldHoldRecordsInTheBufferUntilTheBatchIsFull() {
+        // Given a batch size of 4 and three images
+        for (int i = 0; i < 3; i++) {
+            images.pipeInput(new TestRecord<>(key("k" + i), TestImages.greyPng(28, 28, 0)));
+        }
+
+        // Then nothing is scored yet, and the three wait in the buffer store
+        assertThat(embeddings.isEmpty()).isTrue();
+        KeyValueStore<byte[], byte[]> buffer = driver.getKeyValueStore(ScoringProcessor.BUFFER_STORE);
+        assertThat(count(buffer)).isEqualTo(3);
+
+        // When the fourth comes
+        images.pipeInput(new TestRecord<>(key("k3"), TestImages.greyPng(28, 28, 255)));
+
+        // Then all four are scored in one call, in input order, with their own ids and origins
+        List<JsonNode> out = embeddings.readValuesToList().stream().map(BatchingTopologyTest::json).toList();
+        assertThat(out).extracting(e -> e.get("id").asText()).containsExactly("k0", "k1", "k2", "k3");
+        assertThat(out).extracting(e -> e.get("input").get("offset").asLong()).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(out).extracting(e -> e.get("anomaly").asBoolean()).containsExactly(false, false, false, true);
+        assertThat(json(anomalies.readValue()).get("id").asText()).isEqualTo("k3");
+        assertThat(count(buffer)).isZero();
+        assertThat(meters.get("latentwatch.inference.batch.size").summary().max()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldFlushAHalfFullBatchWhenTheLingerPasses() {
+        // Given two images in a batch of four
+        images.pipeInput(new TestRecord<>(key("a"), TestImages.greyPng(28, 28, 0)));
+        images.pipeInput(new TestRecord<>(key("b"), TestImages.greyPng(28, 28, 0)));
+        assertThat(embeddings.isEmpty()).isTrue();
+
+        // When the wall clock passes the linger
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+
+        // Then both are scored
+        assertThat(embeddings.readValuesToList()).extracting(v -> json(v).get("id").asText()).containsExactly("a", "b");
+    }
+
+    @Test
+    void shouldDeadLetterABadRecordOfABatchAndScoreTheOthers() {
+        // Given a batch with garbage in the middle, carrying a header of its own
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
+        images.pipeInput(new TestRecord<>(key("ok-1"), TestImages.greyPng(28, 28, 0)));
+        images.pipeInput(new TestRecord<>(key("pill"), new byte[] {0x13, 0x37, 0}, headers));
+        images.pipeInput(new TestRecord<>(key("ok-2"), TestImages.greyPng(28, 28, 0)));
+        images.pipeInput(new TestRecord<>(key("ok-3"), TestImages.greyPng(28, 28, 0)));
+
+        // Then the garbage is dead-lettered with its headers and origin, and the rest scored
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(dead.key()).isEqualTo(key("pill"));
+        assertThat(new String(dead.headers().lastHeader("trace-id").value(), StandardCharsets.UTF_8)).isEqualTo("abc");
+        assertThat(new String(dead.headers().lastHeader(Headers.SOURCE_OFFSET).value(), StandardCharsets.UTF_8))
+                .isEqualTo("1");
+        assertThat(embeddings.readValuesToList()).extracting(v -> json(v).get("id").asText())
+                .containsExactly("ok-1", "ok-2", "ok-3");
+    }
+
+    private static int count(KeyValueStore<byte[], byte[]> store) {
+        int n = 0;
+        try (KeyValueIterator<byte[], byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                all.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static byte[] key(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode json(byte[] value) {
+        try {
+            return OutputRecords.mapper().readTree(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
