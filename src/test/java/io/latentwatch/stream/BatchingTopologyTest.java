@@ -1,23 +1,12 @@
 package io.latentwatch.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
 import io.latentwatch.image.InputLimits;
-import io.latentwatch.metrics.DetectorMetrics;
-import io.latentwatch.model.ModelOverrides;
-import io.latentwatch.model.ModelRegistry;
-import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.testing.TestImages;
-import io.latentwatch.testing.TestModels;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
@@ -30,16 +19,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class BatchingTopologyTest {
-    private final Topics topics = Topics.DEFAULTS;
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final DetectorMetrics metrics = new DetectorMetrics(meters);
-    private final ModelRegistry models = new ModelRegistry();
-    private TopologyTestDriver driver;
+    private static final Tuning TUNING = new Tuning(4, Duration.ofMillis(50), Duration.ofMillis(20));
+    private TopologyRig rig;
     private TestInputTopic<byte[], byte[]> images;
     private TestOutputTopic<byte[], byte[]> embeddings;
     private TestOutputTopic<byte[], byte[]> anomalies;
@@ -47,25 +32,17 @@ class BatchingTopologyTest {
 
     @BeforeEach
     void startDriver() throws Exception {
-        models.swap(OnnxAutoencoder.load(TestModels.blackIsNormal("v1", 0.5), "v1", ModelOverrides.NONE, 1));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "batching-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        Tuning tuning = new Tuning(4, Duration.ofMillis(50), Duration.ofMillis(20));
-        driver = new TopologyTestDriver(DetectorTopology.build(topics, InputLimits.DEFAULT, models, metrics,
-                RecordBudget.KAFKA_DEFAULT, tuning, 2 * 1024 * 1024), props);
-        ByteArraySerializer ser = new ByteArraySerializer();
-        ByteArrayDeserializer de = new ByteArrayDeserializer();
-        images = driver.createInputTopic(topics.input(), ser, ser);
-        embeddings = driver.createOutputTopic(topics.embeddings(), de, de);
-        anomalies = driver.createOutputTopic(topics.anomalies(), de, de);
-        deadLetters = driver.createOutputTopic(topics.deadLetter(), de, de);
+        rig = new TopologyRig("batching-test", r -> DetectorTopology.build(r.topics, InputLimits.DEFAULT, r.models, r.metrics,
+                RecordBudget.KAFKA_DEFAULT, TUNING, 2 * 1024 * 1024));
+        images = rig.images;
+        embeddings = rig.embeddings;
+        anomalies = rig.anomalies;
+        deadLetters = rig.deadLetters;
     }
 
     @AfterEach
     void closeDriver() {
-        driver.close();
-        models.close();
+        rig.close();
     }
 
     @Test
@@ -77,7 +54,7 @@ class BatchingTopologyTest {
 
         // Then nothing is scored yet, and the three wait in the buffer store
         assertThat(embeddings.isEmpty()).isTrue();
-        KeyValueStore<byte[], byte[]> buffer = driver.getKeyValueStore(ScoringProcessor.BUFFER_STORE);
+        KeyValueStore<byte[], byte[]> buffer = rig.driver.getKeyValueStore(ScoringProcessor.BUFFER_STORE);
         assertThat(count(buffer)).isEqualTo(3);
 
         // When the fourth comes
@@ -90,7 +67,7 @@ class BatchingTopologyTest {
         assertThat(out).extracting(e -> e.get("anomaly").asBoolean()).containsExactly(false, false, false, true);
         assertThat(json(anomalies.readValue()).get("id").asText()).isEqualTo("k3");
         assertThat(count(buffer)).isZero();
-        assertThat(meters.get("latentwatch.inference.batch.size").summary().max()).isEqualTo(4);
+        assertThat(rig.meters.get("latentwatch.inference.batch.size").summary().max()).isEqualTo(4);
     }
 
     @Test
@@ -101,7 +78,7 @@ class BatchingTopologyTest {
         assertThat(embeddings.isEmpty()).isTrue();
 
         // When the wall clock passes the linger
-        driver.advanceWallClockTime(Duration.ofMillis(60));
+        rig.driver.advanceWallClockTime(Duration.ofMillis(60));
 
         // Then both are scored
         assertThat(embeddings.readValuesToList()).extracting(v -> json(v).get("id").asText()).containsExactly("a", "b");

@@ -1,23 +1,12 @@
 package io.latentwatch.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.latentwatch.config.Topics;
 import io.latentwatch.image.InputLimits;
-import io.latentwatch.metrics.DetectorMetrics;
-import io.latentwatch.model.ModelOverrides;
-import io.latentwatch.model.ModelRegistry;
-import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.testing.TestImages;
-import io.latentwatch.testing.TestModels;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,16 +14,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DetectorTopologyTest {
-    private final Topics topics = Topics.DEFAULTS;
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final DetectorMetrics metrics = new DetectorMetrics(meters);
-    private final ModelRegistry models = new ModelRegistry();
-    private TopologyTestDriver driver;
+    private TopologyRig rig;
     private TestInputTopic<byte[], byte[]> images;
     private TestOutputTopic<byte[], byte[]> anomalies;
     private TestOutputTopic<byte[], byte[]> embeddings;
@@ -42,24 +26,16 @@ class DetectorTopologyTest {
 
     @BeforeEach
     void startDriver() throws Exception {
-        models.onSwap(metrics::modelSwapped);
-        models.swap(load("v1"));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(DetectorTopology.build(topics, InputLimits.DEFAULT, models, metrics), props);
-        ByteArraySerializer ser = new ByteArraySerializer();
-        ByteArrayDeserializer de = new ByteArrayDeserializer();
-        images = driver.createInputTopic(topics.input(), ser, ser);
-        anomalies = driver.createOutputTopic(topics.anomalies(), de, de);
-        embeddings = driver.createOutputTopic(topics.embeddings(), de, de);
-        deadLetters = driver.createOutputTopic(topics.deadLetter(), de, de);
+        rig = new TopologyRig("topology-test", r -> DetectorTopology.build(r.topics, InputLimits.DEFAULT, r.models, r.metrics));
+        images = rig.images;
+        anomalies = rig.anomalies;
+        embeddings = rig.embeddings;
+        deadLetters = rig.deadLetters;
     }
 
     @AfterEach
     void closeDriver() {
-        driver.close();
-        models.close();
+        rig.close();
     }
 
     @Test
@@ -117,7 +93,7 @@ class DetectorTopologyTest {
         assertThat(header(dead, Headers.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(dead, Headers.SOURCE_OFFSET)).isEqualTo("0");
         assertThat(embeddings.readValuesToList()).hasSize(1);
-        assertThat(meters.get("latentwatch.dead.letters").tag("reason", "unrecognised-format").counter().count())
+        assertThat(rig.meters.get("latentwatch.dead.letters").tag("reason", "unrecognised-format").counter().count())
                 .isEqualTo(1.0);
     }
 
@@ -135,7 +111,7 @@ class DetectorTopologyTest {
     void shouldStampTheNewVersionOnEveryOutputAfterASwap() throws Exception {
         byte[] white = TestImages.greyPng(28, 28, 255);
         images.pipeInput(new TestRecord<>(null, white));
-        models.swap(load("v2"));
+        rig.models.swap(TopologyRig.load("v2"));
         images.pipeInput(new TestRecord<>(null, white));
 
         List<String> anomalyVersions = anomalies.readValuesToList().stream()
@@ -152,15 +128,11 @@ class DetectorTopologyTest {
         images.pipeInput(new TestRecord<>(null, TestImages.greyPng(28, 28, 0)));
         images.pipeInput(new TestRecord<>(null, new byte[] {1, 2, 3}));
 
-        assertThat(meters.get("latentwatch.images.consumed").counter().count()).isEqualTo(3);
-        assertThat(meters.get("latentwatch.images.scored").counter().count()).isEqualTo(2);
-        assertThat(meters.get("latentwatch.anomalies").counter().count()).isEqualTo(1);
-        assertThat(meters.get("latentwatch.inference.latency").timer().count()).isEqualTo(2);
-        assertThat(meters.get("latentwatch.model.info").tag("version", "v1").gauge().value()).isEqualTo(1);
-    }
-
-    private static OnnxAutoencoder load(String version) throws Exception {
-        return OnnxAutoencoder.load(TestModels.blackIsNormal(version, 0.5), version, ModelOverrides.NONE, 1);
+        assertThat(rig.meters.get("latentwatch.images.consumed").counter().count()).isEqualTo(3);
+        assertThat(rig.meters.get("latentwatch.images.scored").counter().count()).isEqualTo(2);
+        assertThat(rig.meters.get("latentwatch.anomalies").counter().count()).isEqualTo(1);
+        assertThat(rig.meters.get("latentwatch.inference.latency").timer().count()).isEqualTo(2);
+        assertThat(rig.meters.get("latentwatch.model.info").tag("version", "v1").gauge().value()).isEqualTo(1);
     }
 
     private static TestRecord<byte[], byte[]> binaryCloudEvent(String id, byte[] image) {

@@ -1,22 +1,11 @@
 package io.latentwatch.stream;
 
-import io.latentwatch.config.Topics;
 import io.latentwatch.image.InputLimits;
-import io.latentwatch.metrics.DetectorMetrics;
-import io.latentwatch.model.ModelOverrides;
-import io.latentwatch.model.ModelRegistry;
-import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.testing.TestImages;
-import io.latentwatch.testing.TestModels;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,42 +15,31 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every output the topology writes fits the record limit, whatever the input's size. */
 class RecordBudgetTopologyTest {
     private static final RecordBudget BUDGET = new RecordBudget(16 * 1024);
-    private final Topics topics = Topics.DEFAULTS;
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final DetectorMetrics metrics = new DetectorMetrics(meters);
-    private final ModelRegistry models = new ModelRegistry();
-    private TopologyTestDriver driver;
+    /** Inputs of up to 64 KiB are accepted; outputs may have 16 KiB. */
+    private static final InputLimits LIMITS = new InputLimits(64 * 1024, 40_000_000L);
+    private TopologyRig rig;
     private TestInputTopic<byte[], byte[]> images;
     private TestOutputTopic<byte[], byte[]> embeddings;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
     @BeforeEach
     void startDriver() throws Exception {
-        models.swap(OnnxAutoencoder.load(TestModels.blackIsNormal("v1", 0.5), "v1", ModelOverrides.NONE, 1));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "budget-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // inputs of up to 64 KiB are accepted, outputs may have 16 KiB
-        InputLimits limits = new InputLimits(64 * 1024, 40_000_000L);
-        driver = new TopologyTestDriver(DetectorTopology.build(topics, limits, models, metrics, BUDGET), props);
-        ByteArraySerializer ser = new ByteArraySerializer();
-        ByteArrayDeserializer de = new ByteArrayDeserializer();
-        images = driver.createInputTopic(topics.input(), ser, ser);
-        embeddings = driver.createOutputTopic(topics.embeddings(), de, de);
-        deadLetters = driver.createOutputTopic(topics.deadLetter(), de, de);
+        rig = new TopologyRig("budget-test",
+                r -> DetectorTopology.build(r.topics, LIMITS, r.models, r.metrics, BUDGET));
+        images = rig.images;
+        embeddings = rig.embeddings;
+        deadLetters = rig.deadLetters;
     }
 
     @AfterEach
     void closeDriver() {
-        driver.close();
-        models.close();
+        rig.close();
     }
 
     @Test
