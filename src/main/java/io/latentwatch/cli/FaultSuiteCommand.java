@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 
 /** {@code latentwatch fault-suite}: detectors as processes, faults injected, every input accounted for. */
 @Command(name = "fault-suite", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Breaks detectors and the broker while images flow; counts every input's outputs.",
         description = {"Runs detectors as separate processes on a broker process of its own",
                 "(or --bootstrap-servers) and writes uniquely keyed images, some of them garbage",
                 "for the dead-letter topic, at --rate. While they work it kills detectors",
