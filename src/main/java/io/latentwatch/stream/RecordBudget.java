@@ -1,12 +1,10 @@
 package io.latentwatch.stream;
 
+import io.latentwatch.model.OnnxAutoencoder;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The largest record the detector may write: the smaller of its producer's {@code max.request.size}
@@ -68,7 +66,7 @@ public record RecordBudget(int maxRecordBytes) {
                     + " bytes) is larger than the " + maxRecordBytes + " bytes a dead letter may have here; its"
                     + " value is left out, its size and SHA-256 are in the headers");
             put(headers, Headers.ORIGINAL_BYTES, Integer.toString(value.length));
-            put(headers, Headers.ORIGINAL_SHA256, sha256(value));
+            put(headers, Headers.ORIGINAL_SHA256, OnnxAutoencoder.sha256(value));
             value = null;
             if (fits(key, null, headers)) {
                 return new Parts(key, null, headers);
@@ -90,7 +88,7 @@ public record RecordBudget(int maxRecordBytes) {
             return new Parts(key, null, own);
         }
         if (key != null) {
-            put(own, Headers.KEY_SHA256, sha256(key));
+            put(own, Headers.KEY_SHA256, OnnxAutoencoder.sha256(key));
         }
         return new Parts(null, null, own);
     }
@@ -98,13 +96,5 @@ public record RecordBudget(int maxRecordBytes) {
     static void put(RecordHeaders headers, String key, String value) {
         headers.remove(key);
         headers.add(key, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

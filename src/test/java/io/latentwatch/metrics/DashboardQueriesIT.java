@@ -9,6 +9,7 @@ import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.testing.Records;
 import io.latentwatch.testing.TestImages;
+import io.latentwatch.testing.TestTopics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -72,7 +73,7 @@ class DashboardQueriesIT {
     @Test
     void shouldAnswerEveryDashboardAndAlertQueryFromARealPrometheus() throws Exception {
         // Given a detector that swapped to a second model, refused a broken one, scored images and dead-lettered some
-        Topics topics = uniqueTopics();
+        Topics topics = TestTopics.unique();
         String appId = "obs-it-" + UUID.randomUUID().toString().substring(0, 8);
         Path v1 = dir.resolve("v1.onnx");
         Files.write(v1, MonitoredModels.withMetadata("v1", 0.02, 0.01, "2026-11-01T00:00:00Z"));
@@ -244,9 +245,5 @@ class DashboardQueriesIT {
                 InputLimits.DEFAULT, 0, 1, 1, "exactly_once_v2", null, true, 1, (short) -1, Map.of());
     }
 
-    private static Topics uniqueTopics() {
-        String p = UUID.randomUUID().toString().substring(0, 8) + "-";
-        return new Topics(p + "images", p + "anomalies", p + "embeddings", p + "images-dlq", p + "models");
-    }
 
 }

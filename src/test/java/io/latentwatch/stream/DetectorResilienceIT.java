@@ -10,6 +10,7 @@ import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.testing.Records;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
+import io.latentwatch.testing.TestTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -61,7 +62,7 @@ class DetectorResilienceIT {
     @Test
     void shouldDeadLetterA17MegabyteRecordAndScoreTheImagesBehindIt() throws Exception {
         // Given an input topic that takes 20 MB records, as a user may have created it
-        Topics topics = uniqueTopics();
+        Topics topics = TestTopics.unique();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topics.input(), 1, (short) 1)
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "20000000")))).all().get();
@@ -100,7 +101,7 @@ class DetectorResilienceIT {
     @Test
     void shouldKeepTheWholeValueOfAnUnscorableRecordThatFitsTheDeadLetterTopic() throws Exception {
         // Given a 3 MB record of garbage, over Kafka's 1 MiB default but under --max-image-bytes
-        Topics topics = uniqueTopics();
+        Topics topics = TestTopics.unique();
         try (Detector detector = Detector.start(config(topics, modelFile("v1")))) {
             byte[] garbage = new byte[3_000_000];
             new SplittableRandom(2).nextBytes(garbage);
@@ -123,7 +124,7 @@ class DetectorResilienceIT {
     @Test
     void shouldStartWithTheNewestModelThatLoadsWhenNewerOnesAreBroken() throws Exception {
         // Given a models topic whose newest records are garbage and an identity model, behind a valid one
-        Topics topics = uniqueTopics();
+        Topics topics = TestTopics.unique();
         createModelTopic(topics);
         try (KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
             producer.send(new ProducerRecord<>(topics.models(), bytes("test"), TestModels.blackIsNormal("v1", 0.5)));
@@ -152,7 +153,7 @@ class DetectorResilienceIT {
     @Test
     void shouldRefuseAModelForAnotherInputShapeUnlessAllowed() throws Exception {
         // Given two detectors serving a 28x28 grey model, one of them allowing input changes
-        Topics topics = uniqueTopics();
+        Topics topics = TestTopics.unique();
         createModelTopic(topics);
         try (KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
             producer.send(new ProducerRecord<>(topics.models(), bytes("test"), TestModels.blackIsNormal("v1", 0.5)));
@@ -176,7 +177,7 @@ class DetectorResilienceIT {
     void shouldNotBeReadyWhileTheBrokerIsGone() throws Exception {
         // Given a ready detector on a broker of its own
         EmbeddedKafka own = EmbeddedKafka.start();
-        Topics topics = uniqueTopics();
+        Topics topics = TestTopics.unique();
         try (Detector detector = Detector.start(new DetectorConfig(own.bootstrapServers(), "it-" + UUID.randomUUID(),
                 topics, modelFile("v1"), false, null, ModelOverrides.NONE, InputLimits.DEFAULT, 0, 1, 1,
                 "exactly_once_v2", null, true, 1, (short) -1, Map.of()))) {
@@ -239,8 +240,4 @@ class DetectorResilienceIT {
                 c.kafkaProperties(), allowInputChange, null, c.modelVerifier());
     }
 
-    private static Topics uniqueTopics() {
-        String p = UUID.randomUUID().toString().substring(0, 8) + "-";
-        return new Topics(p + "images", p + "anomalies", p + "embeddings", p + "images-dlq", p + "models");
-    }
 }

@@ -8,6 +8,7 @@ import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.testing.Records;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
+import io.latentwatch.testing.TestTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -202,13 +203,9 @@ abstract class DetectorScenarios {
      * a subclass with a broker per test may use the production names.
      */
     Topics topics() {
-        return uniqueTopics();
+        return TestTopics.unique();
     }
 
-    private static Topics uniqueTopics() {
-        String p = UUID.randomUUID().toString().substring(0, 8) + "-";
-        return new Topics(p + "images", p + "anomalies", p + "embeddings", p + "images-dlq", p + "models");
-    }
 
     private static List<String> ids(List<ConsumerRecord<byte[], byte[]>> records) {
         return records.stream().map(Records::json).map(j -> j.get("id")).map(JsonNode::asText)
