@@ -101,6 +101,7 @@ public final class TopicAdmin {
                     }
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
         } catch (TimeoutException e) {
             throw new IllegalStateException("no answer from Kafka at " + clientProps.get("bootstrap.servers")
                     + " within " + timeout.toSeconds() + " s; check --bootstrap-servers and that the broker is up", e);
@@ -110,6 +111,35 @@ public final class TopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting up topics", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of topics created a moment ago has a leader. A client that
+     * sends to a partition the broker does not know yet gets a retriable error, and an idempotent
+     * producer whose first batch is retried that way can be refused for ever (out-of-order
+     * sequence) although its later batches were written.
+     */
+    private void awaitLeaders(Admin admin, List<String> created)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(created).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null);
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + created + " have no leader yet");
+            }
+            Thread.sleep(50);
         }
     }
 
