@@ -122,8 +122,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaRaftServer server = null;
         try {
             int brokerPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
-            int saslSslPort = saslSsl == null ? -1 : freePort();
+            // the system may hand out the port it just freed again: every listener needs its own
+            int controllerPort = freePortOtherThan(brokerPort);
+            int saslSslPort = saslSsl == null ? -1 : freePortOtherThan(brokerPort, controllerPort);
             Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
             if (saslSsl != null) {
                 addListener(props, SaslSslListener.NAME, saslSslPort);
@@ -318,6 +319,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.awaitShutdown();
         } catch (RuntimeException e) {
             LOG.warn("embedded broker shutdown: {}", e.toString());
+        }
+    }
+
+    private static int freePortOtherThan(int... taken) throws IOException {
+        while (true) {
+            int candidate = freePort();
+            if (java.util.Arrays.stream(taken).noneMatch(t -> t == candidate)) {
+                return candidate;
+            }
         }
     }
 
