@@ -6,13 +6,13 @@ import io.latentwatch.config.Tuning;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
+import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.produce.ImageProducer;
 import io.latentwatch.produce.ImageStream;
 import io.latentwatch.produce.LabelledImage;
 import io.latentwatch.stream.Detector;
-import io.latentwatch.stream.TopicAdmin;
 import io.latentwatch.util.Percentiles;
 
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package io.latentwatch.faults;
 
 import io.latentwatch.config.Topics;
-import io.latentwatch.stream.TopicAdmin;
-import io.latentwatch.train.ModelTopic;
+import io.latentwatch.kafka.TopicAdmin;
+import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.util.FileTrees;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;

@@ -2,12 +2,14 @@ package io.latentwatch.stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.metrics.DetectorMetrics;
 import io.latentwatch.metrics.HttpEndpoint;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.ModelRegistry;
 import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.modeltopic.ModelFollower;
 import io.latentwatch.security.ModelSignature;
 import io.latentwatch.security.ModelVerifier;
 import io.latentwatch.util.FileTrees;

@@ -1,5 +1,5 @@
 /**
  * The detector: the Kafka Streams topology that scores image events, its output and dead-letter
- * records, topic set-up, the model-topic follower, and the running application's lifecycle.
+ * records, and the running application's lifecycle.
  */
 package io.latentwatch.stream;

@@ -9,6 +9,7 @@ import io.latentwatch.image.RejectedInputException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -71,7 +72,7 @@ public final class TopicImages {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = ModelTopic.partitions(consumer, topic).stream()
+            List<TopicPartition> partitions = partitions(consumer, topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, TIMEOUT);
@@ -124,5 +125,13 @@ public final class TopicImages {
         Images images = new Images(Arrays.copyOf(pixels, count * size), count, shape.channels(),
                 shape.height(), shape.width());
         return new Batch(images, records.size(), records.size() - count, Collections.unmodifiableList(labels));
+    }
+
+    private static List<PartitionInfo> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, TIMEOUT);
+        if (partitions == null || partitions.isEmpty()) {
+            throw new IllegalStateException("topic '" + topic + "' does not exist; check --from-topic");
+        }
+        return partitions;
     }
 }

@@ -5,6 +5,7 @@ import io.latentwatch.image.ImagePreprocessor;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.modeltopic.ModelTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,6 +9,7 @@ import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.Normalization;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.ScoreFunction;
+import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.security.ModelSignature;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;

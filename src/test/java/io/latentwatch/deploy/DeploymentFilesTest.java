@@ -6,7 +6,7 @@ import io.latentwatch.data.SampleData;
 import io.latentwatch.deploy.DeploymentFiles.Instruction;
 import io.latentwatch.deploy.LatentwatchCli.Run;
 import io.latentwatch.metrics.HttpEndpoint;
-import io.latentwatch.stream.TopicAdmin;
+import io.latentwatch.modeltopic.ModelTopic;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -122,7 +122,7 @@ class DeploymentFilesTest {
         Map<String, String> created = composeTopics();
         assertThat(created.keySet()).containsExactlyInAnyOrderElementsOf(defaults);
         assertThat(created.get(Topics.DEFAULT_MODELS)).contains("--config cleanup.policy=compact")
-                .contains("--config max.message.bytes=" + TopicAdmin.MODEL_TOPIC_MAX_BYTES);
+                .contains("--config max.message.bytes=" + ModelTopic.MAX_BYTES);
         assertThat(partitions(created.get(Topics.DEFAULT_INPUT))).as("input partitions >= detectors")
                 .isGreaterThanOrEqualTo(composeDetectors().size());
 
@@ -133,7 +133,7 @@ class DeploymentFilesTest {
         JsonNode models = topics.stream().filter(t -> t.path("spec").path("topicName").asText()
                 .equals(Topics.DEFAULT_MODELS)).findFirst().orElseThrow().path("spec").path("config");
         assertThat(models.path("cleanup.policy").asText()).isEqualTo("compact");
-        assertThat(models.path("max.message.bytes").asText()).isEqualTo(String.valueOf(TopicAdmin.MODEL_TOPIC_MAX_BYTES));
+        assertThat(models.path("max.message.bytes").asText()).isEqualTo(String.valueOf(ModelTopic.MAX_BYTES));
         JsonNode trigger = scaledObject().path("spec").path("triggers").get(0).path("metadata");
         assertThat(trigger.path("topic").asText()).isEqualTo(Topics.DEFAULT_INPUT);
     }

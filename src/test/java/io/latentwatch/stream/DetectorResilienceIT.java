@@ -5,6 +5,7 @@ import io.latentwatch.config.DetectorConfig;
 import io.latentwatch.config.Topics;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
+import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.testing.Records;

@@ -1,6 +1,6 @@
-package io.latentwatch.train;
+package io.latentwatch.modeltopic;
 
-import io.latentwatch.stream.TopicAdmin;
+import io.latentwatch.kafka.TopicAdmin;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -9,7 +9,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -17,6 +16,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +27,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The compacted models topic as the trainer sees it: the latest model under a name, and
- * publishing a new one (key = model name, value = the raw ONNX bytes), which every detector
- * following the topic loads, checks and swaps to.
+ * The models topic contract, in one place for its writers (the trainer, {@code promote}) and its
+ * readers (every detector's {@link ModelFollower}, the trainer's comparison with the current
+ * model): a compacted topic whose record key is the model name and whose value is the raw ONNX
+ * bytes, with optional signature headers (docs/security.md).
+ *
+ * <p><b>Which model is current</b> under a name: the publication that comes last in
+ * {@link #PUBLICATION_ORDER}, i.e. the highest offset (all records of one key land in one
+ * partition). Record timestamps never decide: a trainer whose clock is skewed would otherwise
+ * compare its candidate against another model than the one the detectors serve.
  */
 public final class ModelTopic {
+    /** Largest model artifact the models topic takes (its {@code max.message.bytes}). */
+    public static final int MAX_BYTES = TopicAdmin.MODEL_TOPIC_MAX_BYTES;
+    /**
+     * The order of publications: by offset within a partition; across partitions (a name's
+     * records only spread over several after the topic was repartitioned) by timestamp, then
+     * partition, as the best guess there is.
+     */
+    public static final Comparator<ConsumerRecord<?, ?>> PUBLICATION_ORDER = (a, b) -> {
+        if (a.partition() == b.partition()) {
+            return Long.compare(a.offset(), b.offset());
+        }
+        int byTime = Long.compare(a.timestamp(), b.timestamp());
+        return byTime != 0 ? byTime : Integer.compare(a.partition(), b.partition());
+    };
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final Map<String, Object> clientProps;
     private final String topic;
@@ -56,12 +76,7 @@ public final class ModelTopic {
         } catch (ExecutionException | TimeoutException e) {
             throw unreachable(e);
         }
-        Map<String, Object> props = new HashMap<>(clientProps);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicAdmin.MODEL_TOPIC_MAX_BYTES);
-        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TopicAdmin.MODEL_TOPIC_MAX_BYTES);
+        Map<String, Object> props = readerProperties(clientProps, "latentwatch-model-reader");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
@@ -69,8 +84,7 @@ public final class ModelTopic {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-            byte[] latest = null;
-            long latestTime = Long.MIN_VALUE;
+            ConsumerRecord<String, byte[]> latest = null;
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
@@ -78,14 +92,29 @@ public final class ModelTopic {
                             + TIMEOUT.toSeconds() + " s");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (name.equals(record.key()) && record.timestamp() >= latestTime) {
-                        latest = record.value();
-                        latestTime = record.timestamp();
+                    if (name.equals(record.key()) && (latest == null || PUBLICATION_ORDER.compare(record, latest) > 0)) {
+                        latest = record;
                     }
                 }
             }
-            return Optional.ofNullable(latest);
+            // a null value is a tombstone: the name was deleted
+            return Optional.ofNullable(latest).map(ConsumerRecord::value);
         }
+    }
+
+    /**
+     * Consumer properties of a reader of the models topic: no group, nothing committed, only
+     * committed publications, fetches as large as the largest model.
+     */
+    public static Map<String, Object> readerProperties(Map<String, Object> clientProps, String clientId) {
+        Map<String, Object> props = new HashMap<>(clientProps);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_BYTES);
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, MAX_BYTES);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return props;
     }
 
     private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
@@ -112,9 +141,9 @@ public final class ModelTopic {
      * @return where the record landed
      */
     public RecordMetadata publish(String name, byte[] onnx, Map<String, byte[]> headers) {
-        if (onnx.length > TopicAdmin.MODEL_TOPIC_MAX_BYTES) {
+        if (onnx.length > MAX_BYTES) {
             throw new IllegalStateException("the model has " + onnx.length + " bytes, over the models topic's limit of "
-                    + TopicAdmin.MODEL_TOPIC_MAX_BYTES + "; train a smaller network (--filters, --latent-size)");
+                    + MAX_BYTES + "; train a smaller network (--filters, --latent-size)");
         }
         new TopicAdmin(clientProps, TIMEOUT).ensure(List.of(topic), Set.of(topic), true, 1, (short) -1);
         Map<String, Object> props = new HashMap<>(clientProps);
@@ -139,14 +168,5 @@ public final class ModelTopic {
     private IllegalStateException unreachable(Exception e) {
         return new IllegalStateException("no answer from Kafka at " + clientProps.get("bootstrap.servers")
                 + " within " + TIMEOUT.toSeconds() + " s; check --bootstrap-servers and that the broker is up", e);
-    }
-
-    /** Partitions of a topic; used by readers of the input topic. */
-    static List<PartitionInfo> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-        List<PartitionInfo> partitions = consumer.partitionsFor(topic, TIMEOUT);
-        if (partitions == null || partitions.isEmpty()) {
-            throw new IllegalStateException("topic '" + topic + "' does not exist; check --from-topic");
-        }
-        return partitions;
     }
 }

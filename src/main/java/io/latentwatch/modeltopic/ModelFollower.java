@@ -1,4 +1,4 @@
-package io.latentwatch.stream;
+package io.latentwatch.modeltopic;
 
 import io.latentwatch.metrics.DetectorMetrics;
 import io.latentwatch.model.ModelInfo;
@@ -8,7 +8,6 @@ import io.latentwatch.model.ModelRegistry;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.security.ModelVerifier;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,7 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Follows the compacted models topic from its beginning and installs every new model it finds
+ * Follows the compacted models topic ({@link ModelTopic} has the contract) from its beginning and installs every new model it finds
  * (optionally only one model name). Each detector instance follows the whole topic with no
  * consumer group, so every instance switches.
  *
@@ -68,13 +67,7 @@ public final class ModelFollower implements AutoCloseable {
                          DetectorMetrics metrics, ModelOverrides overrides, int inferenceThreads,
                          boolean allowInputChange, ModelVerifier verifier) {
         this.verifier = verifier;
-        Map<String, Object> props = new HashMap<>(clientProps);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicAdmin.MODEL_TOPIC_MAX_BYTES);
-        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TopicAdmin.MODEL_TOPIC_MAX_BYTES);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "latentwatch-model-follower");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        Map<String, Object> props = ModelTopic.readerProperties(clientProps, "latentwatch-model-follower");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.modelName = modelName;
@@ -125,7 +118,9 @@ public final class ModelFollower implements AutoCloseable {
                         if (catchUpTo != null) {
                             keepForStart(record);
                         } else {
-                            newest = record; // records of the one partition arrive in offset order
+                            if (newest == null || ModelTopic.PUBLICATION_ORDER.compare(record, newest) > 0) {
+                                newest = record;
+                            }
                         }
                     }
                 }
@@ -156,7 +151,13 @@ public final class ModelFollower implements AutoCloseable {
     }
 
     private void keepForStart(ConsumerRecord<byte[], byte[]> record) {
+        // kept in publication order, which is arrival order unless the name spans partitions
+        List<ConsumerRecord<byte[], byte[]>> later = new ArrayList<>();
+        while (!startCandidates.isEmpty() && ModelTopic.PUBLICATION_ORDER.compare(startCandidates.peekLast(), record) > 0) {
+            later.add(0, startCandidates.removeLast());
+        }
         startCandidates.addLast(record);
+        startCandidates.addAll(later);
         startCandidateBytes += record.value().length;
         while (startCandidates.size() > MAX_FALLBACKS
                 || (startCandidates.size() > 1 && startCandidateBytes > MAX_FALLBACK_BYTES)) {

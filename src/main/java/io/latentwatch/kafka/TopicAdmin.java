@@ -1,6 +1,5 @@
-package io.latentwatch.stream;
+package io.latentwatch.kafka;
 
-import io.latentwatch.kafka.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
