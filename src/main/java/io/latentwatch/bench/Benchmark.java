@@ -1,10 +1,13 @@
 package io.latentwatch.bench;
 
+import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.ModelSource;
+import io.latentwatch.config.StreamsSettings;
+import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
 import io.latentwatch.data.IdxDataset;
-import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.model.ModelOverrides;
@@ -193,10 +196,13 @@ public final class Benchmark {
     }
 
     private static DetectorConfig config(Settings s, String bootstrap, String prefix, Topics topics, Tuning tuning) {
-        return new DetectorConfig(bootstrap, prefix + "detector", topics, s.model(), false, null,
-                new ModelOverrides(s.threshold(), null, null), InputLimits.DEFAULT, -1, s.streamThreads(), 1,
-                s.guarantee(), null, true, s.partitions(), (short) -1, s.kafkaProperties())
-                .withTuning(tuning);
+        ModelSource model = ModelSource.file(s.model()).withOverrides(new ModelOverrides(s.threshold(), null, null));
+        StreamsSettings streams = StreamsSettings.of(prefix + "detector").withThreads(s.streamThreads(), 1)
+                .withGuarantee(s.guarantee());
+        return DetectorConfig.of(new Connection(bootstrap, s.kafkaProperties()), topics, model, streams)
+                .withTopicSetup(TopicSetup.create(s.partitions()))
+                .withTuning(tuning)
+                .withHttpPort(-1);
     }
 
     /** Latency of a fresh detector on fresh topics, fed at {@code rate} images per second. */

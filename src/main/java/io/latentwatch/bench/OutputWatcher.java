@@ -1,7 +1,7 @@
 package io.latentwatch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.latentwatch.stream.OutputRecords;
+import io.latentwatch.util.Json;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -70,7 +70,7 @@ final class OutputWatcher implements AutoCloseable {
 
     private void recordLatency(ConsumerRecord<byte[], byte[]> record) {
         try {
-            JsonNode json = OutputRecords.mapper().readTree(record.value());
+            JsonNode json = Json.MAPPER.readTree(record.value());
             if (json.get("id").asText().startsWith(latencyPrefix) && json.hasNonNull("event_time")) {
                 Instant eventTime = Instant.parse(json.get("event_time").asText());
                 long i = latencyCount.getAndIncrement();

@@ -3,11 +3,16 @@ package io.latentwatch.cli;
 import io.latentwatch.bench.Benchmark;
 import io.latentwatch.config.Tuning;
 import io.latentwatch.data.SampleData;
-import io.latentwatch.stream.OutputRecords;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.model.ModelRefusedException;
+import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.util.FileTrees;
+import io.latentwatch.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,18 +28,22 @@ import java.util.concurrent.Callable;
                 "throughput draining N preloaded images, latency percentiles at half that rate, and the raw",
                 "ONNX Runtime throughput of the same model on the same images, side by side."})
 public final class BenchCommand implements Callable<Integer> {
+    private static final String QUICK_MODEL_CLASSES = "5,7,9";
+    private static final int QUICK_MODEL_EPOCHS = 3;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
-            description = "Broker to measure on (default: an embedded single-node broker).")
-    String bootstrapServers;
+    @CommandLine.Mixin
+    ExternalBrokerOptions broker;
 
     @Option(names = "--images", defaultValue = "20000", paramLabel = "N",
             description = "Images to preload and drain (default: ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "ONNX model to serve.")
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "ONNX model to serve (default: a quick model trained first on the bundled sample's classes"
+                    + " " + QUICK_MODEL_CLASSES + ", " + QUICK_MODEL_EPOCHS + " epochs, which takes some seconds).")
     Path model;
 
     @Option(names = "--threshold", paramLabel = "X",
@@ -56,10 +65,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", paramLabel = "GUARANTEE",
             description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
     String processingGuarantee;
-
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "Properties file of Kafka client/Streams settings for an external broker.")
-    Path kafkaConfig;
 
     @Option(names = "--commit-interval", defaultValue = "20", paramLabel = "MS",
             description = "The detector's commit interval, as in detect (default: ${DEFAULT-VALUE}).")
@@ -84,13 +89,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (images < 100) {
             throw new CommandLine.ParameterException(cl, "--images must be at least 100, got " + images);
         }
-        if (!Files.isReadable(model)) {
-            throw new CommandLine.ParameterException(cl, "--model " + model + ": no such readable file");
+        if (model != null) {
+            checkModel(cl, model);
         }
         if (streamThreads < 1 || partitions != null && partitions < 1) {
             throw new CommandLine.ParameterException(cl, "--stream-threads and --partitions must be at least 1");
         }
-        Map<String, String> kafka = KafkaConfigFile.load(kafkaConfig, cl);
+        Map<String, String> kafka = broker.properties();
         Tuning tuning;
         List<Duration> others = new ArrayList<>();
         try {
@@ -105,11 +110,58 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, e.getMessage()
                     + " (--commit-interval, --batch-linger and --compare-commit-intervals take milliseconds)", e);
         }
-        Benchmark.Settings settings = new Benchmark.Settings(bootstrapServers, images, model, threshold,
+        Path tempDir = model == null ? Files.createTempDirectory("latentwatch-bench-") : null;
+        try {
+            Path served = model != null ? model : quickModel(cl, tempDir);
+            return run(served, kafka, tuning, others);
+        } finally {
+            if (tempDir != null) {
+                FileTrees.deleteRecursively(tempDir);
+            }
+        }
+    }
+
+    private int run(Path served, Map<String, String> kafka, Tuning tuning, List<Duration> others) throws Exception {
+        Benchmark.Settings settings = new Benchmark.Settings(broker.bootstrapServers, images, served, threshold,
                 idx == null ? SampleData.dir() : idx, streamThreads, partitions == null ? streamThreads : partitions,
                 processingGuarantee, kafka, tuning, others);
         Map<String, Object> result = Benchmark.run(settings, System.err);
-        System.out.println(OutputRecords.mapper().writeValueAsString(result));
+        System.out.println(Json.MAPPER.writeValueAsString(result));
         return 0;
+    }
+
+    /** A model file that ONNX Runtime cannot load is a usage error, said in one line. */
+    private void checkModel(CommandLine cl, Path file) {
+        if (!Files.isReadable(file)) {
+            throw new CommandLine.ParameterException(cl, "--model " + file + ": no such readable file");
+        }
+        try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(file), file.toString(),
+                new ModelOverrides(threshold, null, null), 1)) {
+            loaded.info();
+        } catch (ModelRefusedException e) {
+            throw new CommandLine.ParameterException(cl, "--model " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(cl, "--model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Trains the quick model a newcomer's {@code bench} runs with, progress on standard error. */
+    private Path quickModel(CommandLine cl, Path dir) {
+        Path file = dir.resolve("bench-model.onnx");
+        cl.getErr().println("bench: no --model given; training a quick model on the classes " + QUICK_MODEL_CLASSES
+                + " of " + (idx == null ? "the bundled sample" : idx) + " (" + QUICK_MODEL_EPOCHS
+                + " epochs); give --model FILE.onnx to measure your own");
+        cl.getErr().flush();
+        CommandLine train = Main.commandLine();
+        train.setOut(cl.getErr());
+        train.setErr(cl.getErr());
+        int code = train.execute("train", "--idx", (idx == null ? SampleData.dir() : idx).toString(),
+                "--normal-classes", QUICK_MODEL_CLASSES, "--epochs", Integer.toString(QUICK_MODEL_EPOCHS),
+                "--output", file.toString());
+        if (code != 0) {
+            throw new IllegalStateException("training the quick model failed (exit " + code + "); give --model"
+                    + " FILE.onnx, e.g. one written by 'latentwatch train --output'");
+        }
+        return file;
     }
 }

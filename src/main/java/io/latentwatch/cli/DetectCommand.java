@@ -1,12 +1,12 @@
 package io.latentwatch.cli;
 
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.ModelSource;
+import io.latentwatch.config.StreamsSettings;
+import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
 import io.latentwatch.image.InputLimits;
-import io.latentwatch.model.ModelOverrides;
-import io.latentwatch.model.Normalization;
-import io.latentwatch.model.ScoreFunction;
 import io.latentwatch.security.ModelVerifier;
 import io.latentwatch.security.TrustedKeys;
 import io.latentwatch.stream.Detector;
@@ -28,9 +28,8 @@ public final class DetectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT,...",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @CommandLine.Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--model", paramLabel = "FILE",
             description = "ONNX model to serve. With --model-topic too, newer models from the topic replace it.")
@@ -45,49 +44,26 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Follow only this model name (record key) on the model topic (default: any).")
     String modelName;
 
-    @Option(names = "--input-topic", defaultValue = Topics.DEFAULT_INPUT, paramLabel = "TOPIC",
-            description = "Topic of image events (default: ${DEFAULT-VALUE}).")
-    String inputTopic;
 
-    @Option(names = "--anomaly-topic", defaultValue = Topics.DEFAULT_ANOMALIES, paramLabel = "TOPIC",
-            description = "Topic of anomaly records (default: ${DEFAULT-VALUE}).")
-    String anomalyTopic;
+    @CommandLine.Mixin
+    InputTopicOption inputTopic;
 
-    @Option(names = "--embedding-topic", defaultValue = Topics.DEFAULT_EMBEDDINGS, paramLabel = "TOPIC",
-            description = "Topic of embedding records (default: ${DEFAULT-VALUE}).")
-    String embeddingTopic;
+    @CommandLine.Mixin
+    OutputTopicOptions outputTopics;
 
-    @Option(names = "--dlq-topic", defaultValue = Topics.DEFAULT_DEAD_LETTER, paramLabel = "TOPIC",
-            description = "Dead-letter topic for inputs that cannot be scored (default: ${DEFAULT-VALUE}).")
-    String dlqTopic;
+    @CommandLine.Mixin
+    ModelOverrideOptions overrides;
 
-    @Option(names = "--threshold", paramLabel = "X",
-            description = "Anomaly threshold; overrides the model's latentwatch.threshold. Needed for models without it.")
-    Double threshold;
-
-    @Option(names = {"--normalization", "--normalisation"}, paramLabel = "SPEC",
-            description = "Pixel normalisation: unit (p/255), symmetric (p/127.5-1), raw, or mean-std:M,S."
-                    + " Overrides the model's; default for models without it: unit.")
-    String normalization;
-
-    @Option(names = "--score-function", paramLabel = "mse|mae|output",
-            description = "Score function: mse or mae of the reconstruction, or output (the model's score output);"
-                    + " overrides the model's (default for models without it: mse).")
-    String scoreFunction;
-
-    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+    @Option(names = "--http-port", defaultValue = "" + DetectorConfig.DEFAULT_HTTP_PORT, paramLabel = "PORT",
             description = "Port for /metrics, /health/live, /health/ready and /model; 0 picks a free port,"
                     + " -1 turns HTTP off (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--application-id", defaultValue = "latentwatch-detector", paramLabel = "ID",
+    @Option(names = "--application-id", defaultValue = StreamsSettings.DEFAULT_APPLICATION_ID, paramLabel = "ID",
             description = "Kafka Streams application id; detectors with the same id share the partitions"
                     + " (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "Properties file of Kafka client/Streams settings (security, SASL/SSL, tuning).")
-    Path kafkaConfig;
 
     @Option(names = "--stream-threads", defaultValue = "1", paramLabel = "N",
             description = "Kafka Streams threads (default: ${DEFAULT-VALUE}).")
@@ -97,8 +73,9 @@ public final class DetectCommand implements Callable<Integer> {
             description = "ONNX Runtime threads per inference call (default: ${DEFAULT-VALUE}).")
     int inferenceThreads;
 
-    @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", paramLabel = "GUARANTEE",
-            description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--processing-guarantee", defaultValue = StreamsSettings.EXACTLY_ONCE, paramLabel = "GUARANTEE",
+            description = StreamsSettings.EXACTLY_ONCE + " or " + StreamsSettings.AT_LEAST_ONCE
+                    + " (default: ${DEFAULT-VALUE}).")
     String processingGuarantee;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
@@ -110,20 +87,20 @@ public final class DetectCommand implements Callable<Integer> {
                     + " instead).")
     boolean createTopics;
 
-    @Option(names = "--topic-partitions", defaultValue = "3", paramLabel = "N",
+    @Option(names = "--topic-partitions", defaultValue = "" + TopicSetup.DEFAULT_PARTITIONS, paramLabel = "N",
             description = "Partitions of topics created at start (default: ${DEFAULT-VALUE}).")
     int topicPartitions;
 
-    @Option(names = "--replication-factor", defaultValue = "-1", paramLabel = "N",
+    @Option(names = "--replication-factor", defaultValue = "" + TopicSetup.BROKER_DEFAULT_REPLICATION, paramLabel = "N",
             description = "Replication factor of topics created at start; -1 takes the broker's default"
                     + " (default: ${DEFAULT-VALUE}).")
     short replicationFactor;
 
-    @Option(names = "--max-image-bytes", defaultValue = "16777216", paramLabel = "BYTES",
+    @Option(names = "--max-image-bytes", defaultValue = "" + InputLimits.DEFAULT_MAX_BYTES, paramLabel = "BYTES",
             description = "Largest input record accepted; larger ones go to the DLQ (default: ${DEFAULT-VALUE}).")
     int maxImageBytes;
 
-    @Option(names = "--max-image-pixels", defaultValue = "40000000", paramLabel = "PIXELS",
+    @Option(names = "--max-image-pixels", defaultValue = "" + InputLimits.DEFAULT_MAX_PIXELS, paramLabel = "PIXELS",
             description = "Largest image (width x height) accepted, checked before decoding"
                     + " (default: ${DEFAULT-VALUE}).")
     long maxImagePixels;
@@ -153,19 +130,19 @@ public final class DetectCommand implements Callable<Integer> {
                     + " verify; without it, it only silences the warning that models are not verified.")
     boolean allowUnsigned;
 
-    @Option(names = "--commit-interval", defaultValue = "20", paramLabel = "MS",
+    @Option(names = "--commit-interval", defaultValue = "" + Tuning.DEFAULT_COMMIT_INTERVAL_MS, paramLabel = "MS",
             description = "Kafka Streams commit interval in ms. Under exactly_once_v2 outputs become visible to"
                     + " read_committed consumers at a commit, so this bounds the latency it adds; shorter costs"
                     + " more transactions. See docs/benchmarks.md (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
 
-    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "N",
+    @Option(names = "--batch-size", defaultValue = "" + Tuning.DEFAULT_BATCH_SIZE, paramLabel = "N",
             description = "Images per ONNX Runtime call. Above 1, records wait in a changelogged state store (exactly"
                     + " once even if the detector dies with a half-full batch) until N are there or --batch-linger"
                     + " passes. Pays for larger models; see docs/benchmarks.md (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--batch-linger", defaultValue = "10", paramLabel = "MS",
+    @Option(names = "--batch-linger", defaultValue = "" + Tuning.DEFAULT_BATCH_LINGER_MS, paramLabel = "MS",
             description = "Longest a record waits for its batch to fill, in ms (wall clock; default: ${DEFAULT-VALUE}).")
     long batchLingerMs;
 
@@ -176,19 +153,17 @@ public final class DetectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--model " + model + ": no such readable file");
         }
         try {
-            Topics topics = new Topics(inputTopic, anomalyTopic, embeddingTopic, dlqTopic,
-                    modelTopic == null ? Topics.DEFAULT_MODELS : modelTopic);
-            ModelOverrides overrides = new ModelOverrides(threshold,
-                    normalization == null ? null : Normalization.parse(normalization),
-                    scoreFunction == null ? null : ScoreFunction.parse(scoreFunction));
-            if (threshold != null && !Double.isFinite(threshold)) {
-                throw new IllegalArgumentException("--threshold must be a finite number");
-            }
-            return new DetectorConfig(bootstrapServers, applicationId, topics, model, modelTopic != null, modelName,
-                    overrides, new InputLimits(maxImageBytes, maxImagePixels), httpPort, streamThreads,
-                    inferenceThreads, processingGuarantee, stateDir, createTopics, topicPartitions, replicationFactor,
-                    KafkaConfigFile.load(kafkaConfig, cl), allowInputChange, instanceId, modelVerifier(),
-                    new Tuning(batchSize, Duration.ofMillis(batchLingerMs), Duration.ofMillis(commitIntervalMs)));
+            Topics topics = outputTopics.topics(inputTopic.name, modelTopic == null ? Topics.DEFAULT_MODELS : modelTopic);
+            ModelSource source = new ModelSource(model, modelTopic != null, modelName, overrides.toOverrides(),
+                    allowInputChange,
+                    modelVerifier());
+            StreamsSettings streams = new StreamsSettings(applicationId, instanceId, streamThreads, inferenceThreads,
+                    processingGuarantee, stateDir);
+            return DetectorConfig.of(connection.connection(), topics, source, streams)
+                    .withTopicSetup(new TopicSetup(createTopics, topicPartitions, replicationFactor))
+                    .withTuning(new Tuning(batchSize, Duration.ofMillis(batchLingerMs), Duration.ofMillis(commitIntervalMs)))
+                    .withLimits(new InputLimits(maxImageBytes, maxImagePixels))
+                    .withHttpPort(httpPort);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }

@@ -13,7 +13,7 @@ import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.produce.ImageEvents;
 import io.latentwatch.train.Evaluation;
 import io.latentwatch.train.TopicImages;
-import org.apache.kafka.clients.CommonClientConfigs;
+import io.latentwatch.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +21,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,10 +38,13 @@ import java.util.concurrent.Callable;
                 "threshold: threshold, precision, recall, f1, fpr. Images of --normal-classes",
                 "are normal, all others anomalies."})
 public final class EvaluateCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--model", required = true, paramLabel = "FILE.onnx", description = "The model to evaluate.")
     Path model;
@@ -62,17 +64,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " 'latentwatch produce' (default: ${DEFAULT-VALUE}).")
     String labelHeader;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT,...",
-            description = "With --from-topic: Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
     @Option(names = "--max-records", defaultValue = "10000", paramLabel = "N",
             description = "With --from-topic: most records to read, newest first (default: ${DEFAULT-VALUE}).")
     int maxRecords;
-
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "With --from-topic: properties file of Kafka client settings (security, SASL/SSL, tuning).")
-    Path kafkaConfig;
 
     @Option(names = "--normal-classes", required = true, paramLabel = "LIST",
             description = "The classes that are normal, e.g. 5,7,9; every other class is an anomaly.")
@@ -112,7 +106,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), model.toString(), overrides, 1)) {
             Map<String, Object> result = fromTopic != null
-                    ? Evaluation.fromTopic(loaded, new TopicImages(kafkaProps(cl), InputLimits.DEFAULT), fromTopic,
+                    ? Evaluation.fromTopic(loaded, new TopicImages(connection.clientProperties(), InputLimits.DEFAULT), fromTopic,
                             maxRecords, labelHeader, normal, modelOverrides.threshold)
                     : Evaluation.run(loaded, idxData(which), normal, modelOverrides.threshold);
             cl.getOut().println(JSON.writeValueAsString(result));
@@ -135,9 +129,4 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> kafkaProps(CommandLine cl) {
-        Map<String, Object> props = new HashMap<>(KafkaConfigFile.load(kafkaConfig, cl));
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return props;
-    }
 }

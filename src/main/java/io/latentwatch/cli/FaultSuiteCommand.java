@@ -5,7 +5,7 @@ import io.latentwatch.faults.FaultSize;
 import io.latentwatch.faults.FaultSuite;
 import io.latentwatch.faults.Faults;
 import io.latentwatch.faults.SuiteSettings;
-import io.latentwatch.stream.OutputRecords;
+import io.latentwatch.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,14 +34,8 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
-            description = "An external broker to run on (default: a broker process of the suite's own, which broker"
-                    + " restarts need).")
-    String bootstrapServers;
-
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "Properties file of Kafka client settings (security) for the suite and its detectors.")
-    Path kafkaConfig;
+    @CommandLine.Mixin
+    ExternalBrokerOptions broker;
 
     @Option(names = "--size", defaultValue = "full", paramLabel = "ci|full",
             description = {"Preset of the flags below: ci (600 inputs at 100/s, 2 kills, 1 SIGTERM, 1 broker restart,"
@@ -145,7 +139,7 @@ public final class FaultSuiteCommand implements Callable<Integer> {
                     sigterms != null ? sigterms : presetFaults.sigterms(),
                     brokerRestarts != null ? brokerRestarts : presetFaults.brokerRestarts(),
                     swaps != null ? swaps : presetFaults.swaps());
-            return new SuiteSettings(bootstrapServers, KafkaConfigFile.load(kafkaConfig, cl), n, perSecond,
+            return new SuiteSettings(broker.bootstrapServers, broker.properties(), n, perSecond,
                     garbage, instances, partitions, processingGuarantee, faults, detectorProps, detectorArgs,
                     detectorJvmOptions.isEmpty() ? preset.detectorJvmOptions() : detectorJvmOptions, null, workDir,
                     Duration.ofSeconds(recoveryTimeout));
@@ -159,7 +153,7 @@ public final class FaultSuiteCommand implements Callable<Integer> {
         SuiteSettings settings = settings();
         FaultReport report = FaultSuite.run(settings, System.err);
         System.err.print(report.table());
-        System.out.println(OutputRecords.mapper().writeValueAsString(report.asMap()));
+        System.out.println(Json.MAPPER.writeValueAsString(report.asMap()));
         return report.passed() ? 0 : 1;
     }
 }

@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The settings that win over a model's metadata, shared by the commands that score with a model
- * file ({@code evaluate}, {@code explain}): needed for a model exported without latentwatch's
- * metadata.
+ * ({@code detect}, {@code evaluate}, {@code explain}): needed for a model exported without
+ * latentwatch's metadata.
  */
 final class ModelOverrideOptions {
     @Option(names = "--threshold", paramLabel = "X",
@@ -16,11 +16,13 @@ final class ModelOverrideOptions {
     Double threshold;
 
     @Option(names = {"--normalization", "--normalisation"}, paramLabel = "SPEC",
-            description = "Pixel normalisation for a model without metadata: unit, symmetric, raw or mean-std:M,S.")
+            description = "Pixel normalisation: unit (p/255), symmetric (p/127.5-1), raw, or mean-std:M,S. Overrides"
+                    + " the model's; default for a model without it: unit.")
     String normalization;
 
     @Option(names = "--score-function", paramLabel = "mse|mae|output",
-            description = "Score function for a model without metadata (default for those: mse).")
+            description = "Score function: mse or mae of the reconstruction, or output (the model's score output);"
+                    + " overrides the model's (default for a model without it: mse).")
     String scoreFunction;
 
     /** The overrides; throws IllegalArgumentException naming the accepted forms on a bad value. */

@@ -1,6 +1,5 @@
 package io.latentwatch.cli;
 
-import io.latentwatch.config.Topics;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.SampleData;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,13 +30,11 @@ public final class ProduceCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT,...",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @CommandLine.Mixin
+    ConnectionOptions connection;
 
-    @Option(names = "--input-topic", defaultValue = Topics.DEFAULT_INPUT, paramLabel = "TOPIC",
-            description = "Topic to write to (default: ${DEFAULT-VALUE}).")
-    String topic;
+    @CommandLine.Mixin
+    InputTopicOption inputTopic;
 
     @Option(names = "--idx", paramLabel = "DIR",
             description = "Directory of an MNIST-style IDX set, e.g. /usr/share/datasets/fashion-mnist"
@@ -78,10 +74,6 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Seed of the shuffle and of the anomaly mix (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "Properties file of Kafka client settings (security, SASL/SSL, tuning).")
-    Path kafkaConfig;
-
     @Option(names = "--create-topics", defaultValue = "true", negatable = true, fallbackValue = "true",
             description = "Create the topic when missing (default: ${DEFAULT-VALUE}).")
     boolean createTopics;
@@ -96,16 +88,15 @@ public final class ProduceCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--rate and --count must not be negative");
         }
         ImageStream images = images(cl);
-        Map<String, Object> props = new HashMap<>(KafkaConfigFile.load(kafkaConfig, cl));
-        props.put("bootstrap.servers", bootstrapServers);
-        new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topic), Set.of(), createTopics, 3, (short) -1);
+        Map<String, Object> props = connection.clientProperties();
+        new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(inputTopic.name), Set.of(), createTopics, 3, (short) -1);
         long total = count == null ? images.size() : count;
-        System.err.printf(Locale.ROOT, "sending %s images to %s at %s%n", total == 0 ? "unlimited" : total, topic,
+        System.err.printf(Locale.ROOT, "sending %s images to %s at %s%n", total == 0 ? "unlimited" : total, inputTopic.name,
                 rate == 0 ? "full speed" : rate + " images/s");
         long started = System.nanoTime();
         long[] lastReport = {started};
         try (StopSignal signal = StopSignal.install();
-             ImageProducer producer = new ImageProducer(props, topic, URI.create("/latentwatch/produce"),
+             ImageProducer producer = new ImageProducer(props, inputTopic.name, URI.create("/latentwatch/produce"),
                      "produce-" + Long.toHexString(System.currentTimeMillis()))) {
             long sent = producer.send(images, total, rate, signal::stopRequested, (seq, id, image) -> {
                 long now = System.nanoTime();

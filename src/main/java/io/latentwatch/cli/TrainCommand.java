@@ -19,7 +19,6 @@ import io.latentwatch.train.TopicSource;
 import io.latentwatch.train.TrainConfig;
 import io.latentwatch.train.TrainJob;
 import io.latentwatch.train.TrainingSource;
-import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,8 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code latentwatch train}: trains, calibrates, exports and optionally publishes a model. */
@@ -46,6 +43,9 @@ import java.util.concurrent.Callable;
 public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--idx", paramLabel = "DIR",
             description = "Directory of an MNIST-style IDX set (train-images-idx3-ubyte[.gz], ...); trains on the train"
@@ -65,10 +65,6 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Train on the newest images of this input topic (default when given without a value: "
                     + Topics.DEFAULT_INPUT + "), leaving out those the current model on --model-topic flags.")
     String fromTopic;
-
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT,...",
-            description = "Kafka bootstrap servers, for --from-topic and --publish (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
 
     @Option(names = "--max-records", defaultValue = "10000", paramLabel = "N",
             description = "With --from-topic: most records to read, newest first (default: ${DEFAULT-VALUE}).")
@@ -179,10 +175,6 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Keep retraining on this ISO-8601 period, e.g. PT30M; each round re-reads the source.")
     String every;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "Properties file of Kafka client settings (security, SASL/SSL, tuning).")
-    Path kafkaConfig;
-
     @Option(names = "--signing-key", paramLabel = "FILE",
             description = "Sign every model with this Ed25519 private key (PEM, from 'latentwatch keygen'): a"
                     + " signature over the exact ONNX bytes in the record headers on the models topic and in"
@@ -197,7 +189,7 @@ public final class TrainCommand implements Callable<Integer> {
                     batchSize, learningRate, denoise, patience, klWeight, seed);
             double heldOut = validationFraction != null ? validationFraction : fromTopic != null ? 0.2 : 0.1;
             return new TrainConfig(hp, modelName, heldOut, targetFpr, Calibration.Method.parse(calibration),
-                    scoreBlur, output, publish, modelTopic, kafkaProps(cl), force, period(), signer(), contamination());
+                    scoreBlur, output, publish, modelTopic, connection.clientProperties(), force, period(), signer(), contamination());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }
@@ -248,11 +240,6 @@ public final class TrainCommand implements Callable<Integer> {
                 models, config.modelName());
     }
 
-    private Map<String, Object> kafkaProps(CommandLine cl) {
-        Map<String, Object> props = new HashMap<>(KafkaConfigFile.load(kafkaConfig, cl));
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return props;
-    }
 
     private ModelSigner signer() {
         if (signingKey == null) {

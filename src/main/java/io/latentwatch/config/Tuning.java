@@ -15,8 +15,15 @@ import java.util.Objects;
  *                       commit, so this bounds the added latency; shorter costs more commits
  */
 public record Tuning(int batchSize, Duration batchLinger, Duration commitInterval) {
+    /** Default of {@code --batch-size}: each record scored as it comes. */
+    public static final int DEFAULT_BATCH_SIZE = 1;
+    /** Default of {@code --batch-linger}, in ms. */
+    public static final long DEFAULT_BATCH_LINGER_MS = 10;
+    /** Default of {@code --commit-interval}, in ms (docs/benchmarks.md has the measurements). */
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = 20;
     /** The defaults of {@code latentwatch detect}. */
-    public static final Tuning DEFAULT = new Tuning(1, Duration.ofMillis(10), Duration.ofMillis(20));
+    public static final Tuning DEFAULT = new Tuning(DEFAULT_BATCH_SIZE, Duration.ofMillis(DEFAULT_BATCH_LINGER_MS),
+            Duration.ofMillis(DEFAULT_COMMIT_INTERVAL_MS));
     /** Largest {@code --batch-size}. */
     public static final int MAX_BATCH_SIZE = 1024;
 

@@ -1,14 +1,15 @@
 package io.latentwatch.demo;
 
+import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.ModelSource;
+import io.latentwatch.config.StreamsSettings;
 import io.latentwatch.config.Topics;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
-import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.kafka.TopicAdmin;
-import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.produce.ImageProducer;
 import io.latentwatch.produce.ImageStream;
@@ -119,9 +120,10 @@ public final class Demo {
         step(3, "Starting the detector (Kafka Streams, exactly-once, following topic '" + topics.models()
                 + "', trusting only key " + signer.keyId() + ")");
         int port = HttpPorts.availableOr(settings.httpPort());
-        DetectorConfig config = new DetectorConfig(bootstrap, "latentwatch-demo", topics, null, true, MODEL_NAME,
-                ModelOverrides.NONE, InputLimits.DEFAULT, port, 1, 1, "exactly_once_v2", null, false, 3, (short) -1,
-                Map.of(), false, null, ModelVerifier.trusting(TrustedKeys.of(signingKey.getPublic()), false));
+        ModelSource signedModels = ModelSource.topic(MODEL_NAME)
+                .verifiedBy(ModelVerifier.trusting(TrustedKeys.of(signingKey.getPublic()), false));
+        DetectorConfig config = DetectorConfig.of(Connection.to(bootstrap), topics, signedModels,
+                StreamsSettings.of("latentwatch-demo")).withHttpPort(port);
         try (Detector detector = Detector.start(config)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!detector.isReady() && !stop.getAsBoolean() && System.nanoTime() < deadline) {

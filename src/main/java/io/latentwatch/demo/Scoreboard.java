@@ -1,8 +1,8 @@
 package io.latentwatch.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.latentwatch.stream.OutputRecords;
 import io.latentwatch.train.DetectionMetrics;
+import io.latentwatch.util.Json;
 import io.latentwatch.util.Percentiles;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -67,7 +67,7 @@ final class Scoreboard implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    add(OutputRecords.mapper().readTree(record.value()));
+                    add(Json.MAPPER.readTree(record.value()));
                 }
             }
         } catch (WakeupException e) {

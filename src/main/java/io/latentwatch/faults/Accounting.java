@@ -2,7 +2,7 @@ package io.latentwatch.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.config.Topics;
-import io.latentwatch.stream.OutputRecords;
+import io.latentwatch.util.Json;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -134,7 +134,7 @@ public record Accounting(long inputs, long garbage, long inputDuplicates, long e
 
     private static JsonNode json(ConsumerRecord<String, byte[]> record) {
         try {
-            return OutputRecords.mapper().readTree(record.value());
+            return Json.MAPPER.readTree(record.value());
         } catch (IOException e) {
             throw new IllegalStateException("unreadable output at " + record.topic() + "-" + record.partition() + "@"
                     + record.offset(), e);

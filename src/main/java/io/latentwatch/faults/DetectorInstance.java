@@ -1,7 +1,7 @@
 package io.latentwatch.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.latentwatch.stream.OutputRecords;
+import io.latentwatch.util.Json;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -94,7 +94,7 @@ final class DetectorInstance implements AutoCloseable {
     Optional<String> modelVersion() {
         return get("/model").filter(r -> r.statusCode() == 200).flatMap(r -> {
             try {
-                JsonNode json = OutputRecords.mapper().readTree(r.body());
+                JsonNode json = Json.MAPPER.readTree(r.body());
                 return Optional.ofNullable(json.path("version").textValue());
             } catch (IOException e) {
                 return Optional.empty();

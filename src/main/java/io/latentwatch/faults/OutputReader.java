@@ -1,7 +1,7 @@
 package io.latentwatch.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.latentwatch.stream.OutputRecords;
+import io.latentwatch.util.Json;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -90,7 +90,7 @@ final class OutputReader implements AutoCloseable {
 
     private static int inputPartition(ConsumerRecord<String, byte[]> record) {
         try {
-            JsonNode json = OutputRecords.mapper().readTree(record.value());
+            JsonNode json = Json.MAPPER.readTree(record.value());
             return json.path("input").path("partition").asInt(-1);
         } catch (IOException e) {
             throw new IllegalStateException("unreadable embedding at " + record.topic() + "-" + record.partition()

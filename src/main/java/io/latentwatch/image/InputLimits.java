@@ -20,8 +20,12 @@ public record InputLimits(int maxBytes, long maxPixels) {
      * tile in memory before subsampling, and a single-strip TIFF is one strip.
      */
     public static final long MAX_TIFF_BLOCK_BYTES = 64L * 1024 * 1024;
+    /** Default of {@code --max-image-bytes}: 16 MiB. */
+    public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+    /** Default of {@code --max-image-pixels}: 40 megapixels. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
     /** 16 MiB and 40 megapixels. */
-    public static final InputLimits DEFAULT = new InputLimits(16 * 1024 * 1024, 40_000_000L);
+    public static final InputLimits DEFAULT = new InputLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS);
 
     public InputLimits {
         if (maxBytes < 1) {

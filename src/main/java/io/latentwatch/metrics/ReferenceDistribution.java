@@ -3,6 +3,7 @@ package io.latentwatch.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentwatch.model.MetadataKeys;
+import io.latentwatch.util.Json;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.Optional;
 public record ReferenceDistribution(long count, double[] quantiles) {
     /** Number of quantiles: 0%, 1%, ..., 100%. */
     public static final int QUANTILES = 101;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     public ReferenceDistribution {
         if (quantiles.length != QUANTILES) {

@@ -3,6 +3,7 @@ package io.latentwatch.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentwatch.model.MetadataKeys;
+import io.latentwatch.util.Json;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class ValidationFigures {
             "val_loss", "validation_loss",
             "duration_seconds", "training_seconds",
             "images", "validation_images");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private ValidationFigures() {
     }

@@ -13,6 +13,7 @@ import io.latentwatch.modeltopic.ModelFollower;
 import io.latentwatch.security.ModelSignature;
 import io.latentwatch.security.ModelVerifier;
 import io.latentwatch.util.FileTrees;
+import io.latentwatch.util.Json;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -22,7 +23,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -35,7 +35,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +75,7 @@ public final class Detector implements AutoCloseable {
     private Detector(DetectorConfig config, BooleanSupplier stopRequested) {
         this.config = config;
         this.stopRequested = stopRequested;
-        this.metrics = DetectorMetrics.forApplication(registry, String.valueOf(config.applicationId()));
+        this.metrics = DetectorMetrics.forApplication(registry, String.valueOf(config.streams().applicationId()));
         this.readiness = new Readiness(() -> streams, () -> models.current().isPresent(),
                 () -> (long) registry.get("latentwatch.images.consumed").counter().count(), System::nanoTime,
                 READY_FAILURE_WINDOW, READY_HEARTBEAT_WINDOW, READY_STALL_WINDOW);
@@ -118,12 +117,12 @@ public final class Detector implements AutoCloseable {
         Map<String, Object> clientProps = clientProps();
         List<String> topics = new ArrayList<>(List.of(config.topics().input()));
         topics.addAll(config.topics().outputs());
-        if (config.followModelTopic()) {
+        if (config.model().followTopic()) {
             topics.add(config.topics().models());
         }
         TopicAdmin admin = new TopicAdmin(clientProps, Duration.ofSeconds(30));
-        admin.ensure(topics, Set.of(config.topics().models()), config.createTopics(), config.topicPartitions(),
-                config.replicationFactor(), DetectorTopology.topicMaxMessageBytes(config));
+        admin.ensure(topics, Set.of(config.topics().models()), config.topicSetup().create(), config.topicSetup().partitions(),
+                config.topicSetup().replicationFactor(), DetectorTopology.topicMaxMessageBytes(config));
         RecordBudget budget = recordBudget(admin);
 
         if (config.httpPort() >= 0) {
@@ -131,12 +130,12 @@ public final class Detector implements AutoCloseable {
             LOG.info("HTTP on port {}: /metrics /health/live /health/ready /model", http.port());
         }
         logModelVerification();
-        if (config.modelFile() != null) {
-            models.swap(loadFile(config.modelFile()));
+        if (config.model().file() != null) {
+            models.swap(loadFile(config.model().file()));
         }
-        if (config.followModelTopic()) {
-            follower = new ModelFollower(clientProps, config.topics().models(), config.modelName(), models, metrics,
-                    config.overrides(), config.inferenceThreads(), config.allowInputChange(), config.modelVerifier());
+        if (config.model().followTopic()) {
+            follower = new ModelFollower(clientProps, config.topics().models(), config.model().name(), models, metrics,
+                    config.model().overrides(), config.streams().inferenceThreads(), config.model().allowInputChange(), config.model().verifier());
             follower.start();
             awaitFirstModel();
         }
@@ -144,7 +143,7 @@ public final class Detector implements AutoCloseable {
         LOG.info("serving model {} version {} (threshold {}, input {}x{}x{})", info.name(), info.version(),
                 info.threshold(), info.channels(), info.height(), info.width());
 
-        Path stateDir = config.stateDir();
+        Path stateDir = config.streams().stateDir();
         if (stateDir == null) {
             removeStaleStateDirs(Path.of(System.getProperty("java.io.tmpdir")));
             try {
@@ -241,14 +240,14 @@ public final class Detector implements AutoCloseable {
         }
         checkSignature(file, bytes);
         try {
-            return OnnxAutoencoder.load(bytes, file.toString(), config.overrides(), config.inferenceThreads());
+            return OnnxAutoencoder.load(bytes, file.toString(), config.model().overrides(), config.streams().inferenceThreads());
         } catch (ModelRefusedException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
     private void logModelVerification() {
-        ModelVerifier verifier = config.modelVerifier();
+        ModelVerifier verifier = config.model().verifier();
         if (verifier.verifies() || verifier.allowsUnsigned()) {
             LOG.info(verifier.describe());
         } else {
@@ -260,7 +259,7 @@ public final class Detector implements AutoCloseable {
     private void checkSignature(Path file, byte[] bytes) {
         ModelVerifier.Verdict verdict;
         try {
-            verdict = config.modelVerifier().verify(bytes, ModelSignature.readFor(file));
+            verdict = config.model().verifier().verify(bytes, ModelSignature.readFor(file));
         } catch (IllegalArgumentException e) {
             verdict = new ModelVerifier.Verdict(false, ModelVerifier.BAD_SIGNATURE, null, e.getMessage());
         }
@@ -293,9 +292,7 @@ public final class Detector implements AutoCloseable {
     }
 
     private Map<String, Object> clientProps() {
-        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        return props;
+        return config.connection().clientProperties();
     }
 
     /** Ready: a model loaded, Streams RUNNING, and work getting done (see {@link Readiness}). */
@@ -313,7 +310,7 @@ public final class Detector implements AutoCloseable {
             json.put("reasons", report.reasons());
         }
         try {
-            return new HttpEndpoint.Health(report.ready(), OutputRecords.mapper().writeValueAsString(json));
+            return new HttpEndpoint.Health(report.ready(), Json.MAPPER.writeValueAsString(json));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -348,7 +345,7 @@ public final class Detector implements AutoCloseable {
             json.put("loaded_at", info.loadedAt().toString());
             json.put("metadata", info.metadata());
             try {
-                return OutputRecords.mapper().writeValueAsString(json);
+                return Json.MAPPER.writeValueAsString(json);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

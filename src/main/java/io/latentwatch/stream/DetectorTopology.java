@@ -104,7 +104,7 @@ public final class DetectorTopology {
 
     /** The Streams producer's {@code max.request.size}: the user's, else as large as the topics created. */
     public static int producerMaxRequestSize(DetectorConfig config) {
-        Map<String, String> props = config.kafkaProperties();
+        Map<String, String> props = config.connection().properties();
         String own = props.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         if (own == null) {
@@ -133,7 +133,7 @@ public final class DetectorTopology {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), producerMaxRequestSize(config));
-        Map<String, String> own = config.kafkaProperties();
+        Map<String, String> own = config.connection().properties();
         boolean classicGroup = own.keySet().stream().noneMatch(k -> k.endsWith("group.protocol"))
                 || own.entrySet().stream().filter(e -> e.getKey().endsWith("group.protocol"))
                         .allMatch(e -> e.getValue().trim().equalsIgnoreCase("classic"));
@@ -147,14 +147,14 @@ public final class DetectorTopology {
         // --commit-interval; a commit.interval.ms in --kafka-config wins
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.tuning().commitInterval().toMillis());
         props.putAll(own);
-        if (config.instanceId() != null) {
+        if (config.streams().instanceId() != null) {
             // Streams appends each thread's index, so every consumer has its own static id
-            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.streams().instanceId());
         }
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.connection().bootstrapServers());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streams().applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.streams().processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streams().streamThreads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

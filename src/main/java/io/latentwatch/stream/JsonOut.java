@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * A small JSON writer into one reused, growing byte buffer, for the two output records of every
  * image: no intermediate objects, no reflection. Its output is byte for byte what Jackson writes
- * for the same values with {@link OutputRecords#mapper()} (strings escaped as Jackson does, floats
+ * for the same values with {@link io.latentwatch.util.Json#MAPPER} (strings escaped as Jackson does, floats
  * as {@link Float#toString}, doubles as {@link Double#toString}, instants as
  * {@link Instant#toString}); {@code OutputRecordsTest} holds it to that. Not thread-safe.
  */

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.latentwatch.util.Json;
 
 import java.time.Instant;
 
@@ -16,9 +15,7 @@ import java.time.Instant;
  * Jackson, from the records below, and is the reference the writer is tested against.
  */
 public final class OutputRecords {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper MAPPER = Json.MAPPER;
     private static final ObjectWriter ANOMALY = MAPPER.writerFor(Anomaly.class);
     private static final ObjectWriter EMBEDDING = MAPPER.writerFor(Embedding.class);
 
@@ -94,11 +91,6 @@ public final class OutputRecords {
             return out.openObject("input").field("topic", input.topic()).field("partition", (long) input.partition())
                     .field("offset", input.offset()).closeObject();
         }
-    }
-
-    /** The mapper that reads these records back (tests, demo, bench). */
-    public static ObjectMapper mapper() {
-        return MAPPER;
     }
 
     private static byte[] write(ObjectWriter writer, Object value) {

@@ -11,6 +11,7 @@ import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.ScoreFunction;
 import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.security.ModelSignature;
+import io.latentwatch.util.Json;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,7 @@ public final class TrainJob {
     static final int MIN_CALIBRATION_IMAGES = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final DateTimeFormatter VERSION_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private final TrainConfig config;

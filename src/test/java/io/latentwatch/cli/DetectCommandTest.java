@@ -1,6 +1,13 @@
 package io.latentwatch.cli;
 
+import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.ModelSource;
+import io.latentwatch.config.StreamsSettings;
+import io.latentwatch.config.TopicSetup;
+import io.latentwatch.config.Topics;
+import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.security.ModelVerifier;
 import io.latentwatch.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DetectCommandTest {
     @TempDir
@@ -59,13 +67,13 @@ class DetectCommandTest {
         DetectorConfig config = config(env, "detect", "--http-port", "8181", "--model-topic");
 
         // Then the environment fills what the command line leaves out
-        assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
-        assertThat(config.modelFile()).isEqualTo(model);
+        assertThat(config.connection().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+        assertThat(config.model().file()).isEqualTo(model);
         assertThat(config.topics().input()).isEqualTo("camera-images");
         assertThat(config.httpPort()).isEqualTo(8181);
-        assertThat(config.followModelTopic()).isTrue();
+        assertThat(config.model().followTopic()).isTrue();
         assertThat(config.topics().models()).isEqualTo("models");
-        assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL");
+        assertThat(config.connection().properties()).containsEntry("security.protocol", "SASL_SSL");
     }
 
     @Test
@@ -76,9 +84,46 @@ class DetectCommandTest {
         assertThat(config.topics().embeddings()).isEqualTo("embeddings");
         assertThat(config.topics().deadLetter()).isEqualTo("images-dlq");
         assertThat(config.httpPort()).isEqualTo(8080);
-        assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
-        assertThat(config.followModelTopic()).isFalse();
-        assertThat(config.createTopics()).isTrue();
+        assertThat(config.streams().processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(config.model().followTopic()).isFalse();
+        assertThat(config.topicSetup().create()).isTrue();
+    }
+
+    @Test
+    void shouldGiveTheSameDefaultsAsTheConfigurationThatDemoAndBenchBuild() throws Exception {
+        // Given the command line with only a model, and the configuration built in code the way demo and bench do
+        Path model = model();
+        DetectorConfig parsed = config(Map.of(), "detect", "--model", model.toString());
+        DetectorConfig inCode = DetectorConfig.of(Connection.to("localhost:9092"), Topics.DEFAULTS,
+                ModelSource.file(model), StreamsSettings.of(StreamsSettings.DEFAULT_APPLICATION_ID));
+
+        // Then every group but the verifier (an object without value equality) is the same
+        assertThat(parsed.connection()).isEqualTo(inCode.connection());
+        assertThat(parsed.topics()).isEqualTo(inCode.topics());
+        assertThat(parsed.streams()).isEqualTo(inCode.streams());
+        assertThat(parsed.topicSetup()).isEqualTo(inCode.topicSetup());
+        assertThat(parsed.tuning()).isEqualTo(inCode.tuning());
+        assertThat(parsed.limits()).isEqualTo(inCode.limits());
+        assertThat(parsed.httpPort()).isEqualTo(inCode.httpPort());
+        assertThat(parsed.model().withOverrides(ModelOverrides.NONE).verifiedBy(inCode.model().verifier()))
+                .isEqualTo(inCode.model());
+    }
+
+    @Test
+    void shouldNameTheFlagOfEveryInvalidGroupedSetting() {
+        assertThatThrownBy(() -> new ModelSource(null, false, null, ModelOverrides.NONE, false,
+                ModelVerifier.unverified(false))).hasMessageContaining("--model FILE.onnx, or --model-topic");
+        assertThatThrownBy(() -> StreamsSettings.of("app").withGuarantee("exactly_once"))
+                .hasMessageContaining("--processing-guarantee must be exactly_once_v2 or at_least_once");
+        assertThatThrownBy(() -> StreamsSettings.of("app").withThreads(0, 1))
+                .hasMessageContaining("--stream-threads must be at least 1");
+        assertThatThrownBy(() -> StreamsSettings.of("app").withInstanceId("pod 1"))
+                .hasMessageContaining("--instance-id");
+        assertThatThrownBy(() -> TopicSetup.create(0)).hasMessageContaining("--topic-partitions");
+        assertThatThrownBy(() -> new TopicSetup(true, 1, (short) 0)).hasMessageContaining("--replication-factor");
+        assertThatThrownBy(() -> Connection.to(" ")).hasMessageContaining("--bootstrap-servers");
+        assertThat(new Connection("k:9092", Map.of("bootstrap.servers", "other:1", "security.protocol", "SSL"))
+                .clientProperties()).containsEntry("bootstrap.servers", "k:9092").containsEntry("security.protocol", "SSL");
     }
 
     private Path model() throws Exception {

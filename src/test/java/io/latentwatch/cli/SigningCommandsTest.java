@@ -98,12 +98,12 @@ class SigningCommandsTest {
         run("keygen", "--output-dir", dir.toString(), "--name", "k");
         String pub = dir.resolve("k.pub").toString();
 
-        ModelVerifier byDefault = config("detect", "--model", model.toString()).modelVerifier();
-        ModelVerifier strict = config("detect", "--model", model.toString(), "--trusted-keys", pub).modelVerifier();
+        ModelVerifier byDefault = config("detect", "--model", model.toString()).model().verifier();
+        ModelVerifier strict = config("detect", "--model", model.toString(), "--trusted-keys", pub).model().verifier();
         ModelVerifier lenient = config("detect", "--model", model.toString(), "--trusted-keys", pub, "--allow-unsigned")
-                .modelVerifier();
+                .model().verifier();
         ModelVerifier fromEnv = config(Map.of("LATENTWATCH_TRUSTED_KEYS", pub), "detect", "--model", model.toString())
-                .modelVerifier();
+                .model().verifier();
 
         assertThat(byDefault.verifies()).isFalse();
         assertThat(strict.verifies()).isTrue();

@@ -10,9 +10,9 @@ import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.stream.DeadLetterExceptionHandler;
 import io.latentwatch.stream.DetectorTopology;
 import io.latentwatch.stream.Headers;
-import io.latentwatch.stream.OutputRecords;
 import io.latentwatch.testing.FuzzRecord;
 import io.latentwatch.testing.TestModels;
+import io.latentwatch.util.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -152,7 +152,7 @@ final class ScoringRig implements AutoCloseable {
 
     private static JsonNode json(byte[] value) {
         try {
-            return OutputRecords.mapper().readTree(value);
+            return Json.MAPPER.readTree(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,8 +2,8 @@ package io.latentwatch.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.cli.Main;
-import io.latentwatch.stream.OutputRecords;
 import io.latentwatch.testing.TestModels;
+import io.latentwatch.util.Json;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -221,14 +221,14 @@ class SaslSslIT {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (read.size() < count && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    read.add(OutputRecords.mapper().readTree(r.value()));
+                    read.add(Json.MAPPER.readTree(r.value()));
                 }
             }
             // a little longer, to catch duplicates
             long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < settle) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    read.add(OutputRecords.mapper().readTree(r.value()));
+                    read.add(Json.MAPPER.readTree(r.value()));
                 }
             }
         }

@@ -1,11 +1,13 @@
 package io.latentwatch.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.ModelSource;
+import io.latentwatch.config.StreamsSettings;
+import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
-import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
-import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.testing.Records;
 import io.latentwatch.testing.TestImages;
@@ -241,8 +243,9 @@ class DashboardQueriesIT {
     }
 
     private DetectorConfig config(Topics topics, String appId, Path model) {
-        return new DetectorConfig(kafka.bootstrapServers(), appId, topics, model, true, "test", ModelOverrides.NONE,
-                InputLimits.DEFAULT, 0, 1, 1, "exactly_once_v2", null, true, 1, (short) -1, Map.of());
+        return DetectorConfig.of(Connection.to(kafka.bootstrapServers()), topics,
+                ModelSource.file(model).followingTopic("test"), StreamsSettings.of(appId))
+                .withTopicSetup(TopicSetup.create(1)).withHttpPort(0);
     }
 
 

@@ -1,8 +1,11 @@
 package io.latentwatch.security;
 
+import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.ModelSource;
+import io.latentwatch.config.StreamsSettings;
+import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
-import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
@@ -141,10 +144,10 @@ class SignedModelsIT {
 
         // but with --allow-unsigned the unsigned file is served, while the tampered one is still refused
         ModelVerifier allowingUnsigned = ModelVerifier.trusting(TrustedKeys.of(trustedPair.getPublic()), true);
-        try (Detector detector = Detector.start(config(topics, unsigned, false).withModelVerifier(allowingUnsigned))) {
+        try (Detector detector = Detector.start(withVerifier(config(topics, unsigned, false), allowingUnsigned))) {
             assertThat(version(detector)).isEqualTo("u");
         }
-        assertThatThrownBy(() -> Detector.start(config(topics, tampered, false).withModelVerifier(allowingUnsigned))
+        assertThatThrownBy(() -> Detector.start(withVerifier(config(topics, tampered, false), allowingUnsigned))
                 .close()).hasMessageContaining("refused (bad-signature)");
     }
 
@@ -159,9 +162,14 @@ class SignedModelsIT {
     private DetectorConfig config(Topics topics, Path model, boolean follow) throws Exception {
         Path pub = dir.resolve("trusted.pub");
         SigningKeys.writePublic(pub, trustedPair.getPublic());
-        return new DetectorConfig(kafka.bootstrapServers(), "signed-" + UUID.randomUUID(), topics, model, follow, NAME,
-                ModelOverrides.NONE, InputLimits.DEFAULT, -1, 1, 1, "exactly_once_v2", null, true, 1, (short) -1,
-                Map.of(), false, null, ModelVerifier.trusting(TrustedKeys.load(pub), false));
+        ModelSource source = new ModelSource(model, follow, NAME, ModelOverrides.NONE, false,
+                ModelVerifier.trusting(TrustedKeys.load(pub), false));
+        return DetectorConfig.of(Connection.to(kafka.bootstrapServers()), topics, source,
+                StreamsSettings.of("signed-" + UUID.randomUUID())).withTopicSetup(TopicSetup.create(1)).withHttpPort(-1);
+    }
+
+    private static DetectorConfig withVerifier(DetectorConfig config, ModelVerifier verifier) {
+        return config.withModel(config.model().verifiedBy(verifier));
     }
 
     private void send(KafkaProducer<byte[], byte[]> producer, Topics topics, List<String> ids, int from, int to) {

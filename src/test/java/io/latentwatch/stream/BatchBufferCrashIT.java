@@ -1,12 +1,14 @@
 package io.latentwatch.stream;
 
+import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.ModelSource;
+import io.latentwatch.config.StreamsSettings;
+import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
-import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.kafka.TopicAdmin;
-import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.testing.Records;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
@@ -79,9 +81,11 @@ class BatchBufferCrashIT {
 
         // And a new detector (same application and state directory) takes over with three more images
         send(topics, 5, 8);
-        DetectorConfig config = new DetectorConfig(kafka.bootstrapServers(), "crash-detector", topics, model, false,
-                null, ModelOverrides.NONE, InputLimits.DEFAULT, -1, 1, 1, "exactly_once_v2", stateDir, true, 1,
-                (short) -1, Map.of()).withTuning(new Tuning(8, Duration.ofMillis(50), Duration.ofMillis(100)));
+        DetectorConfig config = DetectorConfig.of(Connection.to(kafka.bootstrapServers()), topics,
+                ModelSource.file(model), StreamsSettings.of("crash-detector").withStateDir(stateDir))
+                .withTopicSetup(TopicSetup.create(1))
+                .withTuning(new Tuning(8, Duration.ofMillis(50), Duration.ofMillis(100)))
+                .withHttpPort(-1);
         List<ConsumerRecord<byte[], byte[]>> embeddings;
         try (Detector restarted = Detector.start(config)) {
             embeddings = Records.readUntil(kafka.bootstrapServers(), List.of(topics.embeddings()),

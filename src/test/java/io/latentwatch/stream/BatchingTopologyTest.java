@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.config.Tuning;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.testing.TestImages;
+import io.latentwatch.util.Json;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -121,7 +122,7 @@ class BatchingTopologyTest {
 
     private static JsonNode json(byte[] value) {
         try {
-            return OutputRecords.mapper().readTree(value);
+            return Json.MAPPER.readTree(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,17 +1,20 @@
 package io.latentwatch.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.ModelSource;
+import io.latentwatch.config.StreamsSettings;
+import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
-import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.model.MetadataKeys;
-import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.testing.Records;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
 import io.latentwatch.testing.TestTopics;
+import io.latentwatch.util.Json;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -179,9 +182,9 @@ class DetectorResilienceIT {
         // Given a ready detector on a broker of its own
         EmbeddedKafka own = EmbeddedKafka.start();
         Topics topics = TestTopics.unique();
-        try (Detector detector = Detector.start(new DetectorConfig(own.bootstrapServers(), "it-" + UUID.randomUUID(),
-                topics, modelFile("v1"), false, null, ModelOverrides.NONE, InputLimits.DEFAULT, 0, 1, 1,
-                "exactly_once_v2", null, true, 1, (short) -1, Map.of()))) {
+        try (Detector detector = Detector.start(DetectorConfig.of(Connection.to(own.bootstrapServers()), topics,
+                ModelSource.file(modelFile("v1")), StreamsSettings.of("it-" + UUID.randomUUID()))
+                .withTopicSetup(TopicSetup.create(1)).withHttpPort(0))) {
             HttpClient http = HttpClient.newHttpClient();
             String ready = "http://127.0.0.1:" + detector.httpPort() + "/health/ready";
             await().atMost(TIMEOUT).until(() -> get(http, ready).statusCode() == 200);
@@ -192,7 +195,7 @@ class DetectorResilienceIT {
             // Then readiness turns to 503 and says why
             await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
                     .until(() -> get(http, ready).statusCode() == 503);
-            JsonNode body = OutputRecords.mapper().readTree(get(http, ready).body());
+            JsonNode body = Json.MAPPER.readTree(get(http, ready).body());
             assertThat(body.get("status").asText()).isEqualTo("DOWN");
             assertThat(body.get("reasons").toString()).containsAnyOf("no connection to any broker", "heartbeat", "Kafka Streams is");
         } finally {
@@ -229,16 +232,13 @@ class DetectorResilienceIT {
     }
 
     private static DetectorConfig config(Topics topics, Path model) {
-        return new DetectorConfig(kafka.bootstrapServers(), "it-" + UUID.randomUUID(), topics, model, model == null,
-                null, ModelOverrides.NONE, InputLimits.DEFAULT, 0, 1, 1, "exactly_once_v2", null, true, 1, (short) -1,
-                Map.of());
+        ModelSource source = model == null ? ModelSource.topic(null) : ModelSource.file(model);
+        return DetectorConfig.of(Connection.to(kafka.bootstrapServers()), topics, source,
+                StreamsSettings.of("it-" + UUID.randomUUID())).withTopicSetup(TopicSetup.create(1)).withHttpPort(0);
     }
 
     private static DetectorConfig following(DetectorConfig c, boolean allowInputChange) {
-        return new DetectorConfig(c.bootstrapServers(), c.applicationId(), c.topics(), c.modelFile(), true, null,
-                c.overrides(), c.limits(), c.httpPort(), c.streamThreads(), c.inferenceThreads(),
-                c.processingGuarantee(), c.stateDir(), c.createTopics(), c.topicPartitions(), c.replicationFactor(),
-                c.kafkaProperties(), allowInputChange, null, c.modelVerifier());
+        return c.withModel(c.model().followingTopic(null).allowingInputChange(allowInputChange));
     }
 
 }

@@ -1,10 +1,11 @@
 package io.latentwatch.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.ModelSource;
+import io.latentwatch.config.StreamsSettings;
 import io.latentwatch.config.Topics;
-import io.latentwatch.image.InputLimits;
-import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.testing.Records;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
@@ -26,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -169,10 +169,7 @@ abstract class DetectorScenarios {
     }
 
     private static DetectorConfig followingModels(DetectorConfig c) {
-        return new DetectorConfig(c.bootstrapServers(), c.applicationId(), c.topics(), c.modelFile(), true, null,
-                c.overrides(), c.limits(), c.httpPort(), c.streamThreads(), c.inferenceThreads(),
-                c.processingGuarantee(), c.stateDir(), c.createTopics(), c.topicPartitions(), c.replicationFactor(),
-                c.kafkaProperties());
+        return c.withModel(c.model().followingTopic(null));
     }
 
     private static String version(Detector detector) {
@@ -194,8 +191,8 @@ abstract class DetectorScenarios {
     private DetectorConfig config(Topics topics, String applicationId) throws Exception {
         Path model = dir.resolve(applicationId + ".onnx");
         Files.write(model, TestModels.blackIsNormal("v1", 0.5));
-        return new DetectorConfig(bootstrapServers(), applicationId, topics, model, false, null, ModelOverrides.NONE,
-                InputLimits.DEFAULT, 0, 1, 1, "exactly_once_v2", null, true, 3, (short) -1, Map.of());
+        return DetectorConfig.of(Connection.to(bootstrapServers()), topics, ModelSource.file(model),
+                StreamsSettings.of(applicationId)).withHttpPort(0);
     }
 
     /**

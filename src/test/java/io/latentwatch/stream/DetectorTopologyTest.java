@@ -3,6 +3,7 @@ package io.latentwatch.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.testing.TestImages;
+import io.latentwatch.util.Json;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestInputTopic;
@@ -152,7 +153,7 @@ class DetectorTopologyTest {
 
     private static JsonNode json(byte[] value) {
         try {
-            return OutputRecords.mapper().readTree(value);
+            return Json.MAPPER.readTree(value);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,7 +1,7 @@
 package io.latentwatch.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.latentwatch.stream.OutputRecords;
+import io.latentwatch.util.Json;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -77,7 +77,7 @@ public final class Records {
 
     public static JsonNode json(ConsumerRecord<byte[], byte[]> record) {
         try {
-            return OutputRecords.mapper().readTree(record.value());
+            return Json.MAPPER.readTree(record.value());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

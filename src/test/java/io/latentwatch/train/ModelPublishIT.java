@@ -1,7 +1,11 @@
 package io.latentwatch.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.ModelSource;
+import io.latentwatch.config.StreamsSettings;
+import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
@@ -17,7 +21,7 @@ import io.latentwatch.model.Normalization;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.stream.Detector;
-import io.latentwatch.stream.OutputRecords;
+import io.latentwatch.util.Json;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -99,7 +103,7 @@ class ModelPublishIT {
             // model, and the second kept serving after the corrupt one was refused
             List<JsonNode> records = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> r : outputs) {
-                records.add(OutputRecords.mapper().readTree(r.value()));
+                records.add(Json.MAPPER.readTree(r.value()));
             }
             records.sort(Comparator.comparingLong(r -> r.get("input").get("offset").asLong()));
             assertThat(records).extracting(r -> r.get("id").asText()).doesNotHaveDuplicates().hasSize(500);
@@ -190,9 +194,8 @@ class ModelPublishIT {
     }
 
     private static DetectorConfig detectorConfig() {
-        return new DetectorConfig(kafka.bootstrapServers(), "publish-it", TOPICS, null, true, "default",
-                ModelOverrides.NONE, InputLimits.DEFAULT, -1, 1, 1, "exactly_once_v2", null, true, 1, (short) -1,
-                Map.of());
+        return DetectorConfig.of(Connection.to(kafka.bootstrapServers()), TOPICS, ModelSource.topic("default"),
+                StreamsSettings.of("publish-it")).withTopicSetup(TopicSetup.create(1)).withHttpPort(-1);
     }
 
     private static Map<String, Object> clientProps() {

@@ -1,0 +1,37 @@
+package io.latentwatch.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code --bootstrap-servers} and {@code --kafka-config} for the commands that start a broker of
+ * their own unless told to use an external one ({@code bench}, {@code fault-suite}).
+ */
+final class ExternalBrokerOptions {
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
+            description = "An external broker to run on (default: a broker of the command's own).")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Properties file of Kafka client settings (security, SASL/SSL, tuning) for the external"
+                    + " broker.")
+    Path kafkaConfig;
+
+    /**
+     * The client settings of {@code --kafka-config}, empty when none was given; they are for an
+     * external broker, so giving them without {@code --bootstrap-servers} is a usage error.
+     */
+    Map<String, String> properties() {
+        if (bootstrapServers == null && kafkaConfig != null) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--kafka-config is for an external broker;"
+                    + " give --bootstrap-servers too, or leave both out to use the command's own broker");
+        }
+        return KafkaConfigFile.load(kafkaConfig, mixee.commandLine());
+    }
+}

@@ -1,0 +1,57 @@
+package io.latentwatch.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRefuseAFileThatIsNotAModelInOneLineBeforeStartingAnything() throws Exception {
+        // Given a text file passed as the model
+        Path notes = dir.resolve("notes.txt");
+        Files.writeString(notes, "not a model\n");
+
+        // When bench is run with it
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute("bench", "--model", notes.toString());
+
+        // Then it is a usage error said in one line and the pointer to --help, with no stack trace
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--model " + notes + ": ").contains("not a valid ONNX model")
+                .doesNotContain("\tat ").doesNotContain("bench: raw ONNX Runtime");
+        assertThat(err.toString().lines()).hasSize(2);
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseClientSettingsWithoutTheExternalBrokerTheyAreFor() throws Exception {
+        // Given a client properties file but no --bootstrap-servers
+        Path props = dir.resolve("client.properties");
+        Files.writeString(props, "security.protocol=SSL\n");
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.setErr(new PrintWriter(err, true));
+
+        // When bench is run with them
+        int code = cl.execute("bench", "--kafka-config", props.toString(), "--images", "100");
+
+        // Then it says which flag is missing
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--kafka-config is for an external broker; give --bootstrap-servers too");
+    }
+}
