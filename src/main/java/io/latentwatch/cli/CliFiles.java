@@ -2,7 +2,7 @@ package io.latentwatch.cli;
 
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.Split;
-import io.latentwatch.viz.PngFiles;
+import io.latentwatch.heatmap.PngFiles;
 import picocli.CommandLine;
 
 import java.awt.image.BufferedImage;

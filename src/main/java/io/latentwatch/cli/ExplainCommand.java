@@ -2,11 +2,11 @@ package io.latentwatch.cli;
 
 import ai.onnxruntime.OrtException;
 import io.latentwatch.data.IdxDataset;
+import io.latentwatch.heatmap.AnomalyMaps;
 import io.latentwatch.image.RejectedInputException;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.OnnxAutoencoder;
-import io.latentwatch.viz.AnomalyMaps;
 import io.latentwatch.viz.ExplainPicture;
 import io.latentwatch.viz.Explanation;
 import io.latentwatch.viz.ModelInputs;

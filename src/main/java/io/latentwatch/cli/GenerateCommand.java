@@ -1,13 +1,13 @@
 package io.latentwatch.cli;
 
 import ai.onnxruntime.OrtException;
+import io.latentwatch.heatmap.ImageShape;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.ModelRefusedException;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.train.DecoderExport;
 import io.latentwatch.viz.ImageGrid;
-import io.latentwatch.viz.ImageShape;
 import io.latentwatch.viz.VaeDecoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

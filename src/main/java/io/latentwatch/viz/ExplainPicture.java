@@ -1,5 +1,8 @@
 package io.latentwatch.viz;
 
+import io.latentwatch.heatmap.ColorScale;
+import io.latentwatch.heatmap.ImageShape;
+
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 

@@ -1,6 +1,8 @@
 package io.latentwatch.viz;
 
 import ai.onnxruntime.OrtException;
+import io.latentwatch.heatmap.AnomalyMaps;
+import io.latentwatch.heatmap.ImageShape;
 import io.latentwatch.model.InferenceBatch;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.Scores;

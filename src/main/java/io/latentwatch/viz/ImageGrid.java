@@ -1,5 +1,7 @@
 package io.latentwatch.viz;
 
+import io.latentwatch.heatmap.ImageShape;
+
 import java.awt.image.BufferedImage;
 
 /** Images tiled in rows under a title, each enlarged with square pixels: the picture of {@code generate}. */

@@ -1,5 +1,6 @@
 /**
  * Pictures of what a model sees: per-pixel reconstruction-error heatmaps on a fixed colour scale
+import io.latentwatch.heatmap.AnomalyMaps;
  * ({@link io.latentwatch.viz.AnomalyMaps}, also for the detector's anomaly records), the
  * input/reconstruction/heatmap composite of {@code latentwatch explain}, image grids of
  * {@code latentwatch generate} and latent-space scatter plots of {@code latentwatch latent-map}.

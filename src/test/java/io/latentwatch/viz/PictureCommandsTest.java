@@ -6,6 +6,8 @@ import io.latentwatch.cli.Main;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
+import io.latentwatch.heatmap.AnomalyMapsTest;
+import io.latentwatch.heatmap.ImageShape;
 import io.latentwatch.model.InferenceBatch;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelOverrides;

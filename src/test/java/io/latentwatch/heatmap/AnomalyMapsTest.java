@@ -1,4 +1,4 @@
-package io.latentwatch.viz;
+package io.latentwatch.heatmap;
 
 import io.latentwatch.model.Normalization;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-class AnomalyMapsTest {
+public class AnomalyMapsTest {
     private static final ImageShape GREY = new ImageShape(1, 28, 28, Normalization.UNIT);
 
     @Test
@@ -141,13 +141,13 @@ class AnomalyMapsTest {
         assertThat(luminance(ColorScale.rgb(0))).isLessThan(5);
     }
 
-    static BufferedImage decode(byte[] png) throws IOException {
+    public static BufferedImage decode(byte[] png) throws IOException {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(image).as("a readable PNG").isNotNull();
         return image;
     }
 
-    static double luminance(int rgb) {
+    public static double luminance(int rgb) {
         return 0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF);
     }
 }

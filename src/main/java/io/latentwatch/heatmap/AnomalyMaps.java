@@ -1,4 +1,4 @@
-package io.latentwatch.viz;
+package io.latentwatch.heatmap;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;

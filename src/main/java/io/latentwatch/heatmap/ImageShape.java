@@ -1,4 +1,4 @@
-package io.latentwatch.viz;
+package io.latentwatch.heatmap;
 
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.Normalization;
@@ -55,7 +55,7 @@ public record ImageShape(int channels, int height, int width, Normalization norm
     }
 
     /** The packed RGB of the pixel at {@code (y, x)} of the image at {@code offset}. */
-    int rgb(float[] image, int offset, int y, int x) {
+    public int rgb(float[] image, int offset, int y, int x) {
         int p = y * width + x;
         if (channels == 1) {
             int g = Math.round(display(image[offset + p]) * 255);

@@ -1,4 +1,4 @@
-package io.latentwatch.viz;
+package io.latentwatch.heatmap;
 
 import java.awt.image.IndexColorModel;
 
@@ -50,7 +50,7 @@ public final class ColorScale {
     }
 
     /** The ramp as an 8-bit palette, for indexed PNGs. */
-    static IndexColorModel model() {
+    public static IndexColorModel model() {
         return MODEL;
     }
 
