@@ -1,5 +1,6 @@
 package io.latentwatch.cli;
 
+import io.latentwatch.config.AnomalyMapSettings;
 import io.latentwatch.config.DetectorConfig;
 import io.latentwatch.config.ModelSource;
 import io.latentwatch.config.StreamsSettings;
@@ -105,6 +106,18 @@ public final class DetectCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     long maxImagePixels;
 
+    @Option(names = "--anomaly-maps", defaultValue = "false",
+            description = "Attach to each anomaly record an anomaly map: the per-pixel reconstruction error as a"
+                    + " heatmap PNG of the model input's size, base64 in field anomaly_map. Made only for anomalies;"
+                    + " see docs/pictures.md (default: off).")
+    boolean anomalyMaps;
+
+    @Option(names = "--anomaly-map-max-bytes", defaultValue = "" + AnomalyMapSettings.DEFAULT_MAX_BYTES,
+            paramLabel = "BYTES",
+            description = "Most bytes of one anomaly map's PNG; a larger map is halved until it fits"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int anomalyMapMaxBytes;
+
     @Option(names = "--allow-input-change", defaultValue = "false",
             description = "Install a published model whose input shape (channels, height, width) differs from the"
                     + " serving model's. Off by default: such a model is refused, since it was most likely"
@@ -163,7 +176,8 @@ public final class DetectCommand implements Callable<Integer> {
                     .withTopicSetup(new TopicSetup(createTopics, topicPartitions, replicationFactor))
                     .withTuning(new Tuning(batchSize, Duration.ofMillis(batchLingerMs), Duration.ofMillis(commitIntervalMs)))
                     .withLimits(new InputLimits(maxImageBytes, maxImagePixels))
-                    .withHttpPort(httpPort);
+                    .withHttpPort(httpPort)
+                    .withAnomalyMaps(new AnomalyMapSettings(anomalyMaps, anomalyMapMaxBytes));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }

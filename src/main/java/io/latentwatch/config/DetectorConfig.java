@@ -25,9 +25,11 @@ import java.util.Objects;
  * @param tuning     batch size, batch linger and commit interval
  * @param limits     hostile-input bounds
  * @param httpPort   port of the HTTP endpoint (0 picks a free port, -1 turns it off)
+ * @param anomalyMaps whether anomaly records carry an anomaly map, and how large it may be
  */
 public record DetectorConfig(Connection connection, Topics topics, ModelSource model, StreamsSettings streams,
-                             TopicSetup topicSetup, Tuning tuning, InputLimits limits, int httpPort) {
+                             TopicSetup topicSetup, Tuning tuning, InputLimits limits, int httpPort,
+                             AnomalyMapSettings anomalyMaps) {
     /** Default of {@code --http-port}. */
     public static final int DEFAULT_HTTP_PORT = 8080;
 
@@ -39,6 +41,7 @@ public record DetectorConfig(Connection connection, Topics topics, ModelSource m
         Objects.requireNonNull(topicSetup, "topic setup");
         Objects.requireNonNull(tuning, "tuning");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(anomalyMaps, "anomaly maps");
         if (httpPort < -1 || httpPort > 65535) {
             throw new IllegalArgumentException("--http-port must be 0..65535 (0 picks a free port, -1 turns HTTP off),"
                     + " got " + httpPort);
@@ -48,36 +51,41 @@ public record DetectorConfig(Connection connection, Topics topics, ModelSource m
     /** A configuration with {@code detect}'s defaults for topic set-up, tuning, input limits and HTTP port. */
     public static DetectorConfig of(Connection connection, Topics topics, ModelSource model, StreamsSettings streams) {
         return new DetectorConfig(connection, topics, model, streams, TopicSetup.DEFAULT, Tuning.DEFAULT,
-                InputLimits.DEFAULT, DEFAULT_HTTP_PORT);
+                InputLimits.DEFAULT, DEFAULT_HTTP_PORT, AnomalyMapSettings.OFF);
     }
 
     /** This configuration with another model source. */
     public DetectorConfig withModel(ModelSource other) {
-        return new DetectorConfig(connection, topics, other, streams, topicSetup, tuning, limits, httpPort);
+        return new DetectorConfig(connection, topics, other, streams, topicSetup, tuning, limits, httpPort, anomalyMaps);
     }
 
     /** This configuration with other Kafka Streams settings. */
     public DetectorConfig withStreams(StreamsSettings other) {
-        return new DetectorConfig(connection, topics, model, other, topicSetup, tuning, limits, httpPort);
+        return new DetectorConfig(connection, topics, model, other, topicSetup, tuning, limits, httpPort, anomalyMaps);
     }
 
     /** This configuration with another topic set-up. */
     public DetectorConfig withTopicSetup(TopicSetup other) {
-        return new DetectorConfig(connection, topics, model, streams, other, tuning, limits, httpPort);
+        return new DetectorConfig(connection, topics, model, streams, other, tuning, limits, httpPort, anomalyMaps);
     }
 
     /** This configuration with other tuning. */
     public DetectorConfig withTuning(Tuning other) {
-        return new DetectorConfig(connection, topics, model, streams, topicSetup, other, limits, httpPort);
+        return new DetectorConfig(connection, topics, model, streams, topicSetup, other, limits, httpPort, anomalyMaps);
     }
 
     /** This configuration with other input limits. */
     public DetectorConfig withLimits(InputLimits other) {
-        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, other, httpPort);
+        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, other, httpPort, anomalyMaps);
+    }
+
+    /** This configuration with other anomaly-map settings. */
+    public DetectorConfig withAnomalyMaps(AnomalyMapSettings other) {
+        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, limits, httpPort, other);
     }
 
     /** This configuration with the HTTP endpoint on {@code port} (0: a free port, -1: off). */
     public DetectorConfig withHttpPort(int port) {
-        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, limits, port);
+        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, limits, port, anomalyMaps);
     }
 }

@@ -49,6 +49,7 @@ public final class DetectorMetrics {
     private volatile boolean serving;
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Counter fallbacks;
+    private final Counter anomalyMapFailures;
     private final ModelGauges model;
     private final ScoreDrift drift;
 
@@ -103,9 +104,17 @@ public final class DetectorMetrics {
         fallbacks = Counter.builder("latentwatch.model.fallbacks")
                 .description("Starts that serve an older model from the models topic because newer ones were refused")
                 .register(registry);
+        anomalyMapFailures = Counter.builder("latentwatch.anomaly.map.failures")
+                .description("Batches whose anomaly records went out without anomaly maps (--anomaly-maps)")
+                .register(registry);
         model = new ModelGauges(registry);
         drift = new ScoreDrift(driftWindow);
         drift.bindTo(registry);
+    }
+
+    /** A batch's anomaly maps could not be made; its anomaly records went out without them. */
+    public void anomalyMapFailed() {
+        anomalyMapFailures.increment();
     }
 
     public MeterRegistry registry() {

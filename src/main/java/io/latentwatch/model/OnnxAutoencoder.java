@@ -228,6 +228,19 @@ public final class OnnxAutoencoder implements AutoCloseable {
     }
 
     /**
+     * The reconstructions of the first {@code count} images of a batch that {@link #score} has just
+     * scored, {@code [count, C, H, W]} floats from the start of the array: those scoring already
+     * made, or, for a model with its own score output, from one more run on the same batch. For the
+     * detector's anomaly maps, so the extra run is paid only by batches that hold an anomaly.
+     */
+    public float[] reconstructionsAfterScore(InferenceBatch batch, int count) throws OrtException {
+        if (!scoringOutputs.contains(reconstructionName)) {
+            run(batch, count, requestedOutputs);
+        }
+        return batch.reconstructionScratch();
+    }
+
+    /**
      * Runs the model on the batch; the probe asks for every output, to check the reconstruction's
      * shape once, and scoring only for those it reads.
      */

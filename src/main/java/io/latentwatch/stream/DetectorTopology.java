@@ -1,5 +1,6 @@
 package io.latentwatch.stream;
 
+import io.latentwatch.config.AnomalyMapSettings;
 import io.latentwatch.config.DetectorConfig;
 import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
@@ -46,14 +47,15 @@ public final class DetectorTopology {
      */
     public static Topology build(Topics topics, InputLimits limits, ModelRegistry models, DetectorMetrics metrics,
                                  RecordBudget budget) {
-        return build(topics, limits, models, metrics, budget, Tuning.DEFAULT, RecordBudget.KAFKA_DEFAULT.maxRecordBytes());
+        return build(topics, limits, models, metrics, budget, Tuning.DEFAULT, RecordBudget.KAFKA_DEFAULT.maxRecordBytes(),
+                AnomalyMapSettings.OFF);
     }
 
     /** Builds the topology of a detector's configuration: its topics, limits and tuning. */
     public static Topology build(DetectorConfig config, ModelRegistry models, DetectorMetrics metrics,
                                  RecordBudget budget) {
         return build(config.topics(), config.limits(), models, metrics, budget, config.tuning(),
-                topicMaxMessageBytes(config));
+                topicMaxMessageBytes(config), config.anomalyMaps());
     }
 
     /**
@@ -61,14 +63,17 @@ public final class DetectorTopology {
      *
      * @param bufferMaxMessageBytes {@code max.message.bytes} of the buffer's changelog topic: an input
      *                              of up to {@code --max-image-bytes} must fit in it
+     * @param anomalyMaps           whether anomaly records carry an anomaly map
      */
     public static Topology build(Topics topics, InputLimits limits, ModelRegistry models, DetectorMetrics metrics,
-                                 RecordBudget budget, Tuning tuning, int bufferMaxMessageBytes) {
+                                 RecordBudget budget, Tuning tuning, int bufferMaxMessageBytes,
+                                 AnomalyMapSettings anomalyMaps) {
         ByteArraySerializer bytesOut = new ByteArraySerializer();
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
         Topology topology = new Topology();
         topology.addSource(SOURCE, bytesIn, bytesIn, topics.input());
-        topology.addProcessor(SCORER, () -> new ScoringProcessor(models, metrics, limits, budget, tuning), SOURCE);
+        topology.addProcessor(SCORER, () -> new ScoringProcessor(models, metrics, limits, budget, tuning, anomalyMaps),
+                SOURCE);
         if (tuning.batchSize() > 1) {
             topology.addStateStore(Stores.keyValueStoreBuilder(
                             Stores.inMemoryKeyValueStore(ScoringProcessor.BUFFER_STORE), Serdes.ByteArray(), Serdes.ByteArray())

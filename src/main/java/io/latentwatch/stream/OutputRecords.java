@@ -33,7 +33,8 @@ public final class OutputRecords {
             double threshold,
             @JsonProperty("model_name") String modelName,
             @JsonProperty("model_version") String modelVersion,
-            Origin input) {
+            Origin input,
+            @JsonProperty("anomaly_map") String anomalyMap) {
     }
 
     /** Value of an {@code embeddings} record. */
@@ -66,13 +67,23 @@ public final class OutputRecords {
     public static final class Writer {
         private final JsonOut out = new JsonOut();
 
-        /** The value of an {@code anomalies} record, as {@link #toJson(Anomaly)} writes it. */
+        /** The value of an {@code anomalies} record without an anomaly map. */
         public byte[] anomaly(String id, String source, String type, Instant eventTime, float score, double threshold,
                               String modelName, String modelVersion, Origin input) {
+            return anomaly(id, source, type, eventTime, score, threshold, modelName, modelVersion, input, null);
+        }
+
+        /**
+         * The value of an {@code anomalies} record, as {@link #toJson(Anomaly)} writes it.
+         *
+         * @param anomalyMap the anomaly map PNG in base64, or null for none
+         */
+        public byte[] anomaly(String id, String source, String type, Instant eventTime, float score, double threshold,
+                              String modelName, String modelVersion, Origin input, String anomalyMap) {
             out.begin().field("id", id).field("source", source).field("type", type).field("event_time", eventTime)
                     .field("score", score).field("threshold", threshold).field("model_name", modelName)
                     .field("model_version", modelVersion);
-            return origin(input).end();
+            return origin(input).field("anomaly_map", anomalyMap).end();
         }
 
         /** The value of an {@code embeddings} record, as {@link #toJson(Embedding)} writes it. */

@@ -1,7 +1,10 @@
 package io.latentwatch.stream;
 
 import ai.onnxruntime.OrtException;
+import io.latentwatch.config.AnomalyMapSettings;
 import io.latentwatch.config.Tuning;
+import io.latentwatch.heatmap.AnomalyMaps;
+import io.latentwatch.heatmap.ImageShape;
 import io.latentwatch.image.EventReader;
 import io.latentwatch.image.ImageEvent;
 import io.latentwatch.image.ImagePreprocessor;
@@ -24,11 +27,14 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -45,6 +51,7 @@ import java.util.List;
 final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** Name of the batch buffer store (its changelog topic is {@code <application id>-score-buffer-changelog}). */
     static final String BUFFER_STORE = "score-buffer";
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
     private final ModelRegistry models;
     private final DetectorMetrics metrics;
@@ -53,6 +60,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final RecordBudget budget;
     private final InputLimits limits;
     private final Tuning tuning;
+    private final AnomalyMapSettings anomalyMaps;
     private final OutputRecords.Writer writer = new OutputRecords.Writer();
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<byte[], byte[]> buffer;
@@ -64,8 +72,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private Header[] outputHeaders;
 
     ScoringProcessor(ModelRegistry models, DetectorMetrics metrics, InputLimits limits, RecordBudget budget,
-                     Tuning tuning) {
+                     Tuning tuning, AnomalyMapSettings anomalyMaps) {
         this.models = models;
+        this.anomalyMaps = anomalyMaps;
         this.budget = budget;
         this.metrics = metrics;
         this.limits = limits;
@@ -165,20 +174,56 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 return;
             }
             metrics.inference(System.nanoTime() - start, ready.size());
+            String[] maps = anomalyMaps(model, info, scores.scores(), ready.size());
             for (int i = 0; i < ready.size(); i++) {
                 emit(ready.get(i).record(), ready.get(i).origin(), events.get(i), info, scores.scores()[i],
-                        scores.embeddings() == null ? null : scores.embeddings()[i]);
+                        scores.embeddings() == null ? null : scores.embeddings()[i], maps == null ? null : maps[i]);
             }
         }
     }
 
+    /**
+     * The anomaly maps (base64 PNG) of the scored images that are anomalies, null for the others;
+     * null when maps are off or no image is an anomaly, so normal traffic pays nothing. A map that
+     * cannot be made is left out, never the record.
+     */
+    private String[] anomalyMaps(OnnxAutoencoder model, ModelInfo info, float[] scores, int count) {
+        if (!anomalyMaps.enabled()) {
+            return null;
+        }
+        String[] maps = null;
+        try {
+            float[] reconstructions = null;
+            for (int i = 0; i < count; i++) {
+                if (scores[i] >= info.threshold()) {
+                    if (reconstructions == null) {
+                        reconstructions = model.reconstructionsAfterScore(batch, count);
+                        maps = new String[count];
+                    }
+                    byte[] png = AnomalyMaps.png(batch.pixels(), reconstructions, batch.offset(i),
+                            ImageShape.of(info), anomalyMaps.maxBytes());
+                    maps[i] = Base64.getEncoder().encodeToString(png);
+                }
+            }
+        } catch (OrtException | RuntimeException e) {
+            metrics.anomalyMapFailed();
+            LOG.warn("anomaly maps left out of this batch: {}", e.getMessage());
+        }
+        return maps;
+    }
+
     private void emit(Record<byte[], byte[]> record, Origin origin, ImageEvent event, ModelInfo info, float score,
-                      float[] vector) {
+                      float[] vector, String anomalyMap) {
         boolean anomaly = score >= info.threshold();
         // the producer makes a record's headers read-only, so each output gets its own list of the shared headers
         RecordHeaders headers = new RecordHeaders(outputHeaders);
         byte[] anomalyValue = anomaly ? writer.anomaly(event.id(), event.source(), event.type(), event.time(), score,
-                info.threshold(), info.name(), info.version(), origin) : null;
+                info.threshold(), info.name(), info.version(), origin, anomalyMap) : null;
+        if (anomalyMap != null && !budget.fits(record.key(), anomalyValue, headers)) {
+            // the map does not fit the output topics' record size: the anomaly goes out without it
+            anomalyValue = writer.anomaly(event.id(), event.source(), event.type(), event.time(), score,
+                    info.threshold(), info.name(), info.version(), origin);
+        }
         byte[] embeddingValue = embedding(event, info, score, anomaly, origin, vector);
         if (vector != null && !budget.fits(record.key(), embeddingValue, headers)) {
             // a bring-your-own model with a huge embedding: the record goes out without its vector

@@ -1,6 +1,7 @@
 package io.latentwatch.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.config.AnomalyMapSettings;
 import io.latentwatch.config.Tuning;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.testing.TestImages;
@@ -34,7 +35,7 @@ class BatchingTopologyTest {
     @BeforeEach
     void startDriver() throws Exception {
         rig = new TopologyRig("batching-test", r -> DetectorTopology.build(r.topics, InputLimits.DEFAULT, r.models, r.metrics,
-                RecordBudget.KAFKA_DEFAULT, TUNING, 2 * 1024 * 1024));
+                RecordBudget.KAFKA_DEFAULT, TUNING, 2 * 1024 * 1024, AnomalyMapSettings.OFF));
         images = rig.images;
         embeddings = rig.embeddings;
         anomalies = rig.anomalies;

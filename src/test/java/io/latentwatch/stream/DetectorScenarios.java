@@ -1,6 +1,7 @@
 package io.latentwatch.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.config.AnomalyMapSettings;
 import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
 import io.latentwatch.config.ModelSource;
@@ -107,6 +108,35 @@ abstract class DetectorScenarios {
                     .contains("latentwatch_anomalies_total{" + app + "} " + (double) anomalous.size())
                     .contains("latentwatch_dead_letters_total{" + app + ",reason=\"unrecognised-format\"} 1.0")
                     .contains("kafka_stream_");
+        }
+    }
+
+    @Test
+    void shouldAttachAnomalyMapsToTheAnomaliesOnly() throws Exception {
+        // Given a detector started with --anomaly-maps
+        Topics topics = topics();
+        String appId = "it-maps-" + UUID.randomUUID();
+        try (Detector detector = Detector.start(config(topics, appId).withAnomalyMaps(AnomalyMapSettings.ON))) {
+            // When white (anomalous) and black images arrive
+            List<String> ids = new ArrayList<>();
+            try (KafkaProducer<byte[], byte[]> producer = Records.producer(bootstrapServers())) {
+                send(producer, topics, ids, 0, 30);
+            }
+
+            // Then every anomaly record carries a 28x28 PNG map, and no embedding record does
+            List<ConsumerRecord<byte[], byte[]>> out = Records.readUntil(bootstrapServers(), topics.outputs(),
+                    r -> Records.on(r, topics.embeddings()).size() >= 30 && Records.on(r, topics.anomalies()).size() >= 3,
+                    TIMEOUT, Duration.ofSeconds(2));
+            List<ConsumerRecord<byte[], byte[]>> anomalies = Records.on(out, topics.anomalies());
+            assertThat(ids(anomalies)).containsExactlyInAnyOrder("r-0", "r-10", "r-20");
+            assertThat(anomalies).allSatisfy(r -> {
+                byte[] png = Base64.getDecoder().decode(Records.json(r).get("anomaly_map").asText());
+                java.awt.image.BufferedImage map = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+                assertThat(map.getWidth()).isEqualTo(28);
+                assertThat(map.getHeight()).isEqualTo(28);
+            });
+            assertThat(Records.on(out, topics.embeddings()))
+                    .allSatisfy(r -> assertThat(Records.json(r).has("anomaly_map")).isFalse());
         }
     }
 

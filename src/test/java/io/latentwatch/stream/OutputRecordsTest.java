@@ -40,9 +40,11 @@ class OutputRecordsTest {
 
             // When both writers write the record
             String version = pick(random, STRINGS);
-            byte[] fast = writer.anomaly(id, source, type, time, score, threshold, "fashion", version, origin);
+            String map = random.nextBoolean() ? null : java.util.Base64.getEncoder().encodeToString(
+                    pick(random, STRINGS).getBytes(StandardCharsets.UTF_8));
+            byte[] fast = writer.anomaly(id, source, type, time, score, threshold, "fashion", version, origin, map);
             byte[] jackson = OutputRecords.toJson(new OutputRecords.Anomaly(id, source, type, time, score, threshold,
-                    "fashion", version, origin));
+                    "fashion", version, origin, map));
 
             // Then the bytes are the same
             assertThat(new String(fast, StandardCharsets.UTF_8)).isEqualTo(new String(jackson, StandardCharsets.UTF_8));
