@@ -51,6 +51,7 @@ public final class DetectorMetrics {
     private final Counter fallbacks;
     private final ModelGauges model;
     private final ScoreDrift drift;
+    private final ChallengerMetrics challenger;
 
     /** Meters with the default drift window ({@value ScoreDrift#DEFAULT_CAPACITY} scores) and no extra labels. */
     public DetectorMetrics(MeterRegistry registry) {
@@ -106,6 +107,12 @@ public final class DetectorMetrics {
         model = new ModelGauges(registry);
         drift = new ScoreDrift(driftWindow);
         drift.bindTo(registry);
+        challenger = new ChallengerMetrics(registry, driftWindow);
+    }
+
+    /** The meters of shadow scoring: a challenger against the serving model. */
+    public ChallengerMetrics challenger() {
+        return challenger;
     }
 
     public MeterRegistry registry() {

@@ -65,6 +65,7 @@ public final class Detector implements AutoCloseable {
     private JvmGcMetrics gcMetrics;
     private Path tempStateDir;
     private ModelFollower follower;
+    private ModelFollower challengers;
     private HttpEndpoint http;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
@@ -114,6 +115,7 @@ public final class Detector implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         models.onSwap(metrics::modelSwapped);
+        metrics.challenger().follow(models.challenger());
 
         Map<String, Object> clientProps = clientProps();
         List<String> topics = new ArrayList<>(List.of(config.topics().input()));
@@ -139,6 +141,10 @@ public final class Detector implements AutoCloseable {
                     config.overrides(), config.inferenceThreads(), config.allowInputChange(), config.modelVerifier());
             follower.start();
             awaitFirstModel();
+            // after the serving model, whose input shape a challenger must match
+            challengers = ModelFollower.challengers(clientProps, config.topics().models(), config.modelName(), models,
+                    metrics, config.overrides(), config.inferenceThreads(), config.modelVerifier());
+            challengers.start();
         }
         ModelInfo info = models.current().orElseThrow();
         LOG.info("serving model {} version {} (threshold {}, input {}x{}x{})", info.name(), info.version(),
@@ -363,6 +369,9 @@ public final class Detector implements AutoCloseable {
         closed = true;
         if (follower != null) {
             follower.close();
+        }
+        if (challengers != null) {
+            challengers.close();
         }
         if (streams != null) {
             // Leave the group so that the partitions move to the other detectors at once, instead

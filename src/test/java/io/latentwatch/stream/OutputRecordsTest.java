@@ -40,9 +40,11 @@ class OutputRecordsTest {
 
             // When both writers write the record
             String version = pick(random, STRINGS);
-            byte[] fast = writer.anomaly(id, source, type, time, score, threshold, "fashion", version, origin);
+            OutputRecords.Challenger challenger = randomChallenger(random);
+            byte[] fast = writer.anomaly(id, source, type, time, score, threshold, "fashion", version, origin,
+                    challenger);
             byte[] jackson = OutputRecords.toJson(new OutputRecords.Anomaly(id, source, type, time, score, threshold,
-                    "fashion", version, origin));
+                    "fashion", version, origin, challenger));
 
             // Then the bytes are the same
             assertThat(new String(fast, StandardCharsets.UTF_8)).isEqualTo(new String(jackson, StandardCharsets.UTF_8));
@@ -63,15 +65,26 @@ class OutputRecordsTest {
             String version = pick(random, STRINGS);
 
             // When both writers write the record
-            byte[] fast = writer.embedding(id, time, "fashion", version, score, threshold, random.nextBoolean(),
-                    origin, vector);
-            boolean anomaly = new String(fast, StandardCharsets.UTF_8).contains("\"anomaly\":true");
+            boolean anomaly = random.nextBoolean();
+            OutputRecords.Challenger challenger = randomChallenger(random);
+            byte[] fast = writer.embedding(id, time, "fashion", version, score, threshold, anomaly, origin,
+                    challenger, vector);
             byte[] jackson = OutputRecords.toJson(new OutputRecords.Embedding(id, time, "fashion", version, score,
-                    threshold, anomaly, origin, vector));
+                    threshold, anomaly, origin, challenger, vector));
 
             // Then the bytes are the same
             assertThat(new String(fast, StandardCharsets.UTF_8)).isEqualTo(new String(jackson, StandardCharsets.UTF_8));
         }
+    }
+
+    /** No challenger a third of the time, else one with an odd version and a special or random score. */
+    private static OutputRecords.Challenger randomChallenger(Random random) {
+        if (random.nextInt(3) == 0) {
+            return null;
+        }
+        float score = random.nextBoolean() ? FLOATS[random.nextInt(FLOATS.length)] : random.nextFloat();
+        double threshold = random.nextBoolean() ? DOUBLES[random.nextInt(DOUBLES.length)] : random.nextDouble();
+        return new OutputRecords.Challenger(pick(random, STRINGS), score, threshold, random.nextBoolean());
     }
 
     private static Instant randomInstant(Random random) {
