@@ -353,6 +353,16 @@ public final class Detector implements AutoCloseable {
             json.put("source", info.source());
             json.put("loaded_at", info.loadedAt().toString());
             json.put("metadata", info.metadata());
+            models.challenger().current().ifPresent(c -> {
+                Map<String, Object> challenger = new LinkedHashMap<>();
+                challenger.put("name", c.name());
+                challenger.put("version", c.version());
+                challenger.put("threshold", c.threshold());
+                challenger.put("sha256", c.sha256());
+                challenger.put("source", c.source());
+                challenger.put("loaded_at", c.loadedAt().toString());
+                json.put("challenger", challenger);
+            });
             try {
                 return OutputRecords.mapper().writeValueAsString(json);
             } catch (JsonProcessingException e) {
