@@ -94,7 +94,7 @@ public final class ChallengerMetrics {
                 .register(registry);
     }
 
-    /** Keeps the meters on whatever the challenger slot of {@code models} holds. */
+    /** Keeps the meters on whatever {@code challengerSlot} (a registry's {@code challenger()}) holds. */
     public void follow(ModelRegistry challengerSlot) {
         challengerSlot.onSwap(this::challengerLoaded);
         challengerSlot.onClear(this::challengerRemoved);

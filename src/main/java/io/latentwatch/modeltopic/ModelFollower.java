@@ -37,6 +37,11 @@ import java.util.Optional;
  * record that is refused (unloadable, degenerate, another input shape) does not leave a starting
  * detector waiting while older valid models are on the topic. After that it installs each new
  * publication; one that is refused is logged and counted, and the current model keeps serving.
+ *
+ * <p>A second follower, made by {@link #challengers}, reads the challenger keys
+ * ({@code NAME#challenger}) the same way into the registry's challenger slot; a tombstone under
+ * the key of the loaded challenger unloads it. The serving-model follower never reads challenger
+ * keys, and ignores tombstones.
  */
 public final class ModelFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);

@@ -44,31 +44,56 @@ public final class Promotion {
     }
 
     /**
+     * The current challenger of {@code name}.
+     *
+     * @throws IllegalArgumentException when {@code name} has no challenger on the topic
+     */
+    public static ModelTopic.Publication challenger(ModelTopic topic, String name) {
+        String key = ModelTopic.challengerKey(name);
+        return topic.latestPublication(key).orElseThrow(() ->
+                new IllegalArgumentException("model '" + name + "' has no challenger on the models topic (no"
+                        + " publication under key '" + key + "', or it was withdrawn); publish one with 'latentwatch"
+                        + " train --publish --challenger --model-name " + name + "'"));
+    }
+
+    /**
      * Promotes the current challenger of {@code name}.
      *
      * @throws IllegalArgumentException when {@code name} has no challenger on the topic
      */
     public static Result promote(ModelTopic topic, String name) {
-        String key = ModelTopic.challengerKey(name);
-        ModelTopic.Publication challenger = topic.latestPublication(key).orElseThrow(() ->
-                new IllegalArgumentException("model '" + name + "' has no challenger on the models topic (no"
-                        + " publication under key '" + key + "', or it was withdrawn); publish one with 'latentwatch"
-                        + " train --publish --challenger --model-name " + name + "'"));
-        RecordMetadata published = topic.publish(name, challenger.onnx(), challenger.headers());
-        RecordMetadata tombstone = topic.delete(key);
+        return promote(topic, name, null);
+    }
+
+    /**
+     * Promotes the current challenger of {@code name}, provided it is still the one judged: a
+     * challenger published meanwhile has not earned its figures.
+     *
+     * @param judgedSha256 SHA-256 of the challenger the decision was made on; null takes the current one
+     * @throws IllegalArgumentException when {@code name} has no challenger on the topic
+     * @throws IllegalStateException    when the challenger is no longer the one judged
+     */
+    public static Result promote(ModelTopic topic, String name, String judgedSha256) {
+        ModelTopic.Publication challenger = challenger(topic, name);
         String sha256 = OnnxAutoencoder.sha256(challenger.onnx());
-        return new Result(name, version(challenger.onnx(), sha256), sha256,
+        if (judgedSha256 != null && !judgedSha256.equals(sha256)) {
+            throw new IllegalStateException("the challenger of '" + name + "' changed while its figures were read"
+                    + " (now " + challenger.where() + "); nothing was promoted, run again to judge the new one");
+        }
+        RecordMetadata published = topic.publish(name, challenger.onnx(), challenger.headers());
+        RecordMetadata tombstone = topic.delete(challenger.key());
+        return new Result(name, versionOf(challenger.onnx()), sha256,
                 challenger.headers().containsKey(ModelSignature.SIGNATURE_HEADER), challenger,
                 published, tombstone);
     }
 
-    /** The model's version from its metadata, as a detector reads it. */
-    private static String version(byte[] onnx, String sha256) {
+    /** A model's version from its metadata, as a detector reads it and stamps it on outputs. */
+    public static String versionOf(byte[] onnx) {
         try (OnnxAutoencoder model = OnnxAutoencoder.load(onnx, "challenger", ModelOverrides.NONE, 1)) {
             return model.info().version();
         } catch (ModelRefusedException | RuntimeException e) {
             // a model that needs detector flags (no threshold in its metadata) still has its bytes' name
-            return "sha256:" + sha256.substring(0, 12);
+            return "sha256:" + OnnxAutoencoder.sha256(onnx).substring(0, 12);
         }
     }
 }

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -94,12 +95,26 @@ class ShadowPromotionIT {
             send(producer, topics, 100, 300);
             readUntil(reader, outputs, topics, 300);
 
-            // and then B is promoted with the command
+            // and then B is judged on its 200 verdicts by two rules it fails, then one it meets, and promoted
+            double agreement = agreement(100, 300);
+            String[] promote = {"promote", "--model-name", NAME, "--bootstrap-servers", kafka.bootstrapServers(),
+                    "--model-topic", topics.models(), "--embedding-topic", topics.embeddings()};
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            int exit = run(out, err, "promote", "--model-name", NAME, "--bootstrap-servers", kafka.bootstrapServers(),
-                    "--model-topic", topics.models());
+            assertThat(run(out, err, with(promote, "--min-records", "201"))).as(err.toString()).isEqualTo(3);
+            assertThat(err.toString()).contains("challenger B on 200 records")
+                    .contains("fewer than --min-records 201");
+            err.getBuffer().setLength(0);
+            assertThat(run(out, err, with(promote, "--min-records", "200", "--min-agreement", "0.99")))
+                    .as(err.toString()).isEqualTo(3);
+            assertThat(err.toString()).contains(String.format(Locale.ROOT, "agreement %.4f below --min-agreement 0.99",
+                    agreement));
+            assertThat(out.toString()).isEmpty();
+            assertThat(models.latestPublication(ModelTopic.challengerKey(NAME))).isPresent();
+            int exit = run(out, err, with(promote, "--min-records", "200", "--min-agreement", "0.5", "--flag-rate",
+                    "0.1..0.9"));
             assertThat(exit).as(err.toString()).isZero();
+            assertThat(err.toString()).contains("the rule is met");
             assertThat(out.toString()).contains("promoted challenger B").contains("to serving model 'test'");
             await().atMost(TIMEOUT).until(() -> detectors.stream().allMatch(d ->
                     version(d.models().current()).equals("B") && d.models().challenger().current().isEmpty()));
@@ -158,6 +173,32 @@ class ShadowPromotionIT {
     }
 
     @Test
+    void shouldPromoteAtOnceWithoutARuleKeepingTheSignatureHeaders() {
+        // Given a serving model and a challenger published with (stand-in) signature headers
+        Topics topics = TestTopics.unique();
+        ModelTopic models = new ModelTopic(clientProps(), topics.models());
+        models.publish(NAME, TestModels.blackIsNormal("A", A_THRESHOLD));
+        Map<String, byte[]> headers = Map.of("x-latentwatch-key-id", Records.bytes("0123456789abcdef"),
+                "x-latentwatch-signature", Records.bytes("c2lnbmF0dXJl"));
+        models.publishChallenger(NAME, challengerB(), headers);
+
+        // When it is promoted with no rule
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = run(out, err, "promote", "--model-name", NAME, "--bootstrap-servers", kafka.bootstrapServers(),
+                "--model-topic", topics.models());
+
+        // Then B's bytes and headers are the serving model's, and the challenger key is withdrawn
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("promoted challenger B").contains("signed");
+        ModelTopic.Publication serving = models.latestPublication(NAME).orElseThrow();
+        assertThat(serving.onnx()).isEqualTo(challengerB());
+        assertThat(serving.headers()).containsOnlyKeys(headers.keySet());
+        assertThat(serving.headers().get("x-latentwatch-signature")).isEqualTo(headers.get("x-latentwatch-signature"));
+        assertThat(models.latestPublication(ModelTopic.challengerKey(NAME))).isEmpty();
+    }
+
+    @Test
     void shouldRefuseToPromoteAModelWithoutAChallengerWithExitCode2() {
         // Given a models topic with a serving model and no challenger
         Topics topics = TestTopics.unique();
@@ -186,6 +227,22 @@ class ShadowPromotionIT {
             sub.setErr(new PrintWriter(err, true));
         });
         return cl.execute(args);
+    }
+
+    private static String[] with(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
+
+    /** Share of images {@code from..to-1} on which A and B make the same call. */
+    private static double agreement(int from, int to) {
+        int same = 0;
+        for (int i = from; i < to; i++) {
+            double a = Math.pow(i * 37 % 256 / 255.0, 2);
+            same += (a >= A_THRESHOLD) == (0.25 * a >= B_THRESHOLD) ? 1 : 0;
+        }
+        return (double) same / (to - from);
     }
 
     /** B: reconstruction = 0.5 * input, so it scores a quarter of what A does. */
