@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Streaming image-anomaly detection on Kafka with ONNX autoencoders.",
         subcommands = {DemoCommand.class, DetectCommand.class, TrainCommand.class, EvaluateCommand.class, ProduceCommand.class,
-                BenchCommand.class, BrokerCommand.class, KeygenCommand.class, FaultSuiteCommand.class,
+                BenchCommand.class, BrokerCommand.class, KeygenCommand.class, PromoteCommand.class,
+                FaultSuiteCommand.class,
                 ExplainCommand.class, GenerateCommand.class, LatentMapCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Every option can also be set by an environment variable: --bootstrap-servers is read from"

@@ -158,6 +158,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--publish", description = "Publish the model to --model-topic (key --model-name).")
     boolean publish;
 
+    @Option(names = "--challenger",
+            description = "With --publish: publish as the challenger of --model-name (key NAME#challenger), scored in"
+                    + " the shadow of the serving model by every detector until 'latentwatch promote'.")
+    boolean challenger;
+
     @Option(names = "--model-topic", defaultValue = Topics.DEFAULT_MODELS, paramLabel = "TOPIC",
             description = "Compacted topic of models, created when missing (default: ${DEFAULT-VALUE}).")
     String modelTopic;
@@ -275,6 +280,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         TrainConfig config = config();
+        if (challenger && !config.publish()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--challenger needs --publish: a challenger"
+                    + " lives on the models topic");
+        }
+        if (ModelTopic.isChallengerKey(config.modelName())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model-name " + config.modelName()
+                    + ": the suffix " + ModelTopic.CHALLENGER_SUFFIX + " is for challenger keys; pass --challenger");
+        }
         if (config.publish() || fromTopic != null) {
             // before the training, which takes minutes, not after it
             KafkaConnection.check(config.kafka(), Duration.ofSeconds(30));
@@ -282,7 +295,7 @@ public final class TrainCommand implements Callable<Integer> {
         ModelTopic models = new ModelTopic(config.kafka(), config.modelTopic());
         TrainingSource source = source(config, models);
         PrintWriter progress = spec.commandLine().getErr();
-        TrainJob job = new TrainJob(config, source, models, progress);
+        TrainJob job = new TrainJob(config, source, models, progress, challenger);
         do {
             try {
                 job.runOnce();

@@ -52,6 +52,7 @@ public final class DetectorMetrics {
     private final Counter anomalyMapFailures;
     private final ModelGauges model;
     private final ScoreDrift drift;
+    private final ChallengerMetrics challenger;
 
     /** Meters with the default drift window ({@value ScoreDrift#DEFAULT_CAPACITY} scores) and no extra labels. */
     public DetectorMetrics(MeterRegistry registry) {
@@ -110,6 +111,12 @@ public final class DetectorMetrics {
         model = new ModelGauges(registry);
         drift = new ScoreDrift(driftWindow);
         drift.bindTo(registry);
+        challenger = new ChallengerMetrics(registry, driftWindow);
+    }
+
+    /** The meters of shadow scoring: a challenger against the serving model. */
+    public ChallengerMetrics challenger() {
+        return challenger;
     }
 
     /** A batch's anomaly maps could not be made; its anomaly records went out without them. */

@@ -118,6 +118,26 @@ public final class ScoreDrift {
                 DriftStatistics.ks(scratch, n, w.reference), now);
     }
 
+    /** Stops monitoring: no model is current (a withdrawn challenger); the gauges read NaN and 0. */
+    public void modelRemoved() {
+        window = null;
+    }
+
+    /** The PSI gauge's value: NaN without a reference or under {@link #MIN_SCORES} scores. */
+    public double psi() {
+        return figures().psi;
+    }
+
+    /** The KS gauge's value: NaN without a reference or under {@link #MIN_SCORES} scores. */
+    public double ks() {
+        return figures().ks;
+    }
+
+    /** Live scores in the window. */
+    public int windowScores() {
+        return figures().size;
+    }
+
     private record Window(ModelInfo model, ReferenceDistribution reference, ScoreWindow scores) {
     }
 

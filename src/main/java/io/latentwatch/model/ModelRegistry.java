@@ -12,10 +12,36 @@ import java.util.function.Consumer;
  *
  * <p>A scorer takes a {@link Lease} for each record (or batch), so every output of that record
  * names one version; a swapped-out model is closed only when its last lease is returned.
+ *
+ * <p>The registry of the serving model has a second slot, {@link #challenger()}: a model scored in
+ * the shadow of the serving one, which decides nothing (docs/training.md, "Shadow scoring and
+ * promotion"). It is a registry of its own, with its own leases.
  */
 public final class ModelRegistry implements AutoCloseable {
     private final AtomicReference<Holder> current = new AtomicReference<>();
     private final List<Consumer<ModelInfo>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ModelInfo>> clearListeners = new CopyOnWriteArrayList<>();
+    private final ModelRegistry challenger;
+
+    /** An empty registry of a serving model, with an empty challenger slot. */
+    public ModelRegistry() {
+        this.challenger = new ModelRegistry(null);
+    }
+
+    private ModelRegistry(ModelRegistry challenger) {
+        this.challenger = challenger;
+    }
+
+    /**
+     * The challenger slot: empty unless a challenger is loaded. The challenger's own registry has
+     * no challenger slot.
+     */
+    public ModelRegistry challenger() {
+        if (challenger == null) {
+            throw new IllegalStateException("a challenger has no challenger slot of its own");
+        }
+        return challenger;
+    }
 
     /** Installs a model, retiring the previous one; returns the previous one's info, if any. */
     public Optional<ModelInfo> swap(OnnxAutoencoder next) {
@@ -53,11 +79,36 @@ public final class ModelRegistry implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** Calls {@code listener} after {@link #clear()} removed a model, with that model's info. */
+    public void onClear(Consumer<ModelInfo> listener) {
+        clearListeners.add(listener);
+    }
+
+    /**
+     * Removes the current model (a withdrawn challenger): leases already taken keep it until they
+     * are returned; the next {@link #acquire()} finds none.
+     *
+     * @return the removed model's info, if one was loaded
+     */
+    public Optional<ModelInfo> clear() {
+        Holder old = current.getAndSet(null);
+        if (old == null) {
+            return Optional.empty();
+        }
+        ModelInfo info = old.model.info();
+        old.release();
+        clearListeners.forEach(l -> l.accept(info));
+        return Optional.of(info);
+    }
+
     @Override
     public void close() {
         Holder old = current.getAndSet(null);
         if (old != null) {
             old.release();
+        }
+        if (challenger != null) {
+            challenger.close();
         }
     }
 

@@ -37,6 +37,11 @@ import java.util.Optional;
  * record that is refused (unloadable, degenerate, another input shape) does not leave a starting
  * detector waiting while older valid models are on the topic. After that it installs each new
  * publication; one that is refused is logged and counted, and the current model keeps serving.
+ *
+ * <p>A second follower, made by {@link #challengers}, reads the challenger keys
+ * ({@code NAME#challenger}) the same way into the registry's challenger slot; a tombstone under
+ * the key of the loaded challenger unloads it. The serving-model follower never reads challenger
+ * keys, and ignores tombstones.
  */
 public final class ModelFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
@@ -46,7 +51,13 @@ public final class ModelFollower implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final String modelName;
+    private final Role role;
+    /** The slot this follower fills: the serving model's registry, or its challenger slot. */
     private final ModelRegistry registry;
+    /** The serving model's registry, whose input shape a challenger must match. */
+    private final ModelRegistry champion;
+    /** Key of the challenger being served, which a tombstone under that key unloads. */
+    private String currentKey;
     private final DetectorMetrics metrics;
     private final ModelOverrides overrides;
     private final int inferenceThreads;
@@ -66,18 +77,58 @@ public final class ModelFollower implements AutoCloseable {
     public ModelFollower(Map<String, Object> clientProps, String topic, String modelName, ModelRegistry registry,
                          DetectorMetrics metrics, ModelOverrides overrides, int inferenceThreads,
                          boolean allowInputChange, ModelVerifier verifier) {
+        this(Role.CHAMPION, clientProps, topic, modelName, registry, metrics, overrides, inferenceThreads,
+                allowInputChange, verifier);
+    }
+
+    private ModelFollower(Role role, Map<String, Object> clientProps, String topic, String modelName,
+                          ModelRegistry registry, DetectorMetrics metrics, ModelOverrides overrides,
+                          int inferenceThreads, boolean allowInputChange, ModelVerifier verifier) {
+        this.role = role;
         this.verifier = verifier;
-        Map<String, Object> props = ModelTopic.readerProperties(clientProps, "latentwatch-model-follower");
+        Map<String, Object> props = ModelTopic.readerProperties(clientProps, role.threadName);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.modelName = modelName;
-        this.registry = registry;
+        this.champion = registry;
+        this.registry = role == Role.CHAMPION ? registry : registry.challenger();
         this.metrics = metrics;
         this.overrides = overrides;
         this.inferenceThreads = inferenceThreads;
         this.allowInputChange = allowInputChange;
-        this.thread = new Thread(this::run, "latentwatch-model-follower");
+        this.thread = new Thread(this::run, role.threadName);
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * A follower of the challengers of {@code modelName} (key {@code NAME#challenger}; every
+     * challenger key when null), installing them into {@code registry}'s challenger slot with the
+     * same checks as a serving model, and an input shape that must match the serving model's. A
+     * tombstone under the challenger's key unloads it.
+     *
+     * @param registry the serving model's registry
+     */
+    public static ModelFollower challengers(Map<String, Object> clientProps, String topic, String modelName,
+                                            ModelRegistry registry, DetectorMetrics metrics, ModelOverrides overrides,
+                                            int inferenceThreads, ModelVerifier verifier) {
+        return new ModelFollower(Role.CHALLENGER, clientProps, topic, modelName, registry, metrics, overrides,
+                inferenceThreads, false, verifier);
+    }
+
+    /** Which keys a follower reads and which slot it fills. */
+    private enum Role {
+        /** Keys {@code NAME}: the serving model. */
+        CHAMPION("latentwatch-model-follower", "model"),
+        /** Keys {@code NAME#challenger}: the model scored in the shadow. */
+        CHALLENGER("latentwatch-challenger-follower", "challenger");
+
+        private final String threadName;
+        private final String noun;
+
+        Role(String threadName, String noun) {
+            this.threadName = threadName;
+            this.noun = noun;
+        }
     }
 
     /** Starts following in a background thread. */
@@ -105,7 +156,8 @@ public final class ModelFollower implements AutoCloseable {
         consumer.seekToBeginning(partitions);
         catchUpTo = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
         thread.start();
-        LOG.info("following models on topic '{}'{}", topic, modelName == null ? "" : " (name " + modelName + ")");
+        LOG.info("following {}s on topic '{}'{}", role.noun, topic, modelName == null ? ""
+                : " (name " + (role == Role.CHAMPION ? modelName : ModelTopic.challengerKey(modelName)) + ")");
     }
 
     private void run() {
@@ -127,6 +179,8 @@ public final class ModelFollower implements AutoCloseable {
                 if (catchUpTo != null && caughtUp()) {
                     catchUpTo = null;
                     installNewestThatLoads();
+                } else if (newest != null && newest.value() == null) {
+                    withdraw(newest);
                 } else if (newest != null) {
                     install(newest);
                 }
@@ -142,15 +196,49 @@ public final class ModelFollower implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the record is for this follower: its key is the followed name (a challenger key for
+     * the challenger follower), or any key of its role when no name is followed. Tombstones count
+     * only for challengers: a serving model is never unloaded.
+     */
     private boolean wanted(ConsumerRecord<byte[], byte[]> record) {
-        if (record.value() == null) {
+        if (record.value() == null && role == Role.CHAMPION) {
             return false;
         }
-        String name = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-        return modelName == null || modelName.equals(name);
+        String key = key(record);
+        if (role == Role.CHALLENGER) {
+            return modelName == null ? ModelTopic.isChallengerKey(key) : ModelTopic.challengerKey(modelName).equals(key);
+        }
+        return modelName == null ? !ModelTopic.isChallengerKey(key) : modelName.equals(key);
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    /** A challenger's tombstone: unloads it when it is the one loaded. */
+    private void withdraw(ConsumerRecord<byte[], byte[]> tombstone) {
+        String key = key(tombstone);
+        if (key.equals(currentKey)) {
+            currentKey = null;
+            registry.clear().ifPresent(info -> LOG.info("challenger {} withdrawn (tombstone for '{}' at {})",
+                    info.version(), key.replaceAll("\\p{Cntrl}", "?"), source(tombstone)));
+        }
     }
 
     private void keepForStart(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            // a withdrawn challenger: none of the key's earlier publications is to be loaded
+            String key = key(record);
+            startCandidates.removeIf(c -> {
+                if (key(c).equals(key)) {
+                    startCandidateBytes -= c.value().length;
+                    return true;
+                }
+                return false;
+            });
+            return;
+        }
         // kept in publication order, which is arrival order unless the name spans partitions
         List<ConsumerRecord<byte[], byte[]>> later = new ArrayList<>();
         while (!startCandidates.isEmpty() && ModelTopic.PUBLICATION_ORDER.compare(startCandidates.peekLast(), record) > 0) {
@@ -213,14 +301,15 @@ public final class ModelFollower implements AutoCloseable {
             model = OnnxAutoencoder.load(record.value(), source, overrides, inferenceThreads);
             checkInputContract(model.info());
             String previous = registry.swap(model).map(i -> i.version()).orElse("none");
-            LOG.info("model swapped: {} -> {} (from {})", previous, model.info().version(), source);
+            currentKey = key(record);
+            LOG.info("{} swapped: {} -> {} (from {})", role.noun, previous, model.info().version(), source);
             return true;
         } catch (ModelRefusedException e) {
             if (model != null) {
                 model.close();
             }
             metrics.modelRefused(e.reason());
-            LOG.error("model refused ({}), {}: {}", e.reason().id(),
+            LOG.error("{} refused ({}), {}: {}", role.noun, e.reason().id(),
                     registry.current().isPresent() ? "the current one keeps serving" : "none is serving yet",
                     e.getMessage());
             return false;
@@ -228,16 +317,19 @@ public final class ModelFollower implements AutoCloseable {
     }
 
     private void checkInputContract(ModelInfo next) throws ModelRefusedException {
-        Optional<ModelInfo> serving = registry.current();
+        // a challenger scores the serving model's input tensor, so it must take the same shape
+        Optional<ModelInfo> serving = champion.current();
         if (allowInputChange || serving.isEmpty()) {
             return;
         }
         ModelInfo now = serving.get();
         if (now.channels() != next.channels() || now.height() != next.height() || now.width() != next.width()) {
-            throw new ModelRefusedException(ModelRefusedException.Reason.INPUT_CHANGED, "model " + next.version()
-                    + " from " + next.source() + " takes " + shape(next) + " images but " + now.version()
-                    + " serves " + shape(now) + "; a model for other images needs its own input topic, or"
-                    + " restart the detectors with --allow-input-change");
+            throw new ModelRefusedException(ModelRefusedException.Reason.INPUT_CHANGED, role.noun + " "
+                    + next.version() + " from " + next.source() + " takes " + shape(next) + " images but "
+                    + now.version() + " serves " + shape(now) + (role == Role.CHALLENGER
+                    ? "; a challenger scores the serving model's input and must take its shape"
+                    : "; a model for other images needs its own input topic, or restart the detectors with"
+                    + " --allow-input-change"));
         }
     }
 

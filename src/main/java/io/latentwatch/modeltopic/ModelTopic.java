@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +38,16 @@ import java.util.concurrent.TimeoutException;
  * {@link #PUBLICATION_ORDER}, i.e. the highest offset (all records of one key land in one
  * partition). Record timestamps never decide: a trainer whose clock is skewed would otherwise
  * compare its candidate against another model than the one the detectors serve.
+ *
+ * <p><b>Challengers</b> (docs/training.md, "Shadow scoring and promotion"): the key
+ * {@code NAME#challenger} ({@link #challengerKey}) holds the model scored in the shadow of the one
+ * under {@code NAME}; compaction keeps both side by side. A tombstone (null value) under the
+ * challenger key withdraws it; {@code latentwatch promote} republishes the challenger's bytes and
+ * headers under {@code NAME}, then writes that tombstone.
  */
 public final class ModelTopic {
+    /** What a model name gets appended to become the key of its challenger. */
+    public static final String CHALLENGER_SUFFIX = "#challenger";
     /** Largest model artifact the models topic takes (its {@code max.message.bytes}). */
     public static final int MAX_BYTES = TopicAdmin.MODEL_TOPIC_MAX_BYTES;
     /**
@@ -64,8 +74,39 @@ public final class ModelTopic {
         this.topic = topic;
     }
 
+    /** The key of the challenger of model {@code name}: {@code NAME#challenger}. */
+    public static String challengerKey(String name) {
+        if (isChallengerKey(name)) {
+            throw new IllegalArgumentException("model name '" + name + "' already ends with " + CHALLENGER_SUFFIX
+                    + "; give the name of the serving model");
+        }
+        return name + CHALLENGER_SUFFIX;
+    }
+
+    /** Whether a record key names a challenger rather than a serving model. */
+    public static boolean isChallengerKey(String key) {
+        return key != null && key.endsWith(CHALLENGER_SUFFIX);
+    }
+
+    /** A model's bytes and record headers as published, and where the record is. */
+    public record Publication(String key, byte[] onnx, Map<String, byte[]> headers, String topic, int partition,
+                              long offset) {
+        /** Topic coordinates, for messages. */
+        public String where() {
+            return topic + "-" + partition + "@" + offset;
+        }
+    }
+
     /** The newest model published under {@code name}, or empty when the topic holds none. */
     public Optional<byte[]> latest(String name) {
+        return latestPublication(name).map(Publication::onnx);
+    }
+
+    /**
+     * The current publication under {@code key} with its headers; empty when the topic holds none,
+     * or when the last record under the key is a tombstone.
+     */
+    public Optional<Publication> latestPublication(String key) {
         try (Admin admin = Admin.create(clientProps)) {
             if (!admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
                 return Optional.empty();
@@ -92,13 +133,21 @@ public final class ModelTopic {
                             + TIMEOUT.toSeconds() + " s");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (name.equals(record.key()) && (latest == null || PUBLICATION_ORDER.compare(record, latest) > 0)) {
+                    if (key.equals(record.key()) && (latest == null || PUBLICATION_ORDER.compare(record, latest) > 0)) {
                         latest = record;
                     }
                 }
             }
             // a null value is a tombstone: the name was deleted
-            return Optional.ofNullable(latest).map(ConsumerRecord::value);
+            if (latest == null || latest.value() == null) {
+                return Optional.empty();
+            }
+            Map<String, byte[]> headers = new LinkedHashMap<>();
+            for (Header header : latest.headers()) {
+                headers.put(header.key(), header.value());
+            }
+            return Optional.of(new Publication(key, latest.value(), headers, latest.topic(), latest.partition(),
+                    latest.offset()));
         }
     }
 
@@ -141,15 +190,45 @@ public final class ModelTopic {
      * @return where the record landed
      */
     public RecordMetadata publish(String name, byte[] onnx, Map<String, byte[]> headers) {
-        if (onnx.length > MAX_BYTES) {
-            throw new IllegalStateException("the model has " + onnx.length + " bytes, over the models topic's limit of "
+        if (isChallengerKey(name)) {
+            throw new IllegalArgumentException("model name '" + name + "' ends with " + CHALLENGER_SUFFIX
+                    + ", the suffix of challenger keys; publish a challenger with --challenger instead");
+        }
+        return send(name, onnx, headers);
+    }
+
+    /**
+     * Publishes a challenger of model {@code name}, under {@link #challengerKey}: detectors serving
+     * {@code name} score it in the shadow until it is promoted or withdrawn.
+     *
+     * @return where the record landed
+     */
+    public RecordMetadata publishChallenger(String name, byte[] onnx, Map<String, byte[]> headers) {
+        return send(challengerKey(name), onnx, headers);
+    }
+
+    /**
+     * Writes a tombstone under {@code key}: compaction then drops the key's publications. Detectors
+     * unload a withdrawn challenger; a tombstone under a serving model's name changes nothing for
+     * detectors that serve it (they keep the model they have).
+     *
+     * @return where the tombstone landed
+     */
+    public RecordMetadata delete(String key) {
+        return send(key, null, Map.of());
+    }
+
+    private RecordMetadata send(String name, byte[] onnx, Map<String, byte[]> headers) {
+        int size = onnx == null ? 0 : onnx.length;
+        if (size > MAX_BYTES) {
+            throw new IllegalStateException("the model has " + size + " bytes, over the models topic's limit of "
                     + MAX_BYTES + "; train a smaller network (--filters, --latent-size)");
         }
         new TopicAdmin(clientProps, TIMEOUT).ensure(List.of(topic), Set.of(topic), true, 1, (short) -1);
         Map<String, Object> props = new HashMap<>(clientProps);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1 << 20, onnx.length + (64 << 10)));
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1 << 20, size + (64 << 10)));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "latentwatch-trainer");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
@@ -158,9 +237,10 @@ public final class ModelTopic {
             return producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing the model", e);
+            throw new IllegalStateException("interrupted while writing to the models topic", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish the model to topic '" + topic + "' at "
+            throw new IllegalStateException("could not " + (onnx == null ? "write a tombstone for '" + name + "'"
+                    : "publish the model") + " to topic '" + topic + "' at "
                     + clientProps.get("bootstrap.servers") + ": " + e.getMessage(), e);
         }
     }

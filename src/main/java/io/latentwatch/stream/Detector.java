@@ -64,6 +64,7 @@ public final class Detector implements AutoCloseable {
     private JvmGcMetrics gcMetrics;
     private Path tempStateDir;
     private ModelFollower follower;
+    private ModelFollower challengers;
     private HttpEndpoint http;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
@@ -113,6 +114,7 @@ public final class Detector implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         models.onSwap(metrics::modelSwapped);
+        metrics.challenger().follow(models.challenger());
 
         Map<String, Object> clientProps = clientProps();
         List<String> topics = new ArrayList<>(List.of(config.topics().input()));
@@ -138,6 +140,10 @@ public final class Detector implements AutoCloseable {
                     config.model().overrides(), config.streams().inferenceThreads(), config.model().allowInputChange(), config.model().verifier());
             follower.start();
             awaitFirstModel();
+            // after the serving model, whose input shape a challenger must match
+            challengers = ModelFollower.challengers(clientProps, config.topics().models(), config.model().name(), models,
+                    metrics, config.model().overrides(), config.streams().inferenceThreads(), config.model().verifier());
+            challengers.start();
         }
         ModelInfo info = models.current().orElseThrow();
         LOG.info("serving model {} version {} (threshold {}, input {}x{}x{})", info.name(), info.version(),
@@ -344,6 +350,16 @@ public final class Detector implements AutoCloseable {
             json.put("source", info.source());
             json.put("loaded_at", info.loadedAt().toString());
             json.put("metadata", info.metadata());
+            models.challenger().current().ifPresent(c -> {
+                Map<String, Object> challenger = new LinkedHashMap<>();
+                challenger.put("name", c.name());
+                challenger.put("version", c.version());
+                challenger.put("threshold", c.threshold());
+                challenger.put("sha256", c.sha256());
+                challenger.put("source", c.source());
+                challenger.put("loaded_at", c.loadedAt().toString());
+                json.put("challenger", challenger);
+            });
             try {
                 return Json.MAPPER.writeValueAsString(json);
             } catch (JsonProcessingException e) {
@@ -360,6 +376,9 @@ public final class Detector implements AutoCloseable {
         closed = true;
         if (follower != null) {
             follower.close();
+        }
+        if (challengers != null) {
+            challengers.close();
         }
         if (streams != null) {
             // Leave the group so that the partitions move to the other detectors at once, instead

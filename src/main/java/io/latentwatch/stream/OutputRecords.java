@@ -34,7 +34,13 @@ public final class OutputRecords {
             @JsonProperty("model_name") String modelName,
             @JsonProperty("model_version") String modelVersion,
             Origin input,
+            Challenger challenger,
             @JsonProperty("anomaly_map") String anomalyMap) {
+        /** An anomaly record without a challenger or an anomaly map. */
+        public Anomaly(String id, String source, String type, Instant eventTime, float score, double threshold,
+                       String modelName, String modelVersion, Origin input) {
+            this(id, source, type, eventTime, score, threshold, modelName, modelVersion, input, null, null);
+        }
     }
 
     /** Value of an {@code embeddings} record. */
@@ -48,7 +54,25 @@ public final class OutputRecords {
             double threshold,
             boolean anomaly,
             Origin input,
+            Challenger challenger,
             float[] vector) {
+        /** An embedding record without a challenger. */
+        public Embedding(String id, Instant eventTime, String modelName, String modelVersion, float score,
+                         double threshold, boolean anomaly, Origin input, float[] vector) {
+            this(id, eventTime, modelName, modelVersion, score, threshold, anomaly, input, null, vector);
+        }
+    }
+
+    /**
+     * The {@code challenger} field of both records, present while a challenger is scored in the
+     * shadow of the serving model: its version, its score of the same image, its threshold and
+     * whether it would have flagged the image. It decides nothing.
+     */
+    public record Challenger(
+            @JsonProperty("model_version") String modelVersion,
+            float score,
+            double threshold,
+            boolean anomaly) {
     }
 
     public static byte[] toJson(Anomaly anomaly) {
@@ -67,32 +91,52 @@ public final class OutputRecords {
     public static final class Writer {
         private final JsonOut out = new JsonOut();
 
-        /** The value of an {@code anomalies} record without an anomaly map. */
+        /** The value of an {@code anomalies} record without a challenger or an anomaly map. */
         public byte[] anomaly(String id, String source, String type, Instant eventTime, float score, double threshold,
                               String modelName, String modelVersion, Origin input) {
-            return anomaly(id, source, type, eventTime, score, threshold, modelName, modelVersion, input, null);
+            return anomaly(id, source, type, eventTime, score, threshold, modelName, modelVersion, input, null, null);
         }
 
         /**
          * The value of an {@code anomalies} record, as {@link #toJson(Anomaly)} writes it.
          *
+         * @param challenger the challenger's verdict, or null when none is scored in the shadow
          * @param anomalyMap the anomaly map PNG in base64, or null for none
          */
         public byte[] anomaly(String id, String source, String type, Instant eventTime, float score, double threshold,
-                              String modelName, String modelVersion, Origin input, String anomalyMap) {
+                              String modelName, String modelVersion, Origin input, Challenger challenger,
+                              String anomalyMap) {
             out.begin().field("id", id).field("source", source).field("type", type).field("event_time", eventTime)
                     .field("score", score).field("threshold", threshold).field("model_name", modelName)
                     .field("model_version", modelVersion);
-            return origin(input).field("anomaly_map", anomalyMap).end();
+            origin(input);
+            return challenger(challenger).field("anomaly_map", anomalyMap).end();
         }
 
         /** The value of an {@code embeddings} record, as {@link #toJson(Embedding)} writes it. */
         public byte[] embedding(String id, Instant eventTime, String modelName, String modelVersion, float score,
                                 double threshold, boolean anomaly, Origin input, float[] vector) {
+            return embedding(id, eventTime, modelName, modelVersion, score, threshold, anomaly, input, null, vector);
+        }
+
+        /** The value of an {@code embeddings} record with its challenger's verdict (null: none). */
+        public byte[] embedding(String id, Instant eventTime, String modelName, String modelVersion, float score,
+                                double threshold, boolean anomaly, Origin input, Challenger challenger,
+                                float[] vector) {
             out.begin().field("id", id).field("event_time", eventTime).field("model_name", modelName)
                     .field("model_version", modelVersion).field("score", score).field("threshold", threshold)
                     .field("anomaly", anomaly);
-            return origin(input).field("vector", vector).end();
+            origin(input);
+            return challenger(challenger).field("vector", vector).end();
+        }
+
+        private JsonOut challenger(Challenger challenger) {
+            if (challenger == null) {
+                return out;
+            }
+            return out.openObject("challenger").field("model_version", challenger.modelVersion())
+                    .field("score", challenger.score()).field("threshold", challenger.threshold())
+                    .field("anomaly", challenger.anomaly()).closeObject();
         }
 
         private JsonOut origin(Origin input) {

@@ -40,7 +40,9 @@ import java.util.List;
 /**
  * Scores each image event and forwards to the anomaly, embedding and dead-letter sinks. Each
  * record takes one model lease, so all its outputs name the same model version, and a swap
- * between two records is seen by the second one.
+ * between two records is seen by the second one. A loaded challenger scores the same records
+ * under a lease of its own ({@link ShadowScorer}); its verdict rides along in the outputs and
+ * decides nothing.
  *
  * <p>With a batch size above 1, records wait in {@link #BUFFER_STORE}, a changelogged store, until
  * the batch is full or a wall-clock punctuator finds them waiting (every batch linger); then they
@@ -62,6 +64,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final Tuning tuning;
     private final AnomalyMapSettings anomalyMaps;
     private final OutputRecords.Writer writer = new OutputRecords.Writer();
+    private final ShadowScorer shadow;
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<byte[], byte[]> buffer;
     /** What the buffer store holds, in input order: the store is for recovery, this for scoring. */
@@ -81,6 +84,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.tuning = tuning;
         this.reader = new EventReader(limits);
         this.preprocessor = new ImagePreprocessor(limits);
+        this.shadow = new ShadowScorer(metrics.challenger());
     }
 
     @Override
@@ -132,10 +136,14 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
     }
 
-    /** Scores the inputs in one inference call under one model lease. */
+    /**
+     * Scores the inputs in one inference call under one model lease, and with the challenger, when
+     * one is loaded, under a lease of its own.
+     */
     private void score(List<BufferedInput> inputs) {
         try (ModelRegistry.Lease lease = models.acquire().orElseThrow(
-                () -> new IllegalStateException("no model is loaded"))) {
+                () -> new IllegalStateException("no model is loaded"));
+             ModelRegistry.Lease challenger = models.challenger().acquire().orElse(null)) {
             OnnxAutoencoder model = lease.model();
             ModelInfo info = model.info();
             prepareFor(model, inputs.size());
@@ -174,10 +182,14 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 return;
             }
             metrics.inference(System.nanoTime() - start, ready.size());
+            // the maps read the serving model's reconstructions, before the challenger runs on the same batch
             String[] maps = anomalyMaps(model, info, scores.scores(), ready.size());
+            OutputRecords.Challenger[] verdicts = challenger == null ? null
+                    : shadow.score(challenger, info, batch, ready.size());
             for (int i = 0; i < ready.size(); i++) {
                 emit(ready.get(i).record(), ready.get(i).origin(), events.get(i), info, scores.scores()[i],
-                        scores.embeddings() == null ? null : scores.embeddings()[i], maps == null ? null : maps[i]);
+                        scores.embeddings() == null ? null : scores.embeddings()[i],
+                        verdicts == null ? null : verdicts[i], challenger, maps == null ? null : maps[i]);
             }
         }
     }
@@ -213,21 +225,22 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     private void emit(Record<byte[], byte[]> record, Origin origin, ImageEvent event, ModelInfo info, float score,
-                      float[] vector, String anomalyMap) {
+                      float[] vector, OutputRecords.Challenger verdict, ModelRegistry.Lease challenger,
+                      String anomalyMap) {
         boolean anomaly = score >= info.threshold();
         // the producer makes a record's headers read-only, so each output gets its own list of the shared headers
         RecordHeaders headers = new RecordHeaders(outputHeaders);
         byte[] anomalyValue = anomaly ? writer.anomaly(event.id(), event.source(), event.type(), event.time(), score,
-                info.threshold(), info.name(), info.version(), origin, anomalyMap) : null;
+                info.threshold(), info.name(), info.version(), origin, verdict, anomalyMap) : null;
         if (anomalyMap != null && !budget.fits(record.key(), anomalyValue, headers)) {
             // the map does not fit the output topics' record size: the anomaly goes out without it
             anomalyValue = writer.anomaly(event.id(), event.source(), event.type(), event.time(), score,
-                    info.threshold(), info.name(), info.version(), origin);
+                    info.threshold(), info.name(), info.version(), origin, verdict, null);
         }
-        byte[] embeddingValue = embedding(event, info, score, anomaly, origin, vector);
+        byte[] embeddingValue = embedding(event, info, score, anomaly, origin, verdict, vector);
         if (vector != null && !budget.fits(record.key(), embeddingValue, headers)) {
             // a bring-your-own model with a huge embedding: the record goes out without its vector
-            embeddingValue = embedding(event, info, score, anomaly, origin, null);
+            embeddingValue = embedding(event, info, score, anomaly, origin, verdict, null);
         }
         if (!budget.fits(record.key(), embeddingValue, headers)
                 || (anomaly && !budget.fits(record.key(), anomalyValue, headers))) {
@@ -238,6 +251,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             return;
         }
         metrics.scored(info, score, anomaly);
+        if (verdict != null) {
+            metrics.challenger().compared(challenger.model().info(), verdict.score(), anomaly, verdict.anomaly());
+        }
         if (anomaly) {
             context.forward(record.withValue(anomalyValue).withHeaders(headers), DetectorTopology.ANOMALY_SINK);
         }
@@ -249,9 +265,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     private byte[] embedding(ImageEvent event, ModelInfo info, float score, boolean anomaly, Origin origin,
-                             float[] vector) {
+                             OutputRecords.Challenger verdict, float[] vector) {
         return writer.embedding(event.id(), event.time(), info.name(), info.version(), score, info.threshold(), anomaly,
-                origin, vector);
+                origin, verdict, vector);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, Origin origin, RejectReason reason, String message,
@@ -286,5 +302,6 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (batch != null) {
             batch.close();
         }
+        shadow.close();
     }
 }

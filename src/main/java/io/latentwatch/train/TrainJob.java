@@ -54,16 +54,28 @@ public final class TrainJob {
     private final TrainingSource source;
     private final ModelTopic modelTopic;
     private final PrintWriter progress;
+    private final boolean challenger;
 
     /**
      * @param modelTopic the models topic; null when not publishing
      * @param progress   where per-epoch lines and the round summary go
      */
     public TrainJob(TrainConfig config, TrainingSource source, ModelTopic modelTopic, PrintWriter progress) {
+        this(config, source, modelTopic, progress, false);
+    }
+
+    /**
+     * @param challenger publish as the challenger of the model name ({@code train --challenger}): under
+     *                   key {@code NAME#challenger}, scored in the shadow of the serving model until
+     *                   {@code latentwatch promote}; it is still compared with the serving model first
+     */
+    public TrainJob(TrainConfig config, TrainingSource source, ModelTopic modelTopic, PrintWriter progress,
+                    boolean challenger) {
         this.config = config;
         this.source = source;
         this.modelTopic = modelTopic;
         this.progress = progress;
+        this.challenger = challenger;
     }
 
     /**
@@ -366,10 +378,13 @@ public final class TrainJob {
             writeSignature(config.output(), signature);
         }
         if (config.publish()) {
-            RecordMetadata at = modelTopic.publish(config.modelName(), onnx,
-                    signature == null ? Map.of() : signature.toHeaders());
+            Map<String, byte[]> headers = signature == null ? Map.of() : signature.toHeaders();
+            RecordMetadata at = challenger ? modelTopic.publishChallenger(config.modelName(), onnx, headers)
+                    : modelTopic.publish(config.modelName(), onnx, headers);
             progress.println("published " + version + " to " + at.topic() + "-" + at.partition() + "@" + at.offset()
-                    + " under key '" + config.modelName() + "'"
+                    + " under key '" + (challenger ? ModelTopic.challengerKey(config.modelName()) : config.modelName())
+                    + "'" + (challenger ? " as a challenger (promote it with 'latentwatch promote --model-name "
+                    + config.modelName() + "')" : "")
                     + (signature == null ? " (unsigned)" : " signed by key " + signature.keyId()));
         }
     }

@@ -117,6 +117,23 @@ class ConnectionErrorsTest {
     }
 
     @Test
+    void shouldSayInOneLineThatPromoteReachesNoBroker() throws Exception {
+        // Given a port where nothing listens
+        int port = closedPort();
+        Path config = kafkaConfig("default.api.timeout.ms=3000");
+
+        // When a challenger is promoted there
+        Result r = run("promote", "--model-name", "default", "--bootstrap-servers", "127.0.0.1:" + port,
+                "--kafka-config", config.toString());
+
+        // Then one line says no broker answered, and nothing was written
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.firstLine()).isEqualTo("latentwatch promote: no Kafka broker reachable at 127.0.0.1:" + port
+                + " within 3 s; check --bootstrap-servers and that the broker is up");
+    }
+
+    @Test
     void shouldSayTheListenerMayNeedSecuritySettingsWhenThePortAcceptsButKafkaDoesNotAnswer() throws Exception {
         // Given a port that accepts connections but never answers a PLAINTEXT Kafka request, as a
         // TLS or SASL listener does not
@@ -164,7 +181,8 @@ class ConnectionErrorsTest {
                 new String[] {"train", "--bootstrap-servers", servers, "--from-topic", "--output",
                         dir.resolve("t.onnx").toString()},
                 new String[] {"bench", "--bootstrap-servers", servers, "--model", model.toString(), "--images",
-                        "100"});
+                        "100"},
+                new String[] {"promote", "--bootstrap-servers", servers, "--model-name", "default"});
     }
 
     private Path kafkaConfig(String... lines) throws IOException {

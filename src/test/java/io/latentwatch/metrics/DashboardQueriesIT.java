@@ -74,7 +74,8 @@ class DashboardQueriesIT {
 
     @Test
     void shouldAnswerEveryDashboardAndAlertQueryFromARealPrometheus() throws Exception {
-        // Given a detector that swapped to a second model, refused a broken one, scored images and dead-lettered some
+        // Given a detector that swapped to a second model, refused a broken one, scored images in the shadow of a
+        // challenger and dead-lettered some
         Topics topics = TestTopics.unique();
         String appId = "obs-it-" + UUID.randomUUID().toString().substring(0, 8);
         Path v1 = dir.resolve("v1.onnx");
@@ -89,6 +90,10 @@ class DashboardQueriesIT {
             producer.send(new ProducerRecord<>(topics.models(), bytes("test"),
                     MonitoredModels.withMetadata("v2", 0.02, 0.01, Instant.now().toString()))).get();
             await().atMost(TIMEOUT).until(() -> detector.models().current().orElseThrow().version().equals("v2"));
+            // and scores a challenger in the shadow, with a lower threshold: the two disagree on some images
+            producer.send(new ProducerRecord<>(topics.models(), bytes("test#challenger"),
+                    MonitoredModels.withMetadata("c1", 0.0005, 0.01, Instant.now().toString()))).get();
+            await().atMost(TIMEOUT).until(() -> detector.models().challenger().current().isPresent());
             // traffic only once Prometheus scrapes, so that it sees the counters move and rates are not zero
             await().atMost(TIMEOUT).until(server::isReady);
             awaitSeries(server, "up{job=\"" + PrometheusServer.JOB + "\"} == 1");
@@ -99,7 +104,7 @@ class DashboardQueriesIT {
             // (the histogram is recorded after the counters, so a scrape that holds every score holds every count)
             for (String expr : List.of("latentwatch_score_count{job=\"latentwatch\"} >= " + scored,
                     "latentwatch_dead_letters_total{reason=\"unrecognised-format\"} >= 1",
-                    "latentwatch_score_drift_ks >= 0")) {
+                    "latentwatch_score_drift_ks >= 0", "latentwatch_challenger_score_drift_ks >= 0")) {
                 awaitSeries(server, expr);
             }
             saveScrape(detector);
@@ -112,6 +117,9 @@ class DashboardQueriesIT {
             assertThat(value(server, "latentwatch_score_bucket{le=\"0.01\"}")).isEqualTo(NORMAL_IMAGES);
             assertThat(value(server, "latentwatch_score_bucket{le=\"+Inf\"}")).isEqualTo(scored);
             assertThat(value(server, "latentwatch_score_drift_psi")).isPositive();
+            assertThat(value(server, "latentwatch_challenger_info{version=\"c1\"}")).isEqualTo(1);
+            assertThat(value(server, "sum(latentwatch_challenger_comparisons_total{outcome!=\"failed\"})"))
+                    .isEqualTo(scored);
             Map<String, String> variables = variables(server, appId);
 
             // Then every dashboard query answers with series, not all of them NaN

@@ -31,7 +31,7 @@ class ObservabilityFilesTest {
         assertThat(uid.find()).as("uid in " + DATASOURCE).isTrue();
 
         // When every dashboard's panels and targets are read  Then each names that uid, and panel ids are unique
-        assertThat(GrafanaDashboards.files()).hasSize(2);
+        assertThat(GrafanaDashboards.files()).hasSize(3);
         for (Path file : GrafanaDashboards.files()) {
             JsonNode dashboard = GrafanaDashboards.read(file);
             Set<Integer> ids = new HashSet<>();

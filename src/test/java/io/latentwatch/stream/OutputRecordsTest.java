@@ -40,11 +40,13 @@ class OutputRecordsTest {
 
             // When both writers write the record
             String version = pick(random, STRINGS);
+            OutputRecords.Challenger challenger = randomChallenger(random);
             String map = random.nextBoolean() ? null : java.util.Base64.getEncoder().encodeToString(
                     pick(random, STRINGS).getBytes(StandardCharsets.UTF_8));
-            byte[] fast = writer.anomaly(id, source, type, time, score, threshold, "fashion", version, origin, map);
+            byte[] fast = writer.anomaly(id, source, type, time, score, threshold, "fashion", version, origin,
+                    challenger, map);
             byte[] jackson = OutputRecords.toJson(new OutputRecords.Anomaly(id, source, type, time, score, threshold,
-                    "fashion", version, origin, map));
+                    "fashion", version, origin, challenger, map));
 
             // Then the bytes are the same
             assertThat(new String(fast, StandardCharsets.UTF_8)).isEqualTo(new String(jackson, StandardCharsets.UTF_8));
@@ -65,15 +67,26 @@ class OutputRecordsTest {
             String version = pick(random, STRINGS);
 
             // When both writers write the record
-            byte[] fast = writer.embedding(id, time, "fashion", version, score, threshold, random.nextBoolean(),
-                    origin, vector);
-            boolean anomaly = new String(fast, StandardCharsets.UTF_8).contains("\"anomaly\":true");
+            boolean anomaly = random.nextBoolean();
+            OutputRecords.Challenger challenger = randomChallenger(random);
+            byte[] fast = writer.embedding(id, time, "fashion", version, score, threshold, anomaly, origin,
+                    challenger, vector);
             byte[] jackson = OutputRecords.toJson(new OutputRecords.Embedding(id, time, "fashion", version, score,
-                    threshold, anomaly, origin, vector));
+                    threshold, anomaly, origin, challenger, vector));
 
             // Then the bytes are the same
             assertThat(new String(fast, StandardCharsets.UTF_8)).isEqualTo(new String(jackson, StandardCharsets.UTF_8));
         }
+    }
+
+    /** No challenger a third of the time, else one with an odd version and a special or random score. */
+    private static OutputRecords.Challenger randomChallenger(Random random) {
+        if (random.nextInt(3) == 0) {
+            return null;
+        }
+        float score = random.nextBoolean() ? FLOATS[random.nextInt(FLOATS.length)] : random.nextFloat();
+        double threshold = random.nextBoolean() ? DOUBLES[random.nextInt(DOUBLES.length)] : random.nextDouble();
+        return new OutputRecords.Challenger(pick(random, STRINGS), score, threshold, random.nextBoolean());
     }
 
     private static Instant randomInstant(Random random) {

@@ -37,6 +37,7 @@ final class TopologyRig implements AutoCloseable {
     /** @param topology builds the topology from the rig's topics, model registry and metrics */
     TopologyRig(String applicationId, Function<TopologyRig, Topology> topology) throws ModelRefusedException {
         models.onSwap(metrics::modelSwapped);
+        metrics.challenger().follow(models.challenger());
         models.swap(load("v1"));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);

@@ -118,6 +118,21 @@ class ModelPublishIT {
     }
 
     @Test
+    void shouldPublishAChallengerUnderItsOwnKeyLeavingTheServingModelAsItIs() {
+        // Given a model serving under "shadowed"
+        ModelTopic models = new ModelTopic(clientProps(), TOPICS.models());
+        TrainJob.Outcome serving = train(4, "shadowed", false);
+
+        // When a second one is trained and published as its challenger
+        TrainJob.Outcome challenger = train(5, "shadowed", true);
+
+        // Then it is under "shadowed#challenger", and "shadowed" still holds the serving model
+        assertThat(models.latestPublication("shadowed#challenger")).hasValueSatisfying(p ->
+                assertThat(p.onnx()).isEqualTo(challenger.onnx()));
+        assertThat(models.latest("shadowed")).hasValueSatisfying(onnx -> assertThat(onnx).isEqualTo(serving.onnx()));
+    }
+
+    @Test
     void shouldTrainFromTheInputTopicLeavingOutWhatTheCurrentModelFlags() throws IOException {
         // Given a sneaker model on the models topic and a topic of 100 sneakers and 100 bags
         String topic = "recent-images";
@@ -165,12 +180,17 @@ class ModelPublishIT {
     }
 
     private static TrainJob.Outcome train(long seed) {
+        return train(seed, "default", false);
+    }
+
+    private static TrainJob.Outcome train(long seed, String name, boolean challenger) {
         Hyperparameters hp = new Hyperparameters(ModelType.AE, 4, 8, 1, 64, 2e-3f, 0f, 3, 1f, seed);
-        TrainConfig config = new TrainConfig(hp, "default", 0.2, 0.01, Calibration.Method.FPR, 3, null, true,
+        TrainConfig config = new TrainConfig(hp, name, 0.2, 0.01, Calibration.Method.FPR, 3, null, true,
                 TOPICS.models(), clientProps(), true, null);
         ModelTopic models = new ModelTopic(config.kafka(), config.modelTopic());
         TrainingSource source = new IdxSource(TrainingFixtures.SAMPLE, LabelSet.of(7), 100, seed);
-        TrainJob.Outcome outcome = new TrainJob(config, source, models, new PrintWriter(new StringWriter())).runOnce();
+        TrainJob.Outcome outcome = new TrainJob(config, source, models, new PrintWriter(new StringWriter()),
+                challenger).runOnce();
         assertThat(outcome.delivered()).isTrue();
         return outcome;
     }

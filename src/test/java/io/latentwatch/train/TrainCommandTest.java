@@ -44,6 +44,23 @@ class TrainCommandTest {
     }
 
     @Test
+    void shouldRefuseAChallengerThatIsNotPublishedOrANameWithTheChallengerSuffix(@TempDir Path dir) {
+        // When a challenger is asked for without --publish, or a name takes the reserved suffix
+        Run unpublished = run("train", "--idx", SAMPLE, "--normal-classes", "7", "--challenger", "--output",
+                dir.resolve("c.onnx").toString());
+        Run suffixed = run("train", "--idx", SAMPLE, "--normal-classes", "7", "--publish", "--model-name",
+                "shoes#challenger");
+
+        // Then both are usage errors naming the flag, before any training
+        assertThat(unpublished.exitCode()).isEqualTo(2);
+        assertThat(unpublished.err().lines().findFirst().orElse("")).contains("--challenger needs --publish");
+        assertThat(suffixed.exitCode()).isEqualTo(2);
+        assertThat(suffixed.err().lines().findFirst().orElse("")).contains("--model-name shoes#challenger")
+                .contains("pass --challenger");
+        assertThat(dir.resolve("c.onnx")).doesNotExist();
+    }
+
+    @Test
     void shouldTrainCalibrateAndWriteAModelWhoseFalsePositiveRateHoldsOnTheTestSplit(@TempDir Path dir)
             throws Exception {
         // Given the sample's sandals, sneakers and ankle boots as normal
