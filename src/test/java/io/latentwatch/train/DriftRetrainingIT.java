@@ -11,6 +11,7 @@ import io.latentwatch.drifttopic.DriftPublishing;
 import io.latentwatch.drifttopic.DriftSummary;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
+import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.stream.Detector;
@@ -121,6 +122,9 @@ class DriftRetrainingIT {
             await().atMost(60, TimeUnit.SECONDS).until(() -> !detector.models().current().orElseThrow().version()
                     .equals(versionA));
             versionB = detector.models().current().orElseThrow().version();
+            // trained on the traffic as it was, not on what the shoe model still took as normal
+            assertThat(detector.models().current().orElseThrow().metadata().get(MetadataKeys.TRAINING_DATA))
+                    .contains("\"left_out_by_current_model\":false");
 
             // When more of the new normal traffic arrives, never trained on
             send(producer, topics.input(), "new", mixed(test, LabelSet.of(0, 2), 200, LabelSet.of(1, 8), 10), sent);
