@@ -40,8 +40,12 @@ import java.util.Set;
 public final class DriftRetraining {
     private static final Logger LOG = LoggerFactory.getLogger(DriftRetraining.class);
     private static final Duration POLL = Duration.ofMillis(500);
-    private static final Duration VERSION_REFRESH = Duration.ofSeconds(30);
-    private static final Duration VERSION_RECHECK = Duration.ofSeconds(5);
+    /**
+     * How often the models topic is read again while fresh summaries name another version than
+     * the current one: soon after someone else publishes, yet not on every poll while a detector
+     * keeps serving an older model (reading the models topic moves whole models).
+     */
+    private static final Duration VERSION_RECHECK = Duration.ofSeconds(10);
     private static final Duration STATUS_UPDATE = Duration.ofSeconds(30);
     private static final Duration STATUS_REPEAT = Duration.ofMinutes(5);
 
@@ -146,8 +150,8 @@ public final class DriftRetraining {
                 }
                 Instant now = Instant.now();
                 long nanos = System.nanoTime();
-                if (nanos - versionReadAt > VERSION_REFRESH.toNanos() || (nanos - versionReadAt
-                        > VERSION_RECHECK.toNanos() && !watch.otherFreshVersions(currentVersion, now).isEmpty())) {
+                if ((currentVersion == null || !watch.otherFreshVersions(currentVersion, now).isEmpty())
+                        && nanos - versionReadAt > VERSION_RECHECK.toNanos()) {
                     refreshVersion();
                 }
                 if (nanos >= nextPeriodic) {
@@ -166,7 +170,14 @@ public final class DriftRetraining {
 
     private void decide(Instant now, long nanos) {
         if (currentVersion == null) {
-            status("waiting for a model '" + settings.modelName() + "' on topic '" + settings.modelTopic() + "'");
+            if (!anyRound || nanos - lastRoundAt >= settings.minInterval().toNanos()) {
+                progress.println("no model '" + settings.modelName() + "' on topic '" + settings.modelTopic()
+                        + "': training one");
+                round(false);
+            } else {
+                status("no model '" + settings.modelName() + "' on topic '" + settings.modelTopic()
+                        + "'; the next round starts after --min-retrain-interval " + settings.minInterval());
+            }
             return;
         }
         DriftWatch.Reading reading = watch.read(currentVersion, now);

@@ -11,9 +11,11 @@ import io.latentwatch.drifttopic.DriftPublishing;
 import io.latentwatch.drifttopic.DriftSummary;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.EmbeddedKafka;
+import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
+import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.stream.OutputRecords;
 import io.latentwatch.testing.Records;
@@ -41,8 +43,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -164,6 +168,44 @@ class DriftRetrainingIT {
                 .map(j -> j.get("model_version").asText())).containsOnly(versionB);
         // and the detector left a tombstone under its key when it stopped
         assertThat(latestValues(driftTopic)).containsEntry(MODEL + "/it-detector", null);
+    }
+
+    @Test
+    void shouldTrainAFirstModelFromTheInputTopicWhenNoneIsPublishedYet() throws Exception {
+        // Given shoe images on the input topic and no model on the models topic
+        Topics topics = TestTopics.unique();
+        List<String> sent = new ArrayList<>();
+        new TopicAdmin(Map.of("bootstrap.servers", kafka.bootstrapServers()), Duration.ofSeconds(30))
+                .ensure(List.of(topics.input()), Set.of(), true, 1, (short) -1);
+        try (KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
+            send(producer, topics.input(), "shoes", IdxDataset.load(TrainingFixtures.SAMPLE, Split.TRAIN)
+                    .withLabels(LabelSet.of(5, 7, 9)).select(IntStream.range(0, 300).toArray()), sent);
+        }
+
+        // When a trainer with --retrain-on-drift starts
+        StringWriter trainerOut = new StringWriter();
+        Thread trainer = new Thread(() -> {
+            CommandLine cl = Main.commandLine();
+            PrintWriter out = new PrintWriter(trainerOut, true);
+            cl.setOut(out);
+            cl.setErr(out);
+            cl.execute("train", "--from-topic", topics.input(), "--bootstrap-servers", kafka.bootstrapServers(),
+                    "--max-records", "300", "--publish", "--model-topic", topics.models(), "--retrain-on-drift", "0.5",
+                    "--drift-topic", topics.input() + "-drift", "--epochs", "1", "--filters", "4", "--latent-size",
+                    "8", "--contamination", "0");
+        }, "first-model-trainer");
+        trainer.start();
+        try {
+            // Then it trains and publishes a first model at once, and goes on watching
+            await().atMost(90, TimeUnit.SECONDS).until(() -> trainerOut.toString().contains("drift model "));
+        } finally {
+            trainer.interrupt();
+            trainer.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertThat(trainerOut.toString()).contains("no model 'default' on topic '" + topics.models() + "' yet: training"
+                + " a first one", "published ", "stopped watching drift: 0 drift rounds");
+        assertThat(new ModelTopic(Map.of("bootstrap.servers", kafka.bootstrapServers()), topics.models())
+                .latest(MODEL)).isPresent();
     }
 
     private record Run(int exitCode, String err) {
