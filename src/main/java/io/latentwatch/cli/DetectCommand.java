@@ -199,7 +199,7 @@ public final class DetectCommand implements Callable<Integer> {
         }
         try {
             return new DriftPublishing(driftTopic, interval,
-                    config.instanceId() != null ? config.instanceId() : DriftTopic.defaultInstance());
+                    instanceId != null ? instanceId : DriftTopic.defaultInstance());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }

@@ -1,23 +1,21 @@
 package io.latentwatch.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latentwatch.cli.DetectorLauncher;
 import io.latentwatch.cli.Main;
-import io.latentwatch.config.DetectorConfig;
 import io.latentwatch.config.Topics;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
-import io.latentwatch.drifttopic.DriftPublishing;
 import io.latentwatch.drifttopic.DriftSummary;
-import io.latentwatch.image.InputLimits;
+import io.latentwatch.drifttopic.DriftTopic;
 import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelInfo;
-import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.stream.Detector;
-import io.latentwatch.stream.OutputRecords;
 import io.latentwatch.testing.Records;
 import io.latentwatch.testing.TestTopics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,6 +57,7 @@ import static org.awaitility.Awaitility.await;
  */
 class DriftRetrainingIT {
     private static final Logger LOG = LoggerFactory.getLogger(DriftRetrainingIT.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "default";
     private static final double LIMIT = 0.5;
     private static EmbeddedKafka kafka;
@@ -98,11 +97,14 @@ class DriftRetrainingIT {
                     Double.toString(LIMIT), "--drift-topic", driftTopic, "--epochs", "3", "--filters", "8",
                     "--latent-size", "16", "--seed", "3");
         }, "drift-trainer");
-        DriftPublishing publishing = new DriftPublishing(driftTopic, Duration.ofMillis(500), "it-detector");
         List<String> sent = new ArrayList<>();
         String versionA;
         String versionB;
-        try (Detector detector = Detector.start(detectorConfig(topics), publishing, () -> false);
+        try (Detector detector = DetectorLauncher.start("detect", "--bootstrap-servers", kafka.bootstrapServers(),
+                "--input-topic", topics.input(), "--anomaly-topic", topics.anomalies(), "--embedding-topic",
+                topics.embeddings(), "--dlq-topic", topics.deadLetter(), "--model-topic", topics.models(),
+                "--model-name", MODEL, "--application-id", "drift-it", "--http-port", "-1", "--topic-partitions", "1",
+                "--drift-topic", driftTopic, "--drift-interval", "PT0.5S");
              KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
             versionA = detector.models().current().map(ModelInfo::version).orElseThrow();
             trainer.start();
@@ -158,7 +160,7 @@ class DriftRetrainingIT {
                 Duration.ofSeconds(2));
         Map<String, JsonNode> byId = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : outputs) {
-            JsonNode json = OutputRecords.mapper().readTree(r.value());
+            JsonNode json = JSON.readTree(r.value());
             assertThat(byId.put(json.get("id").asText(), json)).as("duplicate " + json.get("id")).isNull();
         }
         assertThat(byId.keySet()).containsExactlyInAnyOrderElementsOf(sent);
@@ -167,7 +169,7 @@ class DriftRetrainingIT {
         assertThat(byId.values().stream().filter(j -> j.get("id").asText().startsWith("new-"))
                 .map(j -> j.get("model_version").asText())).containsOnly(versionB);
         // and the detector left a tombstone under its key when it stopped
-        assertThat(latestValues(driftTopic)).containsEntry(MODEL + "/it-detector", null);
+        assertThat(latestValues(driftTopic)).containsEntry(DriftTopic.key(MODEL, DriftTopic.defaultInstance()), null);
     }
 
     @Test
@@ -297,9 +299,4 @@ class DriftRetrainingIT {
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static DetectorConfig detectorConfig(Topics topics) {
-        return new DetectorConfig(kafka.bootstrapServers(), "drift-it", topics, null, true, MODEL,
-                ModelOverrides.NONE, InputLimits.DEFAULT, -1, 1, 1, "exactly_once_v2", null, true, 1, (short) -1,
-                Map.of());
-    }
 }
