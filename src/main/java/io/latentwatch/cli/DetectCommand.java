@@ -7,6 +7,8 @@ import io.latentwatch.config.StreamsSettings;
 import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
+import io.latentwatch.drifttopic.DriftPublishing;
+import io.latentwatch.drifttopic.DriftTopic;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.security.ModelVerifier;
 import io.latentwatch.security.TrustedKeys;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 
 /** {@code latentwatch detect}: runs the detector topology until stopped. */
@@ -159,6 +162,39 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Longest a record waits for its batch to fill, in ms (wall clock; default: ${DEFAULT-VALUE}).")
     long batchLingerMs;
 
+    @Option(names = "--drift-topic", arity = "0..1", fallbackValue = DriftTopic.DEFAULT, paramLabel = "TOPIC",
+            description = "Publish a drift summary of the serving model (PSI, KS, window, version) to this compacted"
+                    + " topic every --drift-interval, for 'train --retrain-on-drift' (default topic when given without"
+                    + " a value: " + DriftTopic.DEFAULT + "; default: off). See docs/drift.md.")
+    String driftTopic;
+
+    @Option(names = "--drift-interval", defaultValue = "PT30S", paramLabel = "DURATION",
+            description = "With --drift-topic: how often a summary is published, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    String driftInterval;
+
+    /** Where and how often drift summaries go; a bad value is a usage error that names the flag. */
+    DriftPublishing driftPublishing(DetectorConfig config) {
+        CommandLine cl = spec.commandLine();
+        Duration interval;
+        try {
+            interval = Duration.parse(driftInterval);
+        } catch (DateTimeParseException e) {
+            throw new CommandLine.ParameterException(cl, "--drift-interval " + driftInterval
+                    + " is not an ISO-8601 duration; write e.g. PT30S");
+        }
+        if (driftTopic != null && (config.topics().outputs().contains(driftTopic)
+                || driftTopic.equals(config.topics().input()) || driftTopic.equals(config.topics().models()))) {
+            throw new CommandLine.ParameterException(cl, "--drift-topic " + driftTopic
+                    + " is already the input, an output or the model topic; give it a name of its own");
+        }
+        try {
+            return new DriftPublishing(driftTopic, interval,
+                    instanceId != null ? instanceId : DriftTopic.defaultInstance());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+        }
+    }
+
     /** Builds and validates the configuration; a bad value is a usage error that names the flag. */
     DetectorConfig config() {
         CommandLine cl = spec.commandLine();
@@ -197,10 +233,11 @@ public final class DetectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         DetectorConfig config = config();
+        DriftPublishing drift = driftPublishing(config);
         try (StopSignal signal = StopSignal.install()) {
             Detector detector;
             try {
-                detector = Detector.start(config, signal::stopRequested);
+                detector = Detector.start(config, drift, signal::stopRequested);
             } catch (IllegalStateException e) {
                 if (signal.stopRequested()) {
                     return 0; // stopped while waiting for a first model

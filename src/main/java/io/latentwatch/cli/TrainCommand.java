@@ -2,6 +2,7 @@ package io.latentwatch.cli;
 
 import io.latentwatch.config.Topics;
 import io.latentwatch.data.LabelSet;
+import io.latentwatch.drifttopic.DriftTopic;
 import io.latentwatch.image.ImagePreprocessor;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.kafka.KafkaConnection;
@@ -11,6 +12,7 @@ import io.latentwatch.security.ModelSigner;
 import io.latentwatch.train.Calibration;
 import io.latentwatch.train.Contamination;
 import io.latentwatch.train.DirectorySource;
+import io.latentwatch.train.DriftRetraining;
 import io.latentwatch.train.Hyperparameters;
 import io.latentwatch.train.IdxSource;
 import io.latentwatch.train.ModelType;
@@ -186,6 +188,21 @@ public final class TrainCommand implements Callable<Integer> {
                     + " FILE.onnx.sig next to --output. Detectors with --trusted-keys serve only signed models.")
     Path signingKey;
 
+    @Option(names = "--retrain-on-drift", paramLabel = "PSI",
+            description = "With --from-topic and --publish: follow --drift-topic and retrain when the served model's"
+                    + " live score drift (PSI, combined over the detectors started with --drift-topic) rises above"
+                    + " this, e.g. 0.25; runs until stopped. See docs/drift.md.")
+    Double retrainOnDrift;
+
+    @Option(names = "--min-retrain-interval", defaultValue = "PT10M", paramLabel = "DURATION",
+            description = "With --retrain-on-drift: least time between two training rounds, ISO-8601"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String minRetrainInterval;
+
+    @Option(names = "--drift-topic", defaultValue = DriftTopic.DEFAULT, paramLabel = "TOPIC",
+            description = "With --retrain-on-drift: the compacted topic of drift summaries (default: ${DEFAULT-VALUE}).")
+    String driftTopic;
+
     /** Builds and validates the configuration; a bad value is a usage error that names the flag. */
     TrainConfig config() {
         CommandLine cl = spec.commandLine();
@@ -265,6 +282,31 @@ public final class TrainCommand implements Callable<Integer> {
         return Contamination.parse(contamination);
     }
 
+    /** The drift-triggered retraining settings, or null without --retrain-on-drift. */
+    DriftRetraining.Settings driftSettings(TrainConfig config) {
+        if (retrainOnDrift == null) {
+            return null;
+        }
+        CommandLine cl = spec.commandLine();
+        if (fromTopic == null || !config.publish()) {
+            throw new CommandLine.ParameterException(cl, "--retrain-on-drift needs --from-topic and --publish: it"
+                    + " retrains from the input topic and publishes to the models topic the detectors follow");
+        }
+        try {
+            Duration interval;
+            try {
+                interval = Duration.parse(minRetrainInterval);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("--min-retrain-interval " + minRetrainInterval
+                        + " is not an ISO-8601 duration; write e.g. PT10M");
+            }
+            return new DriftRetraining.Settings(driftTopic, retrainOnDrift, interval, config.every(), config.kafka(),
+                    config.modelTopic(), config.modelName());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+        }
+    }
+
     private Duration period() {
         if (every == null) {
             return null;
@@ -288,6 +330,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model-name " + config.modelName()
                     + ": the suffix " + ModelTopic.CHALLENGER_SUFFIX + " is for challenger keys; pass --challenger");
         }
+        DriftRetraining.Settings drift = driftSettings(config);
         if (config.publish() || fromTopic != null) {
             // before the training, which takes minutes, not after it
             KafkaConnection.check(config.kafka(), Duration.ofSeconds(30));
@@ -296,6 +339,10 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingSource source = source(config, models);
         PrintWriter progress = spec.commandLine().getErr();
         TrainJob job = new TrainJob(config, source, models, progress, challenger);
+        if (drift != null) {
+            new DriftRetraining(job, (TopicSource) source, models, drift, progress).run();
+            return 0;
+        }
         do {
             try {
                 job.runOnce();

@@ -128,6 +128,11 @@ public final class DetectorMetrics {
         return registry;
     }
 
+    /** Score drift of the serving model, as the drift gauges show it. */
+    public ScoreDrift drift() {
+        return drift;
+    }
+
     public void consumed() {
         consumed.increment();
     }

@@ -86,6 +86,31 @@ public final class ScoreDrift {
         }
     }
 
+    /**
+     * The drift figures of the current model now (recomputed at most once a second, like the
+     * gauges), or empty before the first model is installed. PSI and KS are NaN under
+     * {@link #MIN_SCORES} scores and without a reference.
+     */
+    public Optional<Snapshot> snapshot() {
+        Figures f = figures();
+        if (f.window == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Snapshot(f.window.model, f.size, f.window.scores.written(), f.psi, f.ks));
+    }
+
+    /**
+     * The drift of one model at one moment.
+     *
+     * @param model  the model the live scores came from
+     * @param window live scores compared (up to the window's capacity)
+     * @param scored scores of this model recorded since it was installed
+     * @param psi    population stability index, NaN when not computed
+     * @param ks     Kolmogorov-Smirnov statistic, NaN when not computed
+     */
+    public record Snapshot(ModelInfo model, int window, long scored, double psi, double ks) {
+    }
+
     /** The reference of the current model, if it has one. */
     public Optional<ReferenceDistribution> reference() {
         Window w = window;

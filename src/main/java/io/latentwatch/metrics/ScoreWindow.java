@@ -33,6 +33,11 @@ final class ScoreWindow {
         return slots.length();
     }
 
+    /** Number of scores ever added. */
+    long written() {
+        return written.get();
+    }
+
     /** Number of scores in the window: those written so far, up to the capacity. */
     int size() {
         return (int) Math.min(written.get(), slots.length());

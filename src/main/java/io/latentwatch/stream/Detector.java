@@ -2,6 +2,7 @@ package io.latentwatch.stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.drifttopic.DriftPublishing;
 import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.metrics.DetectorMetrics;
 import io.latentwatch.metrics.HttpEndpoint;
@@ -58,6 +59,8 @@ public final class Detector implements AutoCloseable {
     private static final String TEMP_STATE_PREFIX = "latentwatch-streams-";
     private static final String OWNER_FILE = "latentwatch-owner.pid";
     private final DetectorConfig config;
+    private final DriftPublishing driftPublishing;
+    private DriftPublisher driftPublisher;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DetectorMetrics metrics;
     private final ModelRegistry models = new ModelRegistry();
@@ -73,8 +76,9 @@ public final class Detector implements AutoCloseable {
 
     private final BooleanSupplier stopRequested;
 
-    private Detector(DetectorConfig config, BooleanSupplier stopRequested) {
+    private Detector(DetectorConfig config, DriftPublishing driftPublishing, BooleanSupplier stopRequested) {
         this.config = config;
+        this.driftPublishing = driftPublishing;
         this.stopRequested = stopRequested;
         this.metrics = DetectorMetrics.forApplication(registry, String.valueOf(config.streams().applicationId()));
         this.readiness = new Readiness(() -> streams, () -> models.current().isPresent(),
@@ -95,7 +99,16 @@ public final class Detector implements AutoCloseable {
      * (start then fails with an {@link IllegalStateException} and leaves nothing running).
      */
     public static Detector start(DetectorConfig config, BooleanSupplier stopRequested) {
-        Detector detector = new Detector(config, stopRequested);
+        return start(config, DriftPublishing.OFF, stopRequested);
+    }
+
+    /**
+     * Starts a detector that also publishes drift summaries of the model it serves (see
+     * docs/drift.md); otherwise as {@link #start(DetectorConfig, BooleanSupplier)}.
+     */
+    public static Detector start(DetectorConfig config, DriftPublishing driftPublishing,
+                                 BooleanSupplier stopRequested) {
+        Detector detector = new Detector(config, driftPublishing, stopRequested);
         try {
             detector.startAll();
             return detector;
@@ -122,8 +135,13 @@ public final class Detector implements AutoCloseable {
         if (config.model().followTopic()) {
             topics.add(config.topics().models());
         }
+        if (driftPublishing.enabled()) {
+            topics.add(driftPublishing.topic());
+        }
         TopicAdmin admin = new TopicAdmin(clientProps, Duration.ofSeconds(30));
-        admin.ensure(topics, Set.of(config.topics().models()), config.topicSetup().create(), config.topicSetup().partitions(),
+        Set<String> compacted = driftPublishing.enabled()
+                ? Set.of(config.topics().models(), driftPublishing.topic()) : Set.of(config.topics().models());
+        admin.ensure(topics, compacted, config.topicSetup().create(), config.topicSetup().partitions(),
                 config.topicSetup().replicationFactor(), DetectorTopology.topicMaxMessageBytes(config));
         RecordBudget budget = recordBudget(admin);
 
@@ -174,6 +192,10 @@ public final class Detector implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.start();
+        if (driftPublishing.enabled()) {
+            driftPublisher = new DriftPublisher(driftPublishing, clientProps, metrics.drift(), registry);
+            driftPublisher.start();
+        }
     }
 
     /**
@@ -379,6 +401,9 @@ public final class Detector implements AutoCloseable {
         }
         if (challengers != null) {
             challengers.close();
+        }
+        if (driftPublisher != null) {
+            driftPublisher.close();
         }
         if (streams != null) {
             // Leave the group so that the partitions move to the other detectors at once, instead

@@ -98,6 +98,28 @@ public final class ModelComparison {
         }
     }
 
+    /**
+     * Share of {@code images} that {@code model} scores at or above its own threshold; 0 when it
+     * does not load or takes other input.
+     */
+    public static double flaggedShare(byte[] model, Images images) {
+        try (OnnxAutoencoder m = OnnxAutoencoder.load(model, "current model", ModelOverrides.NONE, 1)) {
+            if (m.info().imageSize() != images.imageSize() || images.count() == 0) {
+                return 0;
+            }
+            float[] scores = BatchScorer.scores(m, images);
+            long flagged = 0;
+            for (float s : scores) {
+                if (s >= m.info().threshold()) {
+                    flagged++;
+                }
+            }
+            return (double) flagged / scores.length;
+        } catch (ModelRefusedException e) {
+            return 0;
+        }
+    }
+
     private static Optional<String> incomparable(OnnxAutoencoder cand, OnnxAutoencoder curr) {
         if (curr.info().imageSize() != cand.info().imageSize() || curr.info().channels() != cand.info().channels()) {
             return Optional.of("it takes another input shape");

@@ -26,17 +26,34 @@ import java.util.stream.IntStream;
  * @param shape      model input shape and normalisation
  * @param models     the models topic
  * @param modelName  name of the current model on it
+ * @param leaveOut   whether the current model's flags are left out; off for a drift round
+ *                   ({@link #trafficAsIs()})
  */
 public record TopicSource(TopicImages images, String topic, int maxRecords, ImagePreprocessor.Shape shape,
-                          ModelTopic models, String modelName) implements TrainingSource {
+                          ModelTopic models, String modelName, boolean leaveOut) implements TrainingSource {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSource.class);
+
+    /** A source that leaves out what the current model flags. */
+    public TopicSource(TopicImages images, String topic, int maxRecords, ImagePreprocessor.Shape shape,
+                       ModelTopic models, String modelName) {
+        this(images, topic, maxRecords, shape, models, modelName, true);
+    }
+
+    /**
+     * The same source taking the traffic as it is: for a round started by drift, where the current
+     * model's notion of normal is what drifted, so its flags would leave out the new normal images
+     * (contamination-robust training keeps the anomalies out instead).
+     */
+    public TopicSource trafficAsIs() {
+        return new TopicSource(images, topic, maxRecords, shape, models, modelName, false);
+    }
 
     @Override
     public TrainingData load() {
         TopicImages.Batch batch = images.read(topic, maxRecords, shape);
         Images all = batch.images();
         int leftOut = 0;
-        Optional<byte[]> current = models.latest(modelName);
+        Optional<byte[]> current = leaveOut ? models.latest(modelName) : Optional.empty();
         Images kept = all;
         Images flagged = null;
         if (current.isPresent() && all.count() > 0) {
@@ -67,6 +84,9 @@ public record TopicSource(TopicImages images, String topic, int maxRecords, Imag
         summary.put("records", batch.records());
         summary.put("rejected", batch.rejected());
         summary.put("left_out_as_anomalies", leftOut);
+        if (!leaveOut) {
+            summary.put("left_out_by_current_model", false);
+        }
         summary.put("images", kept.count());
         return new TrainingData(kept, null, summary, leftOut == 0 ? null : flagged);
     }

@@ -92,8 +92,28 @@ public final class TrainJob {
                           Map<String, Object> validation) {
     }
 
+    /**
+     * Share of held-out traffic above which the current model is taken to have lost the normal
+     * class in a drift round: a detector that flags most of the traffic no longer describes it.
+     */
+    static final double LOST_TRAFFIC_SHARE = 0.5;
+
     /** Runs one round. */
     public Outcome runOnce() {
+        return run(source, false);
+    }
+
+    /**
+     * Runs one round started by drift: trains on {@code traffic} as it is (see
+     * {@link TopicSource#trafficAsIs()}), compares with the current model as usual, and delivers a
+     * candidate the comparison holds back all the same when the current model flags more than
+     * {@link #LOST_TRAFFIC_SHARE} of the held-out traffic at its own threshold.
+     */
+    public Outcome runDriftRound(TrainingSource traffic) {
+        return run(traffic, true);
+    }
+
+    private Outcome run(TrainingSource source, boolean driftRound) {
         TrainingData data = source.load();
         boolean screened = !config.contamination().isNone();
         Images[] split = screened ? heldOutByContent(data) : split(data.normal());
@@ -141,6 +161,14 @@ public final class TrainJob {
                             ? rounds.share() : ContaminationEstimate.of(calibrated.normalScores).share())
                     : ModelComparison.compare(onnx, current.get(), validation, data.anomalies());
             comparison = verdict.explanation();
+            if (verdict.worse() && !config.force() && driftRound) {
+                double flagged = ModelComparison.flaggedShare(current.get(), validation);
+                if (flagged > LOST_TRAFFIC_SHARE) {
+                    verdict = new ModelComparison.Verdict(false, comparison);
+                    comparison += String.format(Locale.ROOT, "; delivered all the same: the current model flags %.0f%%"
+                            + " of the held-out traffic, it no longer describes the normal images", 100 * flagged);
+                }
+            }
             if (verdict.worse() && !config.force()) {
                 deliver = false;
                 progress.println("not delivered: the candidate " + version + " scores worse than the current model ("

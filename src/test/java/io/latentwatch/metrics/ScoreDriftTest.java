@@ -38,6 +38,27 @@ class ScoreDriftTest {
     }
 
     @Test
+    void shouldSnapshotTheFiguresTheDriftSummariesPublish() {
+        // Given no model yet  Then there is nothing to publish
+        assertThat(drift.snapshot()).isEmpty();
+
+        // Given a model that scored 1500 images, more than the window of 1000 holds
+        ModelInfo model = TestModelInfos.withReference("v1", 0.01);
+        drift.modelSwapped(model);
+        record(model, 0, 0.02, 1500);
+
+        // When a snapshot is taken
+        ScoreDrift.Snapshot snapshot = drift.snapshot().orElseThrow();
+
+        // Then it names the model, the window and all its scores, with the same figures as the gauges
+        assertThat(snapshot.model()).isSameAs(model);
+        assertThat(snapshot.window()).isEqualTo(1000);
+        assertThat(snapshot.scored()).isEqualTo(1500);
+        assertThat(snapshot.psi()).isEqualTo(gauge("psi"));
+        assertThat(snapshot.ks()).isEqualTo(gauge("ks"));
+    }
+
+    @Test
     void shouldReportNaNUntilTheWindowHoldsEnoughScores() {
         // Given a model with validation scores, and fewer live scores than the minimum
         ModelInfo model = TestModelInfos.withReference("v1", 0.01);
