@@ -225,6 +225,8 @@ public final class TrainJob {
                 }
                 Labelled all = Labelled.of(normal, anomalous);
                 threshold = Calibration.bestF1(all.scores, all.anomaly);
+            } else if (method.equals(Calibration.JUDGED_NORMAL)) {
+                threshold = Calibration.forFalsePositiveRateByTail(normal, config.targetFpr());
             } else {
                 threshold = Calibration.forFalsePositiveRate(normal, config.targetFpr());
             }
@@ -287,8 +289,7 @@ public final class TrainJob {
         c.put("setting", config.contamination().id());
         c.put("share", rounds.share());
         c.put("estimate", rounds.traffic());
-        c.put("estimator", "share of training images scored above median + " + ContaminationEstimate.DEFAULT_K
-                + " MAD (log scale) by the cleaning model, images left out by the current model counted as anomalies");
+        c.put("estimator", ContaminationEstimate.RULE);
         c.put("estimate_training_images", rounds.estimate().share());
         c.put("screen_epochs", ContaminatedTraining.SCREEN_EPOCHS);
         c.put("screen_trim", ContaminatedTraining.SCREEN_TRIM);
@@ -299,6 +300,9 @@ public final class TrainJob {
         c.put("dropped", rounds.dropped());
         c.put("trained", rounds.trained());
         c.put("held_out_judged_anomalous", calibrated.judgedAnomalous);
+        if (Calibration.JUDGED_NORMAL.equals(calibrated.method)) {
+            c.put("calibration_rule", Calibration.TAIL_RULE);
+        }
         return c;
     }
 
