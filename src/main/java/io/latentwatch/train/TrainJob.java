@@ -213,7 +213,9 @@ public final class TrainJob {
             String method = config.calibration().id();
             if (rounds != null && config.calibration() == Calibration.Method.FPR) {
                 // the estimate was made on training images from which the current model's flags were left out
-                double share = config.contamination().isAuto() ? rounds.estimate().share() : rounds.share();
+                double share = config.contamination().isAuto()
+                        ? Math.min(Contamination.MAX_SHARE, Calibration.AUTO_TRIM_MARGIN * rounds.estimate().share())
+                        : rounds.share();
                 normal = Calibration.judgedNormal(Arrays.copyOf(heldOut, heldOut.length - leftOutHeldOut), share);
                 method = Calibration.JUDGED_NORMAL;
             }
