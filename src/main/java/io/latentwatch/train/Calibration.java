@@ -34,7 +34,7 @@ public final class Calibration {
      * With {@code --contamination auto}, the share of the held-out images taken off the top before
      * calibrating is the estimate times this margin. The estimate counts the anomalies that stand
      * more than 4 MADs out and errs low at higher contamination (on the bundled sample it read
-     * 55-85% of the anomalies at 10%); an anomaly left among the images judged normal lifts the
+     * 55-83% of the anomalies at 10%); an anomaly left among the images judged normal lifts the
      * 90th percentile the tail is fitted through, while a normal image taken off too many hardly
      * moves it. A given share is taken off as given.
      */
@@ -118,20 +118,20 @@ public final class Calibration {
      * The threshold that flags a share {@code targetFpr} of the distribution {@code normalScores}
      * were drawn from, read off a fitted tail instead of the few highest scores: on the log scale,
      * the tail above the median is taken as exponential ({@code P(log s > m + x) = 0.5 exp(-x/b)}),
-     * fitted through the median {@code m} and the 90th percentile (linear
-     * interpolation between order statistics), and the threshold is
+     * fitted through the median {@code m} and the 90th percentile (linear interpolation between
+     * order statistics), and the threshold is
      * {@code exp(m + b ln(0.5 / targetFpr))}.
      *
      * <p>Why: a 1% quantile of a few hundred held-out images rests on two or three of them, and
      * the held-out images of one training round are one sample. On the bundled sample (twelve
      * training runs from contaminated topics, calibrated on the truly normal held-out images) the
      * raw quantile flagged 1.3-3.1% of fresh normal images (mean 2.1%), the fitted tail 0.3-1.3%
-     * (mean 0.7%). The median and the 90th percentile rest on many images, and they move little
-     * when some anomalies remain among the images judged normal, which is what makes the rule
-     * usable when the share of anomalies is only estimated. Where the log scores' tail is lighter
-     * than exponential (log-normal scores) the rule errs low: 0.3% for a 1% target. Targets of
-     * {@value #TAIL_SHARE} and above, and fewer than {@value #MIN_TAIL_SCORES} scores, use
-     * {@link #forFalsePositiveRate}.
+     * (mean 0.7%). The median and the 90th percentile rest on many images, and an image more or
+     * less among those judged normal moves them by one rank, where it can move the raw 1% quantile
+     * from one image to the next; that matters when the share of anomalies is only estimated.
+     * Where the log scores' tail is lighter than exponential the rule errs low (log-normal scores:
+     * 0.1% for a 1% target). Targets of {@value #TAIL_SHARE} and above, and fewer than
+     * {@value #MIN_TAIL_SCORES} scores, use {@link #forFalsePositiveRate}.
      */
     public static double forFalsePositiveRateByTail(float[] normalScores, double targetFpr) {
         double raw = forFalsePositiveRate(normalScores, targetFpr);

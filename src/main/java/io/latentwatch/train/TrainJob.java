@@ -303,7 +303,9 @@ public final class TrainJob {
         c.put("trained", rounds.trained());
         c.put("held_out_judged_anomalous", calibrated.judgedAnomalous);
         if (Calibration.JUDGED_NORMAL.equals(calibrated.method)) {
-            c.put("calibration_rule", Calibration.TAIL_RULE);
+            c.put("calibration_rule", Calibration.TAIL_RULE + "; taken off the held-out images first: "
+                    + (config.contamination().isAuto() ? "the estimate x " + Calibration.AUTO_TRIM_MARGIN
+                    : "the given share"));
         }
         return c;
     }
