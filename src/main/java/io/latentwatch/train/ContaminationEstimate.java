@@ -10,6 +10,11 @@ import java.util.Arrays;
  * deviations above the median counts as an anomaly. Median and MAD ignore up to half of the data,
  * so the anomalies do not move the yardstick they are measured with.
  *
+ * <p>The estimate is only as good as the network whose scores it reads: one that has learned
+ * part of the anomalies scores them inside the bulk. {@link ContaminatedTraining} therefore
+ * estimates with its last, refined network, trained on the images left after two rounds of
+ * leaving out the highest-scoring ones.
+ *
  * @param share     share of the scores above {@code cut}
  * @param cut       the score above which an image counts as an anomaly
  * @param median    median score
@@ -18,6 +23,10 @@ import java.util.Arrays;
 public record ContaminationEstimate(double share, double cut, double median, double logSpread) {
     /** Deviations above the median at which an image counts as an anomaly. */
     public static final double DEFAULT_K = 4.0;
+    /** How the estimate is made, as written into the model metadata. */
+    public static final String RULE = "share of training images that the refined network scores more than "
+            + DEFAULT_K + " MADs above the median (log scale); images left out by the current model count as"
+            + " anomalies";
     private static final double MAD_TO_SIGMA = 1.4826;
 
     /** The estimate from {@code scores} (positive) at {@link #DEFAULT_K} deviations. */

@@ -255,7 +255,9 @@ public final class TrainJob {
             String method = config.calibration().id();
             if (rounds != null && config.calibration() == Calibration.Method.FPR) {
                 // the estimate was made on training images from which the current model's flags were left out
-                double share = config.contamination().isAuto() ? rounds.estimate().share() : rounds.share();
+                double share = config.contamination().isAuto()
+                        ? Math.min(Contamination.MAX_SHARE, Calibration.AUTO_TRIM_MARGIN * rounds.estimate().share())
+                        : rounds.share();
                 normal = Calibration.judgedNormal(Arrays.copyOf(heldOut, heldOut.length - leftOutHeldOut), share);
                 method = Calibration.JUDGED_NORMAL;
             }
@@ -267,6 +269,8 @@ public final class TrainJob {
                 }
                 Labelled all = Labelled.of(normal, anomalous);
                 threshold = Calibration.bestF1(all.scores, all.anomaly);
+            } else if (method.equals(Calibration.JUDGED_NORMAL)) {
+                threshold = Calibration.forFalsePositiveRateByTail(normal, config.targetFpr());
             } else {
                 threshold = Calibration.forFalsePositiveRate(normal, config.targetFpr());
             }
@@ -329,8 +333,7 @@ public final class TrainJob {
         c.put("setting", config.contamination().id());
         c.put("share", rounds.share());
         c.put("estimate", rounds.traffic());
-        c.put("estimator", "share of training images scored above median + " + ContaminationEstimate.DEFAULT_K
-                + " MAD (log scale) by the cleaning model, images left out by the current model counted as anomalies");
+        c.put("estimator", ContaminationEstimate.RULE);
         c.put("estimate_training_images", rounds.estimate().share());
         c.put("screen_epochs", ContaminatedTraining.SCREEN_EPOCHS);
         c.put("screen_trim", ContaminatedTraining.SCREEN_TRIM);
@@ -341,6 +344,11 @@ public final class TrainJob {
         c.put("dropped", rounds.dropped());
         c.put("trained", rounds.trained());
         c.put("held_out_judged_anomalous", calibrated.judgedAnomalous);
+        if (Calibration.JUDGED_NORMAL.equals(calibrated.method)) {
+            c.put("calibration_rule", Calibration.TAIL_RULE + "; taken off the held-out images first: "
+                    + (config.contamination().isAuto() ? "the estimate x " + Calibration.AUTO_TRIM_MARGIN
+                    : "the given share"));
+        }
         return c;
     }
 

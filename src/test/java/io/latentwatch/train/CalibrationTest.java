@@ -2,10 +2,12 @@ package io.latentwatch.train;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class CalibrationTest {
 
@@ -60,6 +62,64 @@ class CalibrationTest {
         assertThat(DetectionMetrics.at(fresh, new boolean[fresh.length], judged).fpr()).isBetween(0.006, 0.015);
         assertThat(DetectionMetrics.at(fresh, new boolean[fresh.length], all).fpr()).isLessThan(0.001);
         assertThat(Calibration.judgedNormal(heldOut, 0.05)).hasSize(1900);
+    }
+
+    @Test
+    void shouldReadTheThresholdOffAnExponentialTailThroughTheMedianAndThe90thPercentile() {
+        // Given 21 scores whose logs are 0, 1, ..., 20: median 10, 90th percentile 18
+        float[] scores = new float[21];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = (float) Math.exp(i);
+        }
+
+        // When calibrated for 1% by the tail
+        double threshold = Calibration.forFalsePositiveRateByTail(scores, 0.01);
+
+        // Then the log tail falls by a factor 5 (0.5 / 0.1) over 18 - 10 = 8, and the threshold lies a factor
+        // 50 (0.5 / 0.01) beyond the median: log 10 + 8 ln(50) / ln(5)
+        assertThat(Math.log(threshold)).isCloseTo(10 + 8 * Math.log(50) / Math.log(5), within(1e-4));
+    }
+
+    @Test
+    void shouldHoldTheTargetOnFreshImagesBetterThanTheRawQuantileOfAFewHundredHeldOutImages() {
+        // Given 300 rounds of 180 held-out normal scores whose logs have an exponential tail (Laplace, median 0,
+        // scale 1), so that a threshold t > 1 flags a share 0.5 / t of all normal images
+        Random random = new Random(7);
+        double tailError = 0;
+        double rawError = 0;
+        double tailMean = 0;
+        int rounds = 300;
+        for (int r = 0; r < rounds; r++) {
+            float[] heldOut = new float[180];
+            for (int i = 0; i < heldOut.length; i++) {
+                double u = random.nextDouble() - 0.5;
+                heldOut[i] = (float) Math.exp(-Math.signum(u) * Math.log(1 - 2 * Math.abs(u)));
+            }
+
+            // When each round is calibrated for 1% by the tail and by the raw quantile
+            double tail = 0.5 / Calibration.forFalsePositiveRateByTail(heldOut, 0.01);
+            double raw = 0.5 / Calibration.forFalsePositiveRate(heldOut, 0.01);
+            tailMean += tail / rounds;
+            tailError += Math.abs(tail - 0.01) / rounds;
+            rawError += Math.abs(raw - 0.01) / rounds;
+        }
+
+        // Then the tail's false-positive rate is about 1% on average, and strays from it less than the raw quantile's
+        assertThat(tailMean).isBetween(0.009, 0.013);
+        assertThat(tailError).isLessThan(rawError);
+    }
+
+    @Test
+    void shouldFallBackToTheRawQuantileForHighTargetsAndFewScores() {
+        float[] scores = new float[1000];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = i + 1;
+        }
+        assertThat(Calibration.forFalsePositiveRateByTail(scores, 0.1))
+                .isEqualTo(Calibration.forFalsePositiveRate(scores, 0.1));
+        float[] few = Arrays.copyOf(scores, Calibration.MIN_TAIL_SCORES - 1);
+        assertThat(Calibration.forFalsePositiveRateByTail(few, 0.01))
+                .isEqualTo(Calibration.forFalsePositiveRate(few, 0.01));
     }
 
     @Test

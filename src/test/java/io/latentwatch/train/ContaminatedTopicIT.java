@@ -40,25 +40,26 @@ class ContaminatedTopicIT {
             produce(servers, "traffic", "train", "0.08", "2000", "11");
             produce(servers, "fresh", "test", "0.1", "600", "12");
 
-            // When a first model is trained from the traffic topic alone and published, told the share of
-            // anomalies as an operator would (PyOD's contamination); the automatic estimate under-reads at
-            // 8-10% (issue 14's closing note), which left recall at 0.13-0.49 there
+            // When a first model is trained from the traffic topic alone, with the defaults (--contamination auto),
+            // and published
             Path model = dir.resolve("first.onnx");
             Run train = run("train", "--from-topic", "traffic", "--bootstrap-servers", servers, "--max-records", "2000",
-                    "--epochs", "8", "--output", model.toString(), "--contamination", "0.08",
-                    "--publish");
+                    "--epochs", "8", "--output", model.toString(), "--publish");
             assertThat(train.exit).as(train.err).isZero();
 
-            // Then it estimated the contamination, says so in its metadata and calibrated on images judged normal
+            // Then it estimated the contamination, acted on the estimate, says so in its metadata, and calibrated on
+            // the images judged normal by the fitted tail
             ModelInfo info;
             try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), "first", ModelOverrides.NONE,
                     1)) {
                 info = loaded.info();
             }
             JsonNode contamination = JSON.readTree(info.metadata().get(MetadataKeys.CONTAMINATION));
-            assertThat(contamination.get("setting").asText()).isEqualTo("0.08");
-            assertThat(contamination.get("share").asDouble()).as(train.err).isEqualTo(0.08);
-            assertThat(contamination.has("estimate")).as(contamination.toString()).isTrue();
+            assertThat(contamination.get("setting").asText()).isEqualTo("auto");
+            assertThat(contamination.get("estimate").asDouble()).as(train.err).isBetween(0.01, 0.2);
+            assertThat(contamination.get("share").asDouble()).isEqualTo(contamination.get("estimate").asDouble());
+            assertThat(contamination.get("calibration_rule").asText()).startsWith(Calibration.TAIL_RULE)
+                    .endsWith("the estimate x " + Calibration.AUTO_TRIM_MARGIN);
             assertThat(JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION)).get("calibration").asText())
                     .isEqualTo(Calibration.JUDGED_NORMAL);
             assertThat(train.err).contains("contamination").contains("published");
