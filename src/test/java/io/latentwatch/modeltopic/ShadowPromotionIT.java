@@ -173,6 +173,48 @@ class ShadowPromotionIT {
     }
 
     @Test
+    void shouldLoadOnlyAChallengerThatPassesTheChecksAndUnloadItOnItsTombstone() {
+        // Given champion A, and a challenger for 32x32 images published before the detector starts
+        Topics topics = TestTopics.unique();
+        ModelTopic models = new ModelTopic(clientProps(), topics.models());
+        models.publish(NAME, TestModels.blackIsNormal("A", A_THRESHOLD));
+        models.publishChallenger(NAME, wide("wide"), Map.of());
+        try (Detector detector = Detector.start(config(topics, "shadow-checks-" + UUID.randomUUID()))) {
+            // Then the detector serves A, refuses the wide challenger and loads none
+            await().atMost(TIMEOUT).until(() -> refusals(detector, "input-changed") == 1);
+            assertThat(detector.models().challenger().current()).isEmpty();
+            assertThat(version(detector.models().current())).isEqualTo("A");
+
+            // When a valid challenger follows, then a tombstone under its key
+            models.publishChallenger(NAME, challengerB(), Map.of());
+            await().atMost(TIMEOUT).until(() -> version(detector.models().challenger().current()).equals("B"));
+            models.delete(ModelTopic.challengerKey(NAME));
+
+            // Then it is unloaded, and A serves on untouched
+            await().atMost(TIMEOUT).until(() -> detector.models().challenger().current().isEmpty());
+            assertThat(version(detector.models().current())).isEqualTo("A");
+            assertThat(detector.meterRegistry().get("latentwatch.model.swaps").counter().count()).isZero();
+        }
+        // and a detector started after the withdrawal loads no challenger from the topic's history: once it has
+        // refused a wide challenger published after its start, it has read that history, and none is loaded
+        try (Detector late = Detector.start(config(topics, "shadow-late-" + UUID.randomUUID()))) {
+            models.publishChallenger(NAME, wide("wide-2"), Map.of());
+            await().atMost(TIMEOUT).until(() -> refusals(late, "input-changed") == 1);
+            assertThat(late.models().challenger().current()).isEmpty();
+        }
+    }
+
+    /** A challenger for 32x32 images, which a detector serving 28x28 ones refuses. */
+    private static byte[] wide(String version) {
+        return TestModels.scaling(1, 32, 32, 0.5f).metadata(MetadataKeys.VERSION, version)
+                .metadata(MetadataKeys.THRESHOLD, "0.1").toBytes();
+    }
+
+    private static double refusals(Detector detector, String reason) {
+        return detector.meterRegistry().get("latentwatch.model.refusals").tag("reason", reason).counter().count();
+    }
+
+    @Test
     void shouldPromoteAtOnceWithoutARuleKeepingTheSignatureHeaders() {
         // Given a serving model and a challenger published with (stand-in) signature headers
         Topics topics = TestTopics.unique();
