@@ -1,6 +1,7 @@
 package io.latentwatch.modeltopic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentwatch.cli.Main;
 import io.latentwatch.config.DetectorConfig;
 import io.latentwatch.config.Topics;
@@ -25,8 +26,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -179,7 +186,7 @@ class ShadowPromotionIT {
         ModelTopic models = new ModelTopic(clientProps(), topics.models());
         models.publish(NAME, TestModels.blackIsNormal("A", A_THRESHOLD));
         models.publishChallenger(NAME, wide("wide"), Map.of());
-        try (Detector detector = Detector.start(config(topics, "shadow-checks-" + UUID.randomUUID()))) {
+        try (Detector detector = Detector.start(config(topics, "shadow-checks-" + UUID.randomUUID(), 0))) {
             // Then the detector serves A, refuses the wide challenger and loads none
             await().atMost(TIMEOUT).until(() -> refusals(detector, "input-changed") == 1);
             assertThat(detector.models().challenger().current()).isEmpty();
@@ -188,10 +195,15 @@ class ShadowPromotionIT {
             // When a valid challenger follows, then a tombstone under its key
             models.publishChallenger(NAME, challengerB(), Map.of());
             await().atMost(TIMEOUT).until(() -> version(detector.models().challenger().current()).equals("B"));
+            JsonNode model = modelJson(detector);
+            assertThat(model.get("version").asText()).isEqualTo("A");
+            assertThat(model.get("challenger").get("version").asText()).isEqualTo("B");
+            assertThat(model.get("challenger").get("threshold").asDouble()).isEqualTo(B_THRESHOLD);
             models.delete(ModelTopic.challengerKey(NAME));
 
             // Then it is unloaded, and A serves on untouched
             await().atMost(TIMEOUT).until(() -> detector.models().challenger().current().isEmpty());
+            assertThat(modelJson(detector).has("challenger")).isFalse();
             assertThat(version(detector.models().current())).isEqualTo("A");
             assertThat(detector.meterRegistry().get("latentwatch.model.swaps").counter().count()).isZero();
         }
@@ -350,8 +362,28 @@ class ShadowPromotionIT {
     }
 
     private static DetectorConfig config(Topics topics, String appId) {
+        return config(topics, appId, -1);
+    }
+
+    private static DetectorConfig config(Topics topics, String appId, int httpPort) {
         return new DetectorConfig(kafka.bootstrapServers(), appId, topics, null, true, NAME, ModelOverrides.NONE,
-                InputLimits.DEFAULT, -1, 1, 1, "exactly_once_v2", null, true, 2, (short) -1, Map.of());
+                InputLimits.DEFAULT, httpPort, 1, 1, "exactly_once_v2", null, true, 2, (short) -1, Map.of());
+    }
+
+    /** The detector's {@code GET /model}. */
+    private static JsonNode modelJson(Detector detector) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + detector.httpPort() + "/model")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return new ObjectMapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static Map<String, Object> clientProps() {
