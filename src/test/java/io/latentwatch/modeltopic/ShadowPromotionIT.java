@@ -186,7 +186,7 @@ class ShadowPromotionIT {
         ModelTopic models = new ModelTopic(clientProps(), topics.models());
         models.publish(NAME, TestModels.blackIsNormal("A", A_THRESHOLD));
         models.publishChallenger(NAME, wide("wide"), Map.of());
-        try (Detector detector = Detector.start(config(topics, "shadow-checks-" + UUID.randomUUID(), 0))) {
+        try (Detector detector = Detector.start(withHttp(topics, "shadow-checks-" + UUID.randomUUID()))) {
             // Then the detector serves A, refuses the wide challenger and loads none
             await().atMost(TIMEOUT).until(() -> refusals(detector, "input-changed") == 1);
             assertThat(detector.models().challenger().current()).isEmpty();
@@ -362,12 +362,14 @@ class ShadowPromotionIT {
     }
 
     private static DetectorConfig config(Topics topics, String appId) {
-        return config(topics, appId, -1);
+        return new DetectorConfig(kafka.bootstrapServers(), appId, topics, null, true, NAME, ModelOverrides.NONE,
+                InputLimits.DEFAULT, -1, 1, 1, "exactly_once_v2", null, true, 2, (short) -1, Map.of());
     }
 
-    private static DetectorConfig config(Topics topics, String appId, int httpPort) {
+    /** As {@link #config}, with the HTTP endpoint on a free port. */
+    private static DetectorConfig withHttp(Topics topics, String appId) {
         return new DetectorConfig(kafka.bootstrapServers(), appId, topics, null, true, NAME, ModelOverrides.NONE,
-                InputLimits.DEFAULT, httpPort, 1, 1, "exactly_once_v2", null, true, 2, (short) -1, Map.of());
+                InputLimits.DEFAULT, 0, 1, 1, "exactly_once_v2", null, true, 2, (short) -1, Map.of());
     }
 
     /** The detector's {@code GET /model}. */
