@@ -21,17 +21,17 @@ import java.util.concurrent.Callable;
 @Command(name = "promote", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Makes the challenger of a model the serving model (docs/training.md).",
                 "",
-                "Reads the current challenger of --model-name (key NAME#challenger on the models topic),",
-                "republishes its bytes and signature headers under NAME, so that every detector swaps to",
-                "it with no record lost, then writes a tombstone under NAME#challenger: the challenger",
-                "field leaves the outputs.",
+                "Reads the current challenger of --model-name (key NAME#challenger on the",
+                "models topic), republishes its bytes and signature headers under NAME, so",
+                "that every detector swaps to it with no record lost, then writes a",
+                "tombstone under NAME#challenger: the challenger field leaves the outputs.",
                 "",
-                "With a rule (--min-records, --min-agreement, --flag-rate), it first reads the challenger's",
-                "verdicts from the embedding topic and promotes only when the rule holds; --every keeps",
-                "judging until it does.",
+                "With a rule (--min-records, --min-agreement, --flag-rate), it first reads",
+                "the challenger's verdicts from the embedding topic and promotes only when",
+                "the rule holds; --every keeps judging until it does.",
                 "",
-                "Exit 0 when promoted, 3 when the rule is not met (nothing written), 2 when NAME has no",
-                "challenger or a flag is wrong, 1 when Kafka cannot be reached."})
+                "Exit 0 when promoted, 3 when the rule is not met (nothing written), 2 when",
+                "NAME has no challenger or a flag is wrong, 1 when Kafka cannot be reached."})
 public final class PromoteCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -10,6 +10,7 @@ import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
 import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.kafka.TopicAdmin;
+import io.latentwatch.model.ModelRegistry;
 import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.produce.ImageProducer;
 import io.latentwatch.produce.ImageStream;
@@ -109,7 +110,7 @@ public final class Demo {
                 + " (DJL, PyTorch engine)");
         ModelTopic modelTopic = new ModelTopic(props, topics.models());
         PrintWriter trainerOut = new PrintWriter(new IndentingWriter(out), true);
-        TrainJob.Outcome first = new TrainJob(trainConfig(props, settings.epochs(), 42), source(), modelTopic,
+        TrainJob.Outcome first = new TrainJob(trainConfig(props, settings.epochs(), 42, 0.1, Contamination.NONE), source(), modelTopic,
                 trainerOut).runOnce();
         out.printf(Locale.ROOT, "      published version %s (threshold %.5f) to topic '%s', signed by throw-away key %s%n",
                 first.version(), first.threshold(), topics.models(), signer.keyId());
@@ -131,11 +132,11 @@ public final class Demo {
             }
             String metricsUrl = "http://localhost:" + detector.httpPort() + "/metrics";
             out.println("      serving " + first.version() + "; metrics at " + metricsUrl);
-            stream(props, topics, modelTopic, metricsUrl);
+            stream(props, topics, modelTopic, detector.models(), metricsUrl);
         }
     }
 
-    private void stream(Map<String, Object> props, Topics topics, ModelTopic modelTopic,
+    private void stream(Map<String, Object> props, Topics topics, ModelTopic modelTopic, ModelRegistry models,
                         String metricsUrl) throws Exception {
         step(4, String.format(Locale.ROOT, "Streaming %d test images at %.0f/s; about %.0f%% come from the other"
                 + " classes (the anomalies)", settings.images(), settings.rate(), settings.anomalyFraction() * 100));
@@ -143,8 +144,10 @@ public final class Demo {
         ImageStream mixed = ImageStream.fromIdx(test, settings.normalClasses(), complement(settings.normalClasses()),
                 settings.anomalyFraction(), 7);
         AtomicLong sent = new AtomicLong();
-        AtomicReference<String> retrain = new AtomicReference<>("");
-        Retrainer retrainer = new Retrainer(props, modelTopic, retrain);
+        AtomicReference<String> status = new AtomicReference<>("");
+        ChallengerLoop loop = new ChallengerLoop(props, topics.input(), modelTopic, MODEL_NAME, models,
+                () -> trainConfig(props, settings.epochs(), 43, 0.2, Contamination.NONE), settings.images(), stop,
+                status);
         Thread producerThread;
         try (Scoreboard board = new Scoreboard(props, topics.embeddings(), startNanos);
              ImageProducer producer = new ImageProducer(props, topics.input(), URI.create("/latentwatch/demo"),
@@ -156,9 +159,7 @@ public final class Demo {
                             (seq, id, image) -> {
                                 board.expect(id, image.anomaly());
                                 sent.set(seq + 1);
-                                if (seq + 1 == settings.images() / 4) {
-                                    retrainer.start();
-                                }
+                                loop.sent(seq + 1);
                             });
                 } catch (RuntimeException e) {
                     producerFailure.set(e);
@@ -169,7 +170,7 @@ public final class Demo {
             View view = new View(out, interactive);
             while (!stop.getAsBoolean()) {
                 Scoreboard.Snapshot s = board.snapshot();
-                view.show(s, sent.get(), settings.images(), streamStart, retrain.get());
+                view.show(s, sent.get(), settings.images(), streamStart, status.get());
                 if (!producerThread.isAlive() && s.scored() >= sent.get()) {
                     break;
                 }
@@ -181,54 +182,21 @@ public final class Demo {
             view.finish();
             double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
             producerThread.join(10_000);
-            retrainer.join();
+            loop.join();
             if (producerFailure.get() != null) {
                 throw producerFailure.get();
             }
             step(5, stop.getAsBoolean() ? "Summary (stopped early)" : "Summary");
-            Summary.print(out, board.snapshot(), sent.get(), streamSeconds, secondsBeforeStart, metricsUrl);
+            Summary.print(out, board.snapshot(), sent.get(), streamSeconds, secondsBeforeStart, metricsUrl,
+                    loop.outcome());
         }
     }
 
-    /** Trains and publishes a second model in the background, a quarter of the way through the stream. */
-    private final class Retrainer {
-        private final Map<String, Object> props;
-        private final ModelTopic modelTopic;
-        private final AtomicReference<String> status;
-        private Thread thread;
-
-        Retrainer(Map<String, Object> props, ModelTopic modelTopic, AtomicReference<String> status) {
-            this.props = props;
-            this.modelTopic = modelTopic;
-            this.status = status;
-        }
-
-        synchronized void start() {
-            status.set("retraining a second model...");
-            thread = new Thread(() -> {
-                try {
-                    TrainJob.Outcome second = new TrainJob(trainConfig(props, settings.epochs(), 43), source(),
-                            modelTopic, new PrintWriter(Writer.nullWriter())).runOnce();
-                    status.set("published " + second.version());
-                } catch (RuntimeException e) {
-                    status.set("retraining failed: " + e.getMessage());
-                }
-            }, "latentwatch-demo-retrainer");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        synchronized void join() throws InterruptedException {
-            if (thread != null) {
-                thread.join(60_000);
-            }
-        }
-    }
-
-    private TrainConfig trainConfig(Map<String, Object> props, int epochs, long seed) {
+    private TrainConfig trainConfig(Map<String, Object> props, int epochs, long seed, double validationFraction,
+                                    Contamination contamination) {
         Hyperparameters hp = new Hyperparameters(ModelType.AE, 16, 32, epochs, 64, 0.002f, 0f, 3, 1f, seed);
-        return new TrainConfig(hp, MODEL_NAME, 0.1, 0.01, Calibration.Method.FPR, 3, null, true,
-                Topics.DEFAULT_MODELS, props, true, null, signer, Contamination.NONE);
+        return new TrainConfig(hp, MODEL_NAME, validationFraction, 0.01, Calibration.Method.FPR, 3, null, true,
+                Topics.DEFAULT_MODELS, props, true, null, signer, contamination);
     }
 
     private IdxSource source() {

@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Reads the committed embedding records and keeps the demo's running figures: images scored,
  * anomalies flagged, the confusion matrix against the labels the producer knew, scores for the
- * AUROC, latencies, and which model version scored what.
+ * AUROC, latencies, which model version scored what, and how a challenger scored in the shadow
+ * compares with the serving model on the same records.
  */
 final class Scoreboard implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -43,6 +44,13 @@ final class Scoreboard implements AutoCloseable {
     private long scored;
     private long firstFlagNanos = -1;
     private String version = "none yet";
+    private String challenger;
+    private boolean lastHadChallenger;
+    private long shadowScored;
+    private long shadowFrom;
+    private long shadowAgreed;
+    private final Confusion.Counter shadowChampion = new Confusion.Counter();
+    private final Confusion.Counter shadowChallenger = new Confusion.Counter();
     private volatile boolean running = true;
 
     Scoreboard(Map<String, Object> clientProps, String topic, long startNanos) {
@@ -93,6 +101,21 @@ final class Scoreboard implements AutoCloseable {
                     / 1e6);
         }
         Boolean anomaly = expected.get(json.get("id").asText());
+        JsonNode shadow = json.path("challenger");
+        lastHadChallenger = shadow.isObject();
+        if (lastHadChallenger) {
+            challenger = shadow.path("model_version").asText();
+            if (shadowScored == 0) {
+                shadowFrom = scored;
+            }
+            shadowScored++;
+            boolean challengerFlags = shadow.path("anomaly").asBoolean();
+            shadowAgreed += challengerFlags == flagged ? 1 : 0;
+            if (anomaly != null) {
+                shadowChampion.add(anomaly, flagged);
+                shadowChallenger.add(anomaly, challengerFlags);
+            }
+        }
         if (anomaly == null) {
             return;
         }
@@ -120,9 +143,11 @@ final class Scoreboard implements AutoCloseable {
             t[i] = truth.get(i);
         }
         double[] latencies = latenciesMs.stream().mapToDouble(Double::doubleValue).toArray();
+        Shadow shadow = challenger == null ? null : new Shadow(challenger, lastHadChallenger, shadowFrom,
+                shadowScored, shadowAgreed, shadowChampion.snapshot(), shadowChallenger.snapshot());
         return new Snapshot(scored, truePositives, falsePositives, trueNegatives, falseNegatives, version,
                 new LinkedHashMap<>(perVersion), DetectionMetrics.auroc(s, t),
-                firstFlagNanos < 0 ? -1 : (firstFlagNanos - startNanos) / 1e9, new Percentiles(latencies));
+                firstFlagNanos < 0 ? -1 : (firstFlagNanos - startNanos) / 1e9, new Percentiles(latencies), shadow);
     }
 
     @Override
@@ -132,10 +157,29 @@ final class Scoreboard implements AutoCloseable {
         thread.join(10_000);
     }
 
-    /** The running figures at one moment. */
+    /**
+     * The records that carried a challenger's verdict: how often it agreed with the serving model,
+     * and how both did against the true labels on exactly those records.
+     *
+     * @param version    the challenger's version (the last one seen)
+     * @param active     whether the newest record carried a verdict (the challenger is still in the shadow)
+     * @param from       the first image with a verdict, counted from 1 in the order scored
+     * @param records    records with a verdict
+     * @param agreements records on which both made the same call
+     * @param champion   the serving model's calls on those records against the labels
+     * @param challenger the challenger's calls on the same records
+     */
+    record Shadow(String version, boolean active, long from, long records, long agreements, Confusion champion,
+                  Confusion challenger) {
+        double agreement() {
+            return records == 0 ? Double.NaN : (double) agreements / records;
+        }
+    }
+
+    /** The running figures at one moment; {@code shadow} is null until a challenger's verdict is seen. */
     record Snapshot(long scored, long truePositives, long falsePositives, long trueNegatives, long falseNegatives,
                     String version, Map<String, Long> perVersion, double auroc, double secondsToFirstFlag,
-                    Percentiles latencyMs) {
+                    Percentiles latencyMs, Shadow shadow) {
         long flagged() {
             return truePositives + falsePositives;
         }

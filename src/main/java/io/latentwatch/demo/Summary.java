@@ -9,9 +9,17 @@ final class Summary {
     private Summary() {
     }
 
-    /** @param secondsBeforeStart seconds between the command's start (launcher, build, JVM) and the demo's */
+    private static void row(PrintStream out, String who, Confusion c) {
+        out.printf(Locale.ROOT, "        %-18s %9s  %6s  %4s%n", who, View.fmt(c.precision()), View.fmt(c.recall()),
+                View.fmt(c.f1()));
+    }
+
+    /**
+     * @param secondsBeforeStart seconds between the command's start (launcher, build, JVM) and the demo's
+     * @param challenger         what became of the challenger
+     */
     static void print(PrintStream out, Scoreboard.Snapshot s, long sent, double seconds, double secondsBeforeStart,
-                      String metricsUrl) {
+                      String metricsUrl, String challenger) {
         out.printf(Locale.ROOT, "      images scored        %d of %d sent, in %.1f s (%.0f images/s)%n", s.scored(), sent,
                 seconds, s.scored() / seconds);
         if (s.secondsToFirstFlag() >= 0) {
@@ -32,6 +40,15 @@ final class Summary {
                 View.fmt(s.precision()), View.fmt(s.recall()), View.fmt(f1), View.fmt(s.auroc()));
         out.printf(Locale.ROOT, "      latency, event time to committed output: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%n",
                 s.latencyMs().at(50), s.latencyMs().at(95), s.latencyMs().at(99));
+        out.println("      challenger           " + challenger);
+        Scoreboard.Shadow shadow = s.shadow();
+        if (shadow != null) {
+            out.printf(Locale.ROOT, "      in the shadow        %d images scored by both models, agreement %s;"
+                    + " on those images%n", shadow.records(), View.fmt(shadow.agreement()));
+            out.println("                           precision  recall  F1");
+            row(out, "serving model", shadow.champion());
+            row(out, "challenger", shadow.challenger());
+        }
         out.println("      (metrics were served at " + metricsUrl + ")");
     }
 }

@@ -11,13 +11,14 @@ final class View {
     private final boolean interactive;
     private long lastPrinted;
     private String lastVersion;
+    private String lastShadow;
 
     View(PrintStream out, boolean interactive) {
         this.out = out;
         this.interactive = interactive;
     }
 
-    void show(Scoreboard.Snapshot s, long sent, long total, long streamStartNanos, String retrain) {
+    void show(Scoreboard.Snapshot s, long sent, long total, long streamStartNanos, String status) {
         long now = System.nanoTime();
         double seconds = Math.max(1e-3, (now - streamStartNanos) / 1e9);
         if (lastVersion != null && !lastVersion.equals(s.version()) && s.perVersion().containsKey(lastVersion)) {
@@ -26,10 +27,20 @@ final class View {
                     s.scored() - s.perVersion().getOrDefault(s.version(), 0L));
         }
         lastVersion = s.version();
+        Scoreboard.Shadow shadow = s.shadow();
+        if (shadow != null && !shadow.version().equals(lastShadow)) {
+            clear();
+            out.printf(Locale.ROOT, "      challenger %s scored in the shadow from image %d on%n", shadow.version(),
+                    shadow.from());
+            lastShadow = shadow.version();
+        }
         String line = String.format(Locale.ROOT,
-                "      scored %d/%d | %.0f img/s | flagged %d | precision %s recall %s | model %s%s",
+                "      scored %d/%d | %.0f img/s | flagged %d | precision %s recall %s | model %s%s%s",
                 s.scored(), total, s.scored() / seconds, s.flagged(), fmt(s.precision()), fmt(s.recall()), s.version(),
-                retrain.isEmpty() ? "" : " | " + retrain);
+                shadow != null && shadow.active() ? String.format(Locale.ROOT, " | shadow %s agrees %s,"
+                        + " recall %s", shadow.version(), fmt(shadow.agreement()), fmt(shadow.challenger().recall()))
+                        : "",
+                status.isEmpty() ? "" : " | " + status);
         if (interactive) {
             out.print("\r" + line + "\033[K");
             out.flush();

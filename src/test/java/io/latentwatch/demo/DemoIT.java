@@ -19,7 +19,7 @@ class DemoIT {
 
     @Test
     void shouldRunEveryStepToASummaryAndLeaveNoTemporaryFiles() throws Exception {
-        // Given a short demo: 300 images at 150/s, two epochs per model
+        // Given a short demo: 300 images at 150/s, two epochs per model (the producer waits for the challenger)
         List<Path> before = leftovers();
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         Demo.Settings settings = new Demo.Settings(SampleData.dir(), LabelSet.parse("5,7,9"), 300, 150, 0.1, 2, 0);
@@ -34,6 +34,12 @@ class DemoIT {
                 .contains("confusion matrix")
                 .contains("AUROC of the live scores")
                 .contains("Stopping");
+        // and shows the loop: a challenger trained from the input topic, scored in the shadow, promoted
+        assertThat(out).containsPattern("challenger \\S+ scored in the shadow from image \\d+ on")
+                .contains("model switched live")
+                .containsPattern("challenger +\\S+ trained from the first 75 images on topic 'images', scored in the"
+                        + " shadow, promoted; it served the rest")
+                .containsPattern("in the shadow +\\d+ images scored by both models");
         assertThat(leftovers()).isSubsetOf(before);
     }
 

@@ -1,6 +1,7 @@
 package io.latentwatch.modeltopic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentwatch.cli.Main;
 import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
@@ -27,8 +28,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -175,6 +182,53 @@ class ShadowPromotionIT {
     }
 
     @Test
+    void shouldLoadOnlyAChallengerThatPassesTheChecksAndUnloadItOnItsTombstone() {
+        // Given champion A, and a challenger for 32x32 images published before the detector starts
+        Topics topics = TestTopics.unique();
+        ModelTopic models = new ModelTopic(clientProps(), topics.models());
+        models.publish(NAME, TestModels.blackIsNormal("A", A_THRESHOLD));
+        models.publishChallenger(NAME, wide("wide"), Map.of());
+        try (Detector detector = Detector.start(withHttp(topics, "shadow-checks-" + UUID.randomUUID()))) {
+            // Then the detector serves A, refuses the wide challenger and loads none
+            await().atMost(TIMEOUT).until(() -> refusals(detector, "input-changed") == 1);
+            assertThat(detector.models().challenger().current()).isEmpty();
+            assertThat(version(detector.models().current())).isEqualTo("A");
+
+            // When a valid challenger follows, then a tombstone under its key
+            models.publishChallenger(NAME, challengerB(), Map.of());
+            await().atMost(TIMEOUT).until(() -> version(detector.models().challenger().current()).equals("B"));
+            JsonNode model = modelJson(detector);
+            assertThat(model.get("version").asText()).isEqualTo("A");
+            assertThat(model.get("challenger").get("version").asText()).isEqualTo("B");
+            assertThat(model.get("challenger").get("threshold").asDouble()).isEqualTo(B_THRESHOLD);
+            models.delete(ModelTopic.challengerKey(NAME));
+
+            // Then it is unloaded, and A serves on untouched
+            await().atMost(TIMEOUT).until(() -> detector.models().challenger().current().isEmpty());
+            assertThat(modelJson(detector).has("challenger")).isFalse();
+            assertThat(version(detector.models().current())).isEqualTo("A");
+            assertThat(detector.meterRegistry().get("latentwatch.model.swaps").counter().count()).isZero();
+        }
+        // and a detector started after the withdrawal loads no challenger from the topic's history: once it has
+        // refused a wide challenger published after its start, it has read that history, and none is loaded
+        try (Detector late = Detector.start(config(topics, "shadow-late-" + UUID.randomUUID()))) {
+            models.publishChallenger(NAME, wide("wide-2"), Map.of());
+            await().atMost(TIMEOUT).until(() -> refusals(late, "input-changed") == 1);
+            assertThat(late.models().challenger().current()).isEmpty();
+        }
+    }
+
+    /** A challenger for 32x32 images, which a detector serving 28x28 ones refuses. */
+    private static byte[] wide(String version) {
+        return TestModels.scaling(1, 32, 32, 0.5f).metadata(MetadataKeys.VERSION, version)
+                .metadata(MetadataKeys.THRESHOLD, "0.1").toBytes();
+    }
+
+    private static double refusals(Detector detector, String reason) {
+        return detector.meterRegistry().get("latentwatch.model.refusals").tag("reason", reason).counter().count();
+    }
+
+    @Test
     void shouldPromoteAtOnceWithoutARuleKeepingTheSignatureHeaders() {
         // Given a serving model and a challenger published with (stand-in) signature headers
         Topics topics = TestTopics.unique();
@@ -312,6 +366,27 @@ class ShadowPromotionIT {
     private static DetectorConfig config(Topics topics, String appId) {
         return DetectorConfig.of(Connection.to(kafka.bootstrapServers()), topics, ModelSource.topic(NAME),
                 StreamsSettings.of(appId)).withTopicSetup(TopicSetup.create(2)).withHttpPort(-1);
+    }
+
+    /** As {@link #config}, with the HTTP endpoint on a free port. */
+    private static DetectorConfig withHttp(Topics topics, String appId) {
+        return config(topics, appId).withHttpPort(0);
+    }
+
+    /** The detector's {@code GET /model}. */
+    private static JsonNode modelJson(Detector detector) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + detector.httpPort() + "/model")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return new ObjectMapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static Map<String, Object> clientProps() {

@@ -1,6 +1,8 @@
 package io.latentwatch.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.config.AnomalyMapSettings;
+import io.latentwatch.config.Tuning;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelOverrides;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,6 +120,34 @@ class ShadowScoringTopologyTest {
         assertThat(rig.anomalies.readValuesToList()).hasSize(1);
         assertThat(comparisons("failed")).isEqualTo(1);
         assertThat(rig.deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldGiveEachRecordOfABatchItsOwnVerdict() throws Exception {
+        // Given a detector scoring batches of 4, with a challenger
+        rig.close();
+        rig = new TopologyRig("shadow-batch-test", r -> DetectorTopology.build(r.topics, InputLimits.DEFAULT, r.models,
+                r.metrics, RecordBudget.KAFKA_DEFAULT, new Tuning(4, Duration.ofMillis(50), Duration.ofMillis(20)),
+                2 * 1024 * 1024, AnomalyMapSettings.OFF));
+        rig.models.challenger().swap(challenger("c1", 0.5f, 0.05, "unit", 28));
+
+        // When four images of different greys fill a batch
+        int[] greys = {0, 100, 200, 255};
+        for (int grey : greys) {
+            send("g" + grey, grey);
+        }
+
+        // Then each record carries the challenger's score of its own image, in order
+        List<JsonNode> embeddings = rig.embeddings.readValuesToList().stream().map(ShadowScoringTopologyTest::json)
+                .toList();
+        assertThat(embeddings).hasSize(4);
+        for (int i = 0; i < greys.length; i++) {
+            double champion = Math.pow(greys[i] / 255.0, 2);
+            assertThat(embeddings.get(i).get("id").asText()).isEqualTo("g" + greys[i]);
+            assertThat(embeddings.get(i).get("score").asDouble()).isCloseTo(champion, within(1e-6));
+            assertThat(embeddings.get(i).get("challenger").get("score").asDouble()).isCloseTo(0.25 * champion,
+                    within(1e-6));
+        }
     }
 
     @Test
