@@ -5,6 +5,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -114,10 +116,12 @@ public final class TopicAdmin {
     }
 
     /**
-     * Waits until every partition of topics created a moment ago has a leader. A client that
-     * sends to a partition the broker does not know yet gets a retriable error, and an idempotent
-     * producer whose first batch is retried that way can be refused for ever (out-of-order
-     * sequence) although its later batches were written.
+     * Waits until every partition of topics created a moment ago has a leader that serves it. A
+     * client that sends to a partition its leader does not serve yet gets a retriable error
+     * (NOT_LEADER_OR_FOLLOWER), and an idempotent producer whose first batch is retried that way
+     * can be refused for ever (out-of-order sequence) although its later batches were written.
+     * The metadata names a leader a moment before that broker serves the partition, so the wait
+     * ends with a request the leader itself must answer: the partitions' end offsets.
      */
     private void awaitLeaders(Admin admin, List<String> created)
             throws ExecutionException, InterruptedException, TimeoutException {
@@ -128,6 +132,7 @@ public final class TopicAdmin {
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS).values().stream()
                         .flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null);
                 if (ready) {
+                    awaitServed(admin, created);
                     return;
                 }
             } catch (ExecutionException e) {
@@ -140,6 +145,16 @@ public final class TopicAdmin {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Asks each partition's leader for its end offset; the admin client retries until the leader answers. */
+    private void awaitServed(Admin admin, List<String> created)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
+        admin.describeTopics(created).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()
+                .forEach(d -> d.partitions().forEach(p -> ends.put(new TopicPartition(d.name(), p.partition()),
+                        OffsetSpec.latest())));
+        admin.listOffsets(ends).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Each topic's effective {@code max.message.bytes}: its own setting, or the broker's default. */
