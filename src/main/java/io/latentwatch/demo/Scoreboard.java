@@ -37,10 +37,7 @@ final class Scoreboard implements AutoCloseable {
     private final List<Boolean> truth = new ArrayList<>();
     private final List<Double> latenciesMs = new ArrayList<>();
     private final Map<String, Long> perVersion = new LinkedHashMap<>();
-    private long truePositives;
-    private long falsePositives;
-    private long trueNegatives;
-    private long falseNegatives;
+    private final Confusion.Counter overall = new Confusion.Counter();
     private long scored;
     private long firstFlagNanos = -1;
     private String version = "none yet";
@@ -121,17 +118,7 @@ final class Scoreboard implements AutoCloseable {
         }
         scores.add((float) json.get("score").asDouble());
         truth.add(anomaly);
-        if (anomaly) {
-            if (flagged) {
-                truePositives++;
-            } else {
-                falseNegatives++;
-            }
-        } else if (flagged) {
-            falsePositives++;
-        } else {
-            trueNegatives++;
-        }
+        overall.add(anomaly, flagged);
     }
 
     /** The figures so far. */
@@ -145,7 +132,9 @@ final class Scoreboard implements AutoCloseable {
         double[] latencies = latenciesMs.stream().mapToDouble(Double::doubleValue).toArray();
         Shadow shadow = challenger == null ? null : new Shadow(challenger, lastHadChallenger, shadowFrom,
                 shadowScored, shadowAgreed, shadowChampion.snapshot(), shadowChallenger.snapshot());
-        return new Snapshot(scored, truePositives, falsePositives, trueNegatives, falseNegatives, version,
+        Confusion counts = overall.snapshot();
+        return new Snapshot(scored, counts.truePositives(), counts.falsePositives(), counts.trueNegatives(),
+                counts.falseNegatives(), version,
                 new LinkedHashMap<>(perVersion), DetectionMetrics.auroc(s, t),
                 firstFlagNanos < 0 ? -1 : (firstFlagNanos - startNanos) / 1e9, new Percentiles(latencies), shadow);
     }
