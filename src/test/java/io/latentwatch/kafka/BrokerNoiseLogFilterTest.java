@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +51,22 @@ class BrokerNoiseLogFilterTest {
 
         // Then all four come through
         assertThat(seen.list).hasSize(4);
+    }
+
+    @Test
+    void shouldDropOnlyTheRetriableTransactionsV2FirstSequenceError() {
+        // When the broker refuses a transactional batch that came before the partition's first one, and another append fails
+        Logger replicaManager = context.getLogger("kafka.server.ReplicaManager");
+        replicaManager.error("Error processing append operation on partition x:embeddings-1",
+                new OutOfOrderSequenceException("Invalid sequence number for producer 2 at offset 2 in partition"
+                        + " embeddings-1: 1 (incoming seq. number). Expected sequence 0 for transactions v2 idempotent"
+                        + " producer with no existing state."));
+        replicaManager.error("Error processing append operation on partition x:images-0",
+                new OutOfOrderSequenceException("Out of order sequence number for producer 2 at offset 156 in"
+                        + " partition images-0: 0 (incoming seq. number), 177 (current end sequence number)"));
+
+        // Then only the second, a real failure, comes through
+        assertThat(seen.list).hasSize(1);
+        assertThat(seen.list.get(0).getThrowableProxy().getMessage()).contains("current end sequence number");
     }
 }
