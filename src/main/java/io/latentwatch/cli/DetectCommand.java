@@ -2,12 +2,12 @@ package io.latentwatch.cli;
 
 import io.latentwatch.config.AnomalyMapSettings;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.DriftPublishing;
 import io.latentwatch.config.ModelSource;
 import io.latentwatch.config.StreamsSettings;
 import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
-import io.latentwatch.drifttopic.DriftPublishing;
 import io.latentwatch.drifttopic.DriftTopic;
 import io.latentwatch.image.InputLimits;
 import io.latentwatch.security.ModelVerifier;
@@ -173,7 +173,7 @@ public final class DetectCommand implements Callable<Integer> {
     String driftInterval;
 
     /** Where and how often drift summaries go; a bad value is a usage error that names the flag. */
-    DriftPublishing driftPublishing(DetectorConfig config) {
+    private DriftPublishing driftPublishing(DetectorConfig config) {
         CommandLine cl = spec.commandLine();
         Duration interval;
         try {
@@ -208,12 +208,13 @@ public final class DetectCommand implements Callable<Integer> {
                     modelVerifier());
             StreamsSettings streams = new StreamsSettings(applicationId, instanceId, streamThreads, inferenceThreads,
                     processingGuarantee, stateDir);
-            return DetectorConfig.of(connection.connection(), topics, source, streams)
+            DetectorConfig config = DetectorConfig.of(connection.connection(), topics, source, streams)
                     .withTopicSetup(new TopicSetup(createTopics, topicPartitions, replicationFactor))
                     .withTuning(new Tuning(batchSize, Duration.ofMillis(batchLingerMs), Duration.ofMillis(commitIntervalMs)))
                     .withLimits(new InputLimits(maxImageBytes, maxImagePixels))
                     .withHttpPort(httpPort)
                     .withAnomalyMaps(new AnomalyMapSettings(anomalyMaps, anomalyMapMaxBytes));
+            return config.withDrift(driftPublishing(config));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }
@@ -233,11 +234,10 @@ public final class DetectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         DetectorConfig config = config();
-        DriftPublishing drift = driftPublishing(config);
         try (StopSignal signal = StopSignal.install()) {
             Detector detector;
             try {
-                detector = Detector.start(config, drift, signal::stopRequested);
+                detector = Detector.start(config, signal::stopRequested);
             } catch (IllegalStateException e) {
                 if (signal.stopRequested()) {
                     return 0; // stopped while waiting for a first model

@@ -26,10 +26,11 @@ import java.util.Objects;
  * @param limits     hostile-input bounds
  * @param httpPort   port of the HTTP endpoint (0 picks a free port, -1 turns it off)
  * @param anomalyMaps whether anomaly records carry an anomaly map, and how large it may be
+ * @param drift      whether and how often drift summaries are published (docs/drift.md)
  */
 public record DetectorConfig(Connection connection, Topics topics, ModelSource model, StreamsSettings streams,
                              TopicSetup topicSetup, Tuning tuning, InputLimits limits, int httpPort,
-                             AnomalyMapSettings anomalyMaps) {
+                             AnomalyMapSettings anomalyMaps, DriftPublishing drift) {
     /** Default of {@code --http-port}. */
     public static final int DEFAULT_HTTP_PORT = 8080;
 
@@ -42,6 +43,7 @@ public record DetectorConfig(Connection connection, Topics topics, ModelSource m
         Objects.requireNonNull(tuning, "tuning");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(anomalyMaps, "anomaly maps");
+        Objects.requireNonNull(drift, "drift publishing");
         if (httpPort < -1 || httpPort > 65535) {
             throw new IllegalArgumentException("--http-port must be 0..65535 (0 picks a free port, -1 turns HTTP off),"
                     + " got " + httpPort);
@@ -51,41 +53,47 @@ public record DetectorConfig(Connection connection, Topics topics, ModelSource m
     /** A configuration with {@code detect}'s defaults for topic set-up, tuning, input limits and HTTP port. */
     public static DetectorConfig of(Connection connection, Topics topics, ModelSource model, StreamsSettings streams) {
         return new DetectorConfig(connection, topics, model, streams, TopicSetup.DEFAULT, Tuning.DEFAULT,
-                InputLimits.DEFAULT, DEFAULT_HTTP_PORT, AnomalyMapSettings.OFF);
+                InputLimits.DEFAULT, DEFAULT_HTTP_PORT, AnomalyMapSettings.OFF, DriftPublishing.OFF);
     }
 
     /** This configuration with another model source. */
     public DetectorConfig withModel(ModelSource other) {
-        return new DetectorConfig(connection, topics, other, streams, topicSetup, tuning, limits, httpPort, anomalyMaps);
+        return new DetectorConfig(connection, topics, other, streams, topicSetup, tuning, limits, httpPort, anomalyMaps, drift);
     }
 
     /** This configuration with other Kafka Streams settings. */
     public DetectorConfig withStreams(StreamsSettings other) {
-        return new DetectorConfig(connection, topics, model, other, topicSetup, tuning, limits, httpPort, anomalyMaps);
+        return new DetectorConfig(connection, topics, model, other, topicSetup, tuning, limits, httpPort, anomalyMaps, drift);
     }
 
     /** This configuration with another topic set-up. */
     public DetectorConfig withTopicSetup(TopicSetup other) {
-        return new DetectorConfig(connection, topics, model, streams, other, tuning, limits, httpPort, anomalyMaps);
+        return new DetectorConfig(connection, topics, model, streams, other, tuning, limits, httpPort, anomalyMaps, drift);
     }
 
     /** This configuration with other tuning. */
     public DetectorConfig withTuning(Tuning other) {
-        return new DetectorConfig(connection, topics, model, streams, topicSetup, other, limits, httpPort, anomalyMaps);
+        return new DetectorConfig(connection, topics, model, streams, topicSetup, other, limits, httpPort, anomalyMaps, drift);
     }
 
     /** This configuration with other input limits. */
     public DetectorConfig withLimits(InputLimits other) {
-        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, other, httpPort, anomalyMaps);
+        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, other, httpPort, anomalyMaps, drift);
     }
 
     /** This configuration with other anomaly-map settings. */
     public DetectorConfig withAnomalyMaps(AnomalyMapSettings other) {
-        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, limits, httpPort, other);
+        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, limits, httpPort, other, drift);
+    }
+
+    /** This configuration publishing drift summaries as {@code other} says. */
+    public DetectorConfig withDrift(DriftPublishing other) {
+        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, limits, httpPort, anomalyMaps,
+                other);
     }
 
     /** This configuration with the HTTP endpoint on {@code port} (0: a free port, -1: off). */
     public DetectorConfig withHttpPort(int port) {
-        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, limits, port, anomalyMaps);
+        return new DetectorConfig(connection, topics, model, streams, topicSetup, tuning, limits, port, anomalyMaps, drift);
     }
 }

@@ -2,7 +2,6 @@ package io.latentwatch.stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.latentwatch.config.DetectorConfig;
-import io.latentwatch.drifttopic.DriftPublishing;
 import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.metrics.DetectorMetrics;
 import io.latentwatch.metrics.HttpEndpoint;
@@ -59,7 +58,6 @@ public final class Detector implements AutoCloseable {
     private static final String TEMP_STATE_PREFIX = "latentwatch-streams-";
     private static final String OWNER_FILE = "latentwatch-owner.pid";
     private final DetectorConfig config;
-    private final DriftPublishing driftPublishing;
     private DriftPublisher driftPublisher;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DetectorMetrics metrics;
@@ -76,9 +74,8 @@ public final class Detector implements AutoCloseable {
 
     private final BooleanSupplier stopRequested;
 
-    private Detector(DetectorConfig config, DriftPublishing driftPublishing, BooleanSupplier stopRequested) {
+    private Detector(DetectorConfig config, BooleanSupplier stopRequested) {
         this.config = config;
-        this.driftPublishing = driftPublishing;
         this.stopRequested = stopRequested;
         this.metrics = DetectorMetrics.forApplication(registry, String.valueOf(config.streams().applicationId()));
         this.readiness = new Readiness(() -> streams, () -> models.current().isPresent(),
@@ -99,16 +96,7 @@ public final class Detector implements AutoCloseable {
      * (start then fails with an {@link IllegalStateException} and leaves nothing running).
      */
     public static Detector start(DetectorConfig config, BooleanSupplier stopRequested) {
-        return start(config, DriftPublishing.OFF, stopRequested);
-    }
-
-    /**
-     * Starts a detector that also publishes drift summaries of the model it serves (see
-     * docs/drift.md); otherwise as {@link #start(DetectorConfig, BooleanSupplier)}.
-     */
-    public static Detector start(DetectorConfig config, DriftPublishing driftPublishing,
-                                 BooleanSupplier stopRequested) {
-        Detector detector = new Detector(config, driftPublishing, stopRequested);
+        Detector detector = new Detector(config, stopRequested);
         try {
             detector.startAll();
             return detector;
@@ -135,12 +123,12 @@ public final class Detector implements AutoCloseable {
         if (config.model().followTopic()) {
             topics.add(config.topics().models());
         }
-        if (driftPublishing.enabled()) {
-            topics.add(driftPublishing.topic());
+        if (config.drift().enabled()) {
+            topics.add(config.drift().topic());
         }
         TopicAdmin admin = new TopicAdmin(clientProps, Duration.ofSeconds(30));
-        Set<String> compacted = driftPublishing.enabled()
-                ? Set.of(config.topics().models(), driftPublishing.topic()) : Set.of(config.topics().models());
+        Set<String> compacted = config.drift().enabled()
+                ? Set.of(config.topics().models(), config.drift().topic()) : Set.of(config.topics().models());
         admin.ensure(topics, compacted, config.topicSetup().create(), config.topicSetup().partitions(),
                 config.topicSetup().replicationFactor(), DetectorTopology.topicMaxMessageBytes(config));
         RecordBudget budget = recordBudget(admin);
@@ -192,8 +180,8 @@ public final class Detector implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.start();
-        if (driftPublishing.enabled()) {
-            driftPublisher = new DriftPublisher(driftPublishing, clientProps, metrics.drift(), registry);
+        if (config.drift().enabled()) {
+            driftPublisher = new DriftPublisher(config.drift(), clientProps, metrics.drift(), registry);
             driftPublisher.start();
         }
     }

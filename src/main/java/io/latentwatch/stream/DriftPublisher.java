@@ -1,6 +1,6 @@
 package io.latentwatch.stream;
 
-import io.latentwatch.drifttopic.DriftPublishing;
+import io.latentwatch.config.DriftPublishing;
 import io.latentwatch.drifttopic.DriftSummary;
 import io.latentwatch.drifttopic.DriftTopic;
 import io.latentwatch.metrics.ScoreDrift;

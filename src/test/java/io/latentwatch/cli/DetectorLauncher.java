@@ -1,7 +1,5 @@
 package io.latentwatch.cli;
 
-import io.latentwatch.config.DetectorConfig;
-import io.latentwatch.drifttopic.DriftPublishing;
 import io.latentwatch.stream.Detector;
 import picocli.CommandLine;
 
@@ -19,8 +17,6 @@ public final class DetectorLauncher {
     public static Detector start(String... detectArgs) {
         CommandLine.ParseResult parsed = Main.commandLine(Map.of()).parseArgs(detectArgs);
         DetectCommand detect = (DetectCommand) parsed.subcommand().commandSpec().userObject();
-        DetectorConfig config = detect.config();
-        DriftPublishing drift = detect.driftPublishing(config);
-        return Detector.start(config, drift, () -> false);
+        return Detector.start(detect.config());
     }
 }

@@ -1,6 +1,6 @@
 package io.latentwatch.cli;
 
-import io.latentwatch.drifttopic.DriftPublishing;
+import io.latentwatch.config.DriftPublishing;
 import io.latentwatch.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +66,7 @@ class DriftFlagsTest {
         CommandLine cl = Main.commandLine(Map.of());
         CommandLine.ParseResult parsed = cl.parseArgs(args);
         DetectCommand detect = (DetectCommand) parsed.subcommand().commandSpec().userObject();
-        return detect.driftPublishing(detect.config());
+        return detect.config().drift();
     }
 
     /** Exit code and stderr, as one string. */

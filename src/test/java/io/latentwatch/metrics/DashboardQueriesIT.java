@@ -3,11 +3,11 @@ package io.latentwatch.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latentwatch.config.Connection;
 import io.latentwatch.config.DetectorConfig;
+import io.latentwatch.config.DriftPublishing;
 import io.latentwatch.config.ModelSource;
 import io.latentwatch.config.StreamsSettings;
 import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
-import io.latentwatch.drifttopic.DriftPublishing;
 import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.testing.Records;
@@ -83,7 +83,7 @@ class DashboardQueriesIT {
         Files.write(v1, MonitoredModels.withMetadata("v1", 0.02, 0.01, "2026-11-01T00:00:00Z"));
         // publishing drift summaries, as for 'train --retrain-on-drift'
         DriftPublishing drift = new DriftPublishing("drift-" + appId, Duration.ofMillis(200), "obs-it");
-        try (Detector detector = Detector.start(config(topics, appId, v1), drift, () -> false);
+        try (Detector detector = Detector.start(config(topics, appId, v1).withDrift(drift));
              KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers());
              PrometheusServer server = PrometheusServer.start(prometheus, dir, "127.0.0.1:" + detector.httpPort(),
                      List.of(ALERTS))) {

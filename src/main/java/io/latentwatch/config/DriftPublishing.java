@@ -1,4 +1,4 @@
-package io.latentwatch.drifttopic;
+package io.latentwatch.config;
 
 import java.time.Duration;
 import java.util.Objects;
