@@ -24,9 +24,9 @@ import java.util.concurrent.Callable;
 /** {@code latentwatch bench}: end-to-end throughput and latency on a real broker. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Measures throughput and latency end to end; prints one JSON line.",
-        description = {"Measures the detector end to end on a real broker and prints one JSON line:",
-                "throughput draining N preloaded images, latency percentiles at half that rate, and the raw",
-                "ONNX Runtime throughput of the same model on the same images, side by side."})
+        description = "Measures the detector end to end on a real broker and prints one JSON line:"
+                + " throughput draining N preloaded images, latency percentiles at half that rate, and the raw"
+                + " ONNX Runtime throughput of the same model on the same images, side by side.")
 public final class BenchCommand implements Callable<Integer> {
     private static final String QUICK_MODEL_CLASSES = "5,7,9";
     private static final int QUICK_MODEL_EPOCHS = 3;

@@ -10,9 +10,9 @@ import java.util.concurrent.Callable;
 
 /** {@code latentwatch broker}: a throw-away single-node Kafka broker for trying latentwatch out. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = {"Runs a single-node Kafka broker (KRaft) in this process, for trying latentwatch on a laptop.",
-                "Its data lives in a temporary directory removed on exit, or in --data-dir, kept for the next start.",
-                "Not for production."})
+        description = "Runs a single-node Kafka broker (KRaft) in this process, for trying latentwatch on a laptop."
+                + " Its data lives in a temporary directory removed on exit, or in --data-dir, kept for the next"
+                + " start. Not for production.")
 public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9092", paramLabel = "PORT",
             description = "Loopback port of the client listener; 0 picks a free port (default: ${DEFAULT-VALUE}).")

@@ -18,12 +18,12 @@ import java.util.stream.Collectors;
 /** {@code latentwatch demo}: everything on one machine, no setup. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Runs the whole product on this machine, nothing to set up.",
-        description = {"Runs the whole product on this machine with nothing to set up: an embedded Kafka broker,",
-                "a first model trained on the bundled Fashion-MNIST sample, the detector, and a labelled stream",
-                "with a few percent anomalies, shown live. A quarter of the way in, a second model is trained in the",
-                "background from the images on the input topic and published as a challenger; the detector scores",
-                "it in the shadow of the serving model, and three quarters of the way in it is promoted and the",
-                "detector swaps to it. Ctrl-C stops it."})
+        description = "Runs the whole product on this machine with nothing to set up: an embedded Kafka broker,"
+                + " a first model trained on the bundled Fashion-MNIST sample, the detector, and a labelled stream"
+                + " with a few percent anomalies, shown live. A quarter of the way in, a second model is trained in the"
+                + " background from the images on the input topic and published as a challenger; the detector scores"
+                + " it in the shadow of the serving model, and three quarters of the way in it is promoted and the"
+                + " detector swaps to it. Ctrl-C stops it.")
 public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

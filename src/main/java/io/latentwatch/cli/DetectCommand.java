@@ -26,8 +26,8 @@ import java.util.concurrent.Callable;
 /** {@code latentwatch detect}: runs the detector topology until stopped. */
 @Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the detector: scores image events with an ONNX autoencoder.",
-                "Reads the input topic, writes anomalies, embeddings and dead letters, and runs until stopped",
-                "(Ctrl-C or SIGTERM)."})
+                "Reads the input topic, writes anomalies, embeddings and dead letters, and runs until stopped"
+                        + " (Ctrl-C or SIGTERM)."})
 public final class DetectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -23,10 +23,10 @@ import java.util.concurrent.Callable;
 @Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Draws where in an image a model's reconstruction error is.",
                 "",
-                "Scores one image exactly as the detector does and writes a PNG of three panels:",
-                "the input as the model sees it (resized, its normalisation undone), the",
-                "reconstruction, and the per-pixel error on a fixed colour scale (black: no error,",
-                "red: 1/4 of the pixel range, pale yellow: all of it; see docs/pictures.md)."})
+                "Scores one image exactly as the detector does and writes a PNG of three panels:"
+                        + " the input as the model sees it (resized, its normalisation undone), the"
+                        + " reconstruction, and the per-pixel error on a fixed colour scale (black: no error,"
+                        + " red: 1/4 of the pixel range, pale yellow: all of it; see docs/pictures.md)."})
 public final class ExplainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
