@@ -1,14 +1,13 @@
 package io.latentwatch.modeltopic;
 
-import io.latentwatch.kafka.EmbeddedKafka;
+import io.latentwatch.testing.SharedBroker;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,24 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The models topic contract on a real broker: which publication is current. */
 class ModelTopicIT {
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final SharedBroker KAFKA = new SharedBroker();
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void shouldTakeTheLastPublicationAsCurrentEvenWhenAPublisherClockIsBehind() throws Exception {
         // Given a model published now, then another by a publisher whose clock is an hour behind
-        Map<String, Object> props = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        Map<String, Object> props = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         ModelTopic models = new ModelTopic(props, "models-skew");
         models.publish("default", bytes("first"));
         long anHourAgo = System.currentTimeMillis() - Duration.ofHours(1).toMillis();

@@ -9,11 +9,11 @@ import io.latentwatch.config.ModelSource;
 import io.latentwatch.config.StreamsSettings;
 import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
-import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.testing.Records;
+import io.latentwatch.testing.SharedBroker;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
 import io.latentwatch.testing.TestTopics;
@@ -23,9 +23,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -63,23 +63,17 @@ class ShadowPromotionIT {
     private static final double A_THRESHOLD = 0.5;
     /** B: reconstructs at half strength, score 0.25 (p/255)^2, flags from 0.05, i.e. from pixel value 115. */
     private static final double B_THRESHOLD = 0.05;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final SharedBroker KAFKA = new SharedBroker();
     private static final List<byte[]> GREYS = new ArrayList<>();
 
     @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
+    static void makeImages() {
         for (int p = 0; p < 256; p++) {
             GREYS.add(TestImages.greyPng(28, 28, p));
         }
     }
 
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void shouldScoreAChallengerInTheShadowThenPromoteItInEveryDetectorWithoutLosingOrDuplicatingInput() {
@@ -91,7 +85,7 @@ class ShadowPromotionIT {
         List<ConsumerRecord<byte[], byte[]>> outputs = new ArrayList<>();
         try (Detector first = Detector.start(config(topics, appId));
              Detector second = Detector.start(config(topics, appId));
-             KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers());
+             KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers());
              KafkaConsumer<byte[], byte[]> reader = reader(topics)) {
             List<Detector> detectors = List.of(first, second);
             send(producer, topics, 0, 100);
@@ -106,7 +100,7 @@ class ShadowPromotionIT {
 
             // and then B is judged on its 200 verdicts by two rules it fails, then one it meets, and promoted
             double agreement = agreement(100, 300);
-            String[] promote = {"promote", "--model-name", NAME, "--bootstrap-servers", kafka.bootstrapServers(),
+            String[] promote = {"promote", "--model-name", NAME, "--bootstrap-servers", KAFKA.bootstrapServers(),
                     "--model-topic", topics.models(), "--embedding-topic", topics.embeddings()};
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
@@ -241,7 +235,7 @@ class ShadowPromotionIT {
         // When it is promoted with no rule
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = run(out, err, "promote", "--model-name", NAME, "--bootstrap-servers", kafka.bootstrapServers(),
+        int exit = run(out, err, "promote", "--model-name", NAME, "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--model-topic", topics.models());
 
         // Then B's bytes and headers are the serving model's, and the challenger key is withdrawn
@@ -263,7 +257,7 @@ class ShadowPromotionIT {
         // When it is promoted
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = run(out, err, "promote", "--model-name", NAME, "--bootstrap-servers", kafka.bootstrapServers(),
+        int exit = run(out, err, "promote", "--model-name", NAME, "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--model-topic", topics.models());
 
         // Then it says so in one line, with what to do, and exits 2
@@ -364,7 +358,7 @@ class ShadowPromotionIT {
     }
 
     private static DetectorConfig config(Topics topics, String appId) {
-        return DetectorConfig.of(Connection.to(kafka.bootstrapServers()), topics, ModelSource.topic(NAME),
+        return DetectorConfig.of(Connection.to(KAFKA.bootstrapServers()), topics, ModelSource.topic(NAME),
                 StreamsSettings.of(appId)).withTopicSetup(TopicSetup.create(2)).withHttpPort(-1);
     }
 
@@ -390,6 +384,6 @@ class ShadowPromotionIT {
     }
 
     private static Map<String, Object> clientProps() {
-        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     }
 }

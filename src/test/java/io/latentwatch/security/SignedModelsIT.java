@@ -6,20 +6,19 @@ import io.latentwatch.config.ModelSource;
 import io.latentwatch.config.StreamsSettings;
 import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
-import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.testing.Records;
+import io.latentwatch.testing.SharedBroker;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -44,7 +43,8 @@ import static org.awaitility.Awaitility.await;
 class SignedModelsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String NAME = "test";
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final SharedBroker KAFKA = new SharedBroker();
     private final byte[] white = TestImages.greyPng(28, 28, 255);
     private final byte[] black = TestImages.greyPng(28, 28, 0);
     private final KeyPair trustedPair = SigningKeys.generate();
@@ -54,17 +54,7 @@ class SignedModelsIT {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void shouldRefuseUnsignedTamperedAndUnknownKeyModelsWhileScoringGoesOnThenSwapToASignedOne() throws Exception {
@@ -72,11 +62,11 @@ class SignedModelsIT {
         Topics topics = uniqueTopics();
         Path v1 = signedFile("v1");
         DetectorConfig config = config(topics, v1, true);
-        ModelTopic models = new ModelTopic(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        ModelTopic models = new ModelTopic(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
                 topics.models());
         List<String> sent = new ArrayList<>();
         try (Detector detector = Detector.start(config);
-             KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
+             KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
             assertThat(version(detector)).isEqualTo("v1");
             send(producer, topics, sent, 0, 40);
 
@@ -96,7 +86,7 @@ class SignedModelsIT {
             // Then each was refused and counted by its reason, and scoring goes on with v1
             assertThat(version(detector)).isEqualTo("v1");
             send(producer, topics, sent, 40, 80);
-            Records.readUntil(kafka.bootstrapServers(), List.of(topics.embeddings()), r -> r.size() >= 80, TIMEOUT,
+            Records.readUntil(KAFKA.bootstrapServers(), List.of(topics.embeddings()), r -> r.size() >= 80, TIMEOUT,
                     Duration.ZERO);
 
             // When a model signed by the trusted key is published
@@ -106,7 +96,7 @@ class SignedModelsIT {
             // Then the detector swaps to it, and every input was scored once: the first 80 by v1, the rest by v2
             await().atMost(TIMEOUT).until(() -> version(detector).equals("v2"));
             send(producer, topics, sent, 80, 120);
-            List<ConsumerRecord<byte[], byte[]>> out = Records.readUntil(kafka.bootstrapServers(),
+            List<ConsumerRecord<byte[], byte[]>> out = Records.readUntil(KAFKA.bootstrapServers(),
                     List.of(topics.embeddings()), r -> r.size() >= sent.size(), TIMEOUT, Duration.ofSeconds(2));
             List<ConsumerRecord<byte[], byte[]>> byId = new ArrayList<>(out);
             byId.sort(Comparator.comparingInt(r -> Integer.parseInt(Records.json(r).get("id").asText().substring(2))));
@@ -164,7 +154,7 @@ class SignedModelsIT {
         SigningKeys.writePublic(pub, trustedPair.getPublic());
         ModelSource source = new ModelSource(model, follow, NAME, ModelOverrides.NONE, false,
                 ModelVerifier.trusting(TrustedKeys.load(pub), false));
-        return DetectorConfig.of(Connection.to(kafka.bootstrapServers()), topics, source,
+        return DetectorConfig.of(Connection.to(KAFKA.bootstrapServers()), topics, source,
                 StreamsSettings.of("signed-" + UUID.randomUUID())).withTopicSetup(TopicSetup.create(1)).withHttpPort(-1);
     }
 

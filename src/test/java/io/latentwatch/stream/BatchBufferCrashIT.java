@@ -7,9 +7,9 @@ import io.latentwatch.config.StreamsSettings;
 import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
-import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.testing.Records;
+import io.latentwatch.testing.SharedBroker;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,9 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -41,25 +40,18 @@ import static org.awaitility.Awaitility.await;
  */
 class BatchBufferCrashIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final SharedBroker KAFKA = new SharedBroker();
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void shouldScoreEveryInputExactlyOnceWhenTheDetectorIsKilledWithAHalfFullBatch() throws Exception {
         // Given five images on a one-partition topic and a detector process batching by 8, lingering 10 minutes
         Topics topics = new Topics("crash-images", "crash-anomalies", "crash-embeddings", "crash-dlq", "crash-models");
-        new TopicAdmin(Map.of("bootstrap.servers", kafka.bootstrapServers()), Duration.ofSeconds(30))
+        new TopicAdmin(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), Duration.ofSeconds(30))
                 .ensure(List.of(topics.input()), Set.of(), true, 1, (short) -1);
         Path model = dir.resolve("model.onnx");
         Files.write(model, TestModels.blackIsNormal("v1", 0.5));
@@ -76,19 +68,19 @@ class BatchBufferCrashIT {
         } finally {
             detector.destroyForcibly();
         }
-        assertThat(Records.readUntil(kafka.bootstrapServers(), List.of(topics.embeddings()), r -> false,
+        assertThat(Records.readUntil(KAFKA.bootstrapServers(), List.of(topics.embeddings()), r -> false,
                 Duration.ofSeconds(1), Duration.ZERO)).as("nothing was scored before the kill").isEmpty();
 
         // And a new detector (same application and state directory) takes over with three more images
         send(topics, 5, 8);
-        DetectorConfig config = DetectorConfig.of(Connection.to(kafka.bootstrapServers()), topics,
+        DetectorConfig config = DetectorConfig.of(Connection.to(KAFKA.bootstrapServers()), topics,
                 ModelSource.file(model), StreamsSettings.of("crash-detector").withStateDir(stateDir))
                 .withTopicSetup(TopicSetup.create(1))
                 .withTuning(new Tuning(8, Duration.ofMillis(50), Duration.ofMillis(100)))
                 .withHttpPort(-1);
         List<ConsumerRecord<byte[], byte[]>> embeddings;
         try (Detector restarted = Detector.start(config)) {
-            embeddings = Records.readUntil(kafka.bootstrapServers(), List.of(topics.embeddings()),
+            embeddings = Records.readUntil(KAFKA.bootstrapServers(), List.of(topics.embeddings()),
                     read -> read.size() >= 8, TIMEOUT, Duration.ofSeconds(3));
         }
 
@@ -102,7 +94,7 @@ class BatchBufferCrashIT {
     }
 
     private static void send(Topics topics, int from, int to) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
             for (int i = from; i < to; i++) {
                 producer.send(Records.cloudEvent(topics.input(), "img-" + i, TestImages.greyPng(28, 28, 0))).get();
             }
@@ -112,7 +104,7 @@ class BatchBufferCrashIT {
     private Process startDetectorProcess(Topics topics, Path model, Path stateDir) throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.latentwatch.cli.Main", "detect",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--model", model.toString(),
+                "--bootstrap-servers", KAFKA.bootstrapServers(), "--model", model.toString(),
                 "--application-id", "crash-detector", "--input-topic", topics.input(),
                 "--anomaly-topic", topics.anomalies(), "--embedding-topic", topics.embeddings(),
                 "--dlq-topic", topics.deadLetter(), "--topic-partitions", "1", "--http-port", "-1",
@@ -128,7 +120,7 @@ class BatchBufferCrashIT {
     }
 
     private static long committedOffset(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("crash-detector")
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
             OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));

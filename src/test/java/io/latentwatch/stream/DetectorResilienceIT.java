@@ -11,6 +11,7 @@ import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.testing.Records;
+import io.latentwatch.testing.SharedBroker;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
 import io.latentwatch.testing.TestTopics;
@@ -24,9 +25,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -48,26 +48,19 @@ import static org.awaitility.Awaitility.await;
 /** What used to stall or block a detector, on a real broker: huge records, bad models, lost brokers. */
 class DetectorResilienceIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final SharedBroker KAFKA = new SharedBroker();
     private final byte[] black = TestImages.greyPng(28, 28, 0);
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void shouldDeadLetterA17MegabyteRecordAndScoreTheImagesBehindIt() throws Exception {
         // Given an input topic that takes 20 MB records, as a user may have created it
         Topics topics = TestTopics.unique();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topics.input(), 1, (short) 1)
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "20000000")))).all().get();
         }
@@ -75,7 +68,7 @@ class DetectorResilienceIT {
         byte[] huge = new byte[17_000_000];
         new SplittableRandom(1).nextBytes(huge);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 20_000_000, ProducerConfig.ACKS_CONFIG, "all"),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topics.input(), bytes("huge"), huge)).get();
@@ -88,7 +81,7 @@ class DetectorResilienceIT {
         // When a detector with the default limits runs
         try (Detector detector = Detector.start(config(topics, modelFile("v1")))) {
             // Then the huge record is one dead letter that fits, with its size and digest, and the rest is scored
-            List<ConsumerRecord<byte[], byte[]>> out = Records.readUntil(kafka.bootstrapServers(),
+            List<ConsumerRecord<byte[], byte[]>> out = Records.readUntil(KAFKA.bootstrapServers(),
                     List.of(topics.embeddings(), topics.deadLetter()),
                     r -> Records.on(r, topics.embeddings()).size() >= 20 && Records.on(r, topics.deadLetter()).size() >= 1,
                     TIMEOUT, Duration.ofSeconds(1));
@@ -110,7 +103,7 @@ class DetectorResilienceIT {
             byte[] garbage = new byte[3_000_000];
             new SplittableRandom(2).nextBytes(garbage);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                     ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 20_000_000),
                     new ByteArraySerializer(), new ByteArraySerializer())) {
                 // When it arrives on the input topic the detector created
@@ -118,7 +111,7 @@ class DetectorResilienceIT {
             }
 
             // Then its dead letter carries the whole value
-            List<ConsumerRecord<byte[], byte[]>> dead = Records.readUntil(kafka.bootstrapServers(),
+            List<ConsumerRecord<byte[], byte[]>> dead = Records.readUntil(KAFKA.bootstrapServers(),
                     List.of(topics.deadLetter()), r -> !r.isEmpty(), TIMEOUT, Duration.ZERO);
             assertThat(dead.get(0).value()).isEqualTo(garbage);
             assertThat(Records.header(dead.get(0), Headers.ERROR_CLASS)).isEqualTo("unrecognised-format");
@@ -130,7 +123,7 @@ class DetectorResilienceIT {
         // Given a models topic whose newest records are garbage and an identity model, behind a valid one
         Topics topics = TestTopics.unique();
         createModelTopic(topics);
-        try (KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
             producer.send(new ProducerRecord<>(topics.models(), bytes("test"), TestModels.blackIsNormal("v1", 0.5)));
             producer.send(new ProducerRecord<>(topics.models(), bytes("test"), bytes("not a model at all")));
             producer.send(new ProducerRecord<>(topics.models(), bytes("test"), TestModels.scaling(1, 28, 28, 1f)
@@ -145,10 +138,10 @@ class DetectorResilienceIT {
             assertThat(counter(detector, "latentwatch.model.fallbacks", null)).isEqualTo(1);
             assertThat(counter(detector, "latentwatch.model.refusals", "invalid")).isEqualTo(1);
             assertThat(counter(detector, "latentwatch.model.refusals", "degenerate")).isEqualTo(1);
-            try (KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
+            try (KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
                 producer.send(Records.cloudEvent(topics.input(), "img-1", black));
             }
-            List<ConsumerRecord<byte[], byte[]>> out = Records.readUntil(kafka.bootstrapServers(),
+            List<ConsumerRecord<byte[], byte[]>> out = Records.readUntil(KAFKA.bootstrapServers(),
                     List.of(topics.embeddings()), r -> !r.isEmpty(), TIMEOUT, Duration.ZERO);
             assertThat(Records.json(out.get(0)).get("model_version").asText()).isEqualTo("v1");
         }
@@ -159,7 +152,7 @@ class DetectorResilienceIT {
         // Given two detectors serving a 28x28 grey model, one of them allowing input changes
         Topics topics = TestTopics.unique();
         createModelTopic(topics);
-        try (KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
             producer.send(new ProducerRecord<>(topics.models(), bytes("test"), TestModels.blackIsNormal("v1", 0.5)));
             producer.flush();
             try (Detector strict = Detector.start(following(config(topics, null), false));
@@ -204,7 +197,7 @@ class DetectorResilienceIT {
     }
 
     private static void createModelTopic(Topics topics) {
-        new TopicAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), TIMEOUT)
+        new TopicAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), TIMEOUT)
                 .ensure(List.of(topics.models()), java.util.Set.of(topics.models()), true, 1, (short) -1);
     }
 
@@ -233,7 +226,7 @@ class DetectorResilienceIT {
 
     private static DetectorConfig config(Topics topics, Path model) {
         ModelSource source = model == null ? ModelSource.topic(null) : ModelSource.file(model);
-        return DetectorConfig.of(Connection.to(kafka.bootstrapServers()), topics, source,
+        return DetectorConfig.of(Connection.to(KAFKA.bootstrapServers()), topics, source,
                 StreamsSettings.of("it-" + UUID.randomUUID())).withTopicSetup(TopicSetup.create(1)).withHttpPort(0);
     }
 

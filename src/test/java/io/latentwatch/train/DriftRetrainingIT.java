@@ -10,13 +10,13 @@ import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
 import io.latentwatch.drifttopic.DriftSummary;
 import io.latentwatch.drifttopic.DriftTopic;
-import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.stream.Detector;
 import io.latentwatch.testing.Records;
+import io.latentwatch.testing.SharedBroker;
 import io.latentwatch.testing.TestTopics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,9 +26,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -60,19 +59,10 @@ class DriftRetrainingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "default";
     private static final double LIMIT = 0.5;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final SharedBroker KAFKA = new SharedBroker();
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void shouldRetrainFromTheInputTopicWhenTheLiveScoresDriftAndServeTheNewModel() throws Exception {
@@ -82,7 +72,7 @@ class DriftRetrainingIT {
         String driftTopic = topics.input() + "-drift";
         Run first = run("train", "--idx", TrainingFixtures.SAMPLE.toString(), "--normal-classes", "5,7,9",
                 "--epochs", "4", "--filters", "8", "--latent-size", "16", "--publish", "--model-topic", topics.models(),
-                "--bootstrap-servers", kafka.bootstrapServers());
+                "--bootstrap-servers", KAFKA.bootstrapServers());
         assertThat(first.exitCode()).as(first.err()).isZero();
         IdxDataset train = IdxDataset.load(TrainingFixtures.SAMPLE, Split.TRAIN);
         IdxDataset test = IdxDataset.load(TrainingFixtures.SAMPLE, Split.TEST);
@@ -92,7 +82,7 @@ class DriftRetrainingIT {
             PrintWriter out = new PrintWriter(trainerOut, true);
             cl.setOut(out);
             cl.setErr(out);
-            cl.execute("train", "--from-topic", topics.input(), "--bootstrap-servers", kafka.bootstrapServers(),
+            cl.execute("train", "--from-topic", topics.input(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                     "--max-records", "630", "--publish", "--model-topic", topics.models(), "--retrain-on-drift",
                     Double.toString(LIMIT), "--drift-topic", driftTopic, "--epochs", "3", "--filters", "8",
                     "--latent-size", "16", "--seed", "3");
@@ -100,12 +90,12 @@ class DriftRetrainingIT {
         List<String> sent = new ArrayList<>();
         String versionA;
         String versionB;
-        try (Detector detector = DetectorLauncher.start("detect", "--bootstrap-servers", kafka.bootstrapServers(),
+        try (Detector detector = DetectorLauncher.start("detect", "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", topics.input(), "--anomaly-topic", topics.anomalies(), "--embedding-topic",
                 topics.embeddings(), "--dlq-topic", topics.deadLetter(), "--model-topic", topics.models(),
                 "--model-name", MODEL, "--application-id", "drift-it", "--http-port", "-1", "--topic-partitions", "1",
                 "--drift-topic", driftTopic, "--drift-interval", "PT0.5S");
-             KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
+             KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
             versionA = detector.models().current().map(ModelInfo::version).orElseThrow();
             trainer.start();
 
@@ -155,7 +145,7 @@ class DriftRetrainingIT {
         assertThat(trainerOut.toString()).contains("stopped watching drift: 1 drift round, 1 delivered, 0 held back");
 
         // and every input was scored exactly once: by the shoe model before the shift, by the new one after it
-        List<ConsumerRecord<byte[], byte[]>> outputs = Records.readUntil(kafka.bootstrapServers(),
+        List<ConsumerRecord<byte[], byte[]>> outputs = Records.readUntil(KAFKA.bootstrapServers(),
                 List.of(topics.embeddings()), read -> read.size() >= sent.size(), Duration.ofSeconds(60),
                 Duration.ofSeconds(2));
         Map<String, JsonNode> byId = new HashMap<>();
@@ -177,9 +167,9 @@ class DriftRetrainingIT {
         // Given shoe images on the input topic and no model on the models topic
         Topics topics = TestTopics.unique();
         List<String> sent = new ArrayList<>();
-        new TopicAdmin(Map.of("bootstrap.servers", kafka.bootstrapServers()), Duration.ofSeconds(30))
+        new TopicAdmin(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), Duration.ofSeconds(30))
                 .ensure(List.of(topics.input()), Set.of(), true, 1, (short) -1);
-        try (KafkaProducer<byte[], byte[]> producer = Records.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
             send(producer, topics.input(), "shoes", IdxDataset.load(TrainingFixtures.SAMPLE, Split.TRAIN)
                     .withLabels(LabelSet.of(5, 7, 9)).select(IntStream.range(0, 300).toArray()), sent);
         }
@@ -191,7 +181,7 @@ class DriftRetrainingIT {
             PrintWriter out = new PrintWriter(trainerOut, true);
             cl.setOut(out);
             cl.setErr(out);
-            cl.execute("train", "--from-topic", topics.input(), "--bootstrap-servers", kafka.bootstrapServers(),
+            cl.execute("train", "--from-topic", topics.input(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                     "--max-records", "300", "--publish", "--model-topic", topics.models(), "--retrain-on-drift", "0.5",
                     "--drift-topic", topics.input() + "-drift", "--epochs", "1", "--filters", "4", "--latent-size",
                     "8", "--contamination", "0");
@@ -206,7 +196,7 @@ class DriftRetrainingIT {
         }
         assertThat(trainerOut.toString()).contains("no model 'default' on topic '" + topics.models() + "' yet: training"
                 + " a first one", "published ", "stopped watching drift: 0 drift rounds");
-        assertThat(new ModelTopic(Map.of("bootstrap.servers", kafka.bootstrapServers()), topics.models())
+        assertThat(new ModelTopic(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics.models())
                 .latest(MODEL)).isPresent();
     }
 
@@ -294,7 +284,7 @@ class DriftRetrainingIT {
 
     private static KafkaConsumer<String, byte[]> driftReader() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }

@@ -12,7 +12,6 @@ import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
 import io.latentwatch.image.ImagePreprocessor;
 import io.latentwatch.image.InputLimits;
-import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
@@ -21,6 +20,7 @@ import io.latentwatch.model.Normalization;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.stream.Detector;
+import io.latentwatch.testing.SharedBroker;
 import io.latentwatch.util.Json;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,9 +32,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,19 +56,10 @@ import static org.awaitility.Awaitility.await;
  */
 class ModelPublishIT {
     private static final Topics TOPICS = Topics.DEFAULTS;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final SharedBroker KAFKA = new SharedBroker();
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void shouldSwapARunningDetectorToAPublishedModelWithoutLosingOrDuplicatingInput() throws IOException {
@@ -214,12 +204,12 @@ class ModelPublishIT {
     }
 
     private static DetectorConfig detectorConfig() {
-        return DetectorConfig.of(Connection.to(kafka.bootstrapServers()), TOPICS, ModelSource.topic("default"),
+        return DetectorConfig.of(Connection.to(KAFKA.bootstrapServers()), TOPICS, ModelSource.topic("default"),
                 StreamsSettings.of("publish-it")).withTopicSetup(TopicSetup.create(1)).withHttpPort(-1);
     }
 
     private static Map<String, Object> clientProps() {
-        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     }
 
     private static KafkaProducer<String, byte[]> producer() {
