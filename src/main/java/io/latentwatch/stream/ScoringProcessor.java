@@ -182,7 +182,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 return;
             }
             metrics.inference(System.nanoTime() - start, ready.size());
-            // the maps read the serving model's reconstructions, before the challenger runs on the same batch
+            // maps first: they read what the serving model left in its batch (the challenger has a batch of its own)
             String[] maps = anomalyMaps(model, info, scores.scores(), ready.size());
             OutputRecords.Challenger[] verdicts = challenger == null ? null
                     : shadow.score(challenger, info, batch, ready.size());
