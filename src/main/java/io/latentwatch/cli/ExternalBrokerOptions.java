@@ -19,19 +19,12 @@ final class ExternalBrokerOptions {
     String bootstrapServers;
 
     @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "Properties file of Kafka client settings (security, SASL/SSL, tuning) for the external"
-                    + " broker.")
+            description = "Properties file of Kafka client and Streams settings: security (SASL/SSL) for an external"
+                    + " broker, or tuning (e.g. linger.ms, max.poll.records) on either.")
     Path kafkaConfig;
 
-    /**
-     * The client settings of {@code --kafka-config}, empty when none was given; they are for an
-     * external broker, so giving them without {@code --bootstrap-servers} is a usage error.
-     */
+    /** The client settings of {@code --kafka-config}, empty when none was given. */
     Map<String, String> properties() {
-        if (bootstrapServers == null && kafkaConfig != null) {
-            throw new CommandLine.ParameterException(mixee.commandLine(), "--kafka-config is for an external broker;"
-                    + " give --bootstrap-servers too, or leave both out to use the command's own broker");
-        }
         return KafkaConfigFile.load(kafkaConfig, mixee.commandLine());
     }
 }

@@ -37,21 +37,4 @@ class BenchCommandTest {
         assertThat(err.toString().lines()).hasSize(2);
         assertThat(out.toString()).isEmpty();
     }
-
-    @Test
-    void shouldRefuseClientSettingsWithoutTheExternalBrokerTheyAreFor() throws Exception {
-        // Given a client properties file but no --bootstrap-servers
-        Path props = dir.resolve("client.properties");
-        Files.writeString(props, "security.protocol=SSL\n");
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine(Map.of());
-        cl.setErr(new PrintWriter(err, true));
-
-        // When bench is run with them
-        int code = cl.execute("bench", "--kafka-config", props.toString(), "--images", "100");
-
-        // Then it says which flag is missing
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--kafka-config is for an external broker; give --bootstrap-servers too");
-    }
 }
