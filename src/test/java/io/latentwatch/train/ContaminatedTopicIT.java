@@ -2,18 +2,15 @@ package io.latentwatch.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.latentwatch.cli.Main;
 import io.latentwatch.kafka.EmbeddedKafka;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.OnnxAutoencoder;
+import io.latentwatch.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -43,9 +40,9 @@ class ContaminatedTopicIT {
             // When a first model is trained from the traffic topic alone, with the defaults (--contamination auto),
             // and published
             Path model = dir.resolve("first.onnx");
-            Run train = run("train", "--from-topic", "traffic", "--bootstrap-servers", servers, "--max-records", "2000",
+            CliRun train = run("train", "--from-topic", "traffic", "--bootstrap-servers", servers, "--max-records", "2000",
                     "--epochs", "8", "--output", model.toString(), "--publish");
-            assertThat(train.exit).as(train.err).isZero();
+            assertThat(train.exitCode()).as(train.err()).isZero();
 
             // Then it estimated the contamination, acted on the estimate, says so in its metadata, and calibrated on
             // the images judged normal by the fitted tail
@@ -56,49 +53,40 @@ class ContaminatedTopicIT {
             }
             JsonNode contamination = JSON.readTree(info.metadata().get(MetadataKeys.CONTAMINATION));
             assertThat(contamination.get("setting").asText()).isEqualTo("auto");
-            assertThat(contamination.get("estimate").asDouble()).as(train.err).isBetween(0.01, 0.2);
+            assertThat(contamination.get("estimate").asDouble()).as(train.err()).isBetween(0.01, 0.2);
             assertThat(contamination.get("share").asDouble()).isEqualTo(contamination.get("estimate").asDouble());
             assertThat(contamination.get("calibration_rule").asText()).startsWith(Calibration.TAIL_RULE)
                     .endsWith("the estimate x " + Calibration.AUTO_TRIM_MARGIN);
             assertThat(JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION)).get("calibration").asText())
                     .isEqualTo(Calibration.JUDGED_NORMAL);
-            assertThat(train.err).contains("contamination").contains("published");
+            assertThat(train.err()).contains("contamination").contains("published");
 
             // and on the fresh stream's labels it separates the anomalies and flags them at its threshold
-            Run evaluate = run("evaluate", "--model", model.toString(), "--from-topic", "fresh",
+            CliRun evaluate = run("evaluate", "--model", model.toString(), "--from-topic", "fresh",
                     "--bootstrap-servers", servers, "--max-records", "600", "--normal-classes", NORMAL);
-            assertThat(evaluate.exit).as(evaluate.err).isZero();
-            JsonNode figures = JSON.readTree(evaluate.out);
+            assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+            JsonNode figures = JSON.readTree(evaluate.out());
             assertThat(figures.get("images").asInt()).isEqualTo(600);
             assertThat(figures.get("unlabelled").asInt()).isZero();
             assertThat(figures.get("anomalies").asInt()).isBetween(30, 90);
             for (String name : new String[] {"auroc", "auprc", "threshold", "precision", "recall", "f1", "fpr"}) {
                 assertThat(figures.get(name).isNumber()).as(name).isTrue();
             }
-            assertThat(figures.get("auroc").asDouble()).as(evaluate.out).isGreaterThan(0.9);
-            assertThat(figures.get("recall").asDouble()).as(evaluate.out).isGreaterThan(0.2);
-            assertThat(figures.get("precision").asDouble()).as(evaluate.out).isGreaterThan(0.5);
+            assertThat(figures.get("auroc").asDouble()).as(evaluate.out()).isGreaterThan(0.9);
+            assertThat(figures.get("recall").asDouble()).as(evaluate.out()).isGreaterThan(0.2);
+            assertThat(figures.get("precision").asDouble()).as(evaluate.out()).isGreaterThan(0.5);
         }
     }
 
     private static void produce(String servers, String topic, String split, String fraction, String count,
                                 String seed) {
-        Run produce = run("produce", "--bootstrap-servers", servers, "--input-topic", topic, "--split", split,
+        CliRun produce = run("produce", "--bootstrap-servers", servers, "--input-topic", topic, "--split", split,
                 "--normal-classes", NORMAL, "--anomaly-classes", ANOMALOUS, "--anomaly-fraction", fraction,
                 "--count", count, "--rate", "0", "--seed", seed);
-        assertThat(produce.exit).as(produce.err).isZero();
+        assertThat(produce.exitCode()).as(produce.err()).isZero();
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 }

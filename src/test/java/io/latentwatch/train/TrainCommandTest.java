@@ -2,7 +2,6 @@ package io.latentwatch.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.latentwatch.cli.Main;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
@@ -13,13 +12,11 @@ import io.latentwatch.model.ModelInfo;
 import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.ScoreFunction;
+import io.latentwatch.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -30,25 +27,16 @@ class TrainCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SAMPLE = TrainingFixtures.SAMPLE.toString();
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void shouldRefuseAChallengerThatIsNotPublishedOrANameWithTheChallengerSuffix(@TempDir Path dir) {
         // When a challenger is asked for without --publish, or a name takes the reserved suffix
-        Run unpublished = run("train", "--idx", SAMPLE, "--normal-classes", "7", "--challenger", "--output",
+        CliRun unpublished = run("train", "--idx", SAMPLE, "--normal-classes", "7", "--challenger", "--output",
                 dir.resolve("c.onnx").toString());
-        Run suffixed = run("train", "--idx", SAMPLE, "--normal-classes", "7", "--publish", "--model-name",
+        CliRun suffixed = run("train", "--idx", SAMPLE, "--normal-classes", "7", "--publish", "--model-name",
                 "shoes#challenger");
 
         // Then both are usage errors naming the flag, before any training
@@ -67,10 +55,10 @@ class TrainCommandTest {
         Path model = dir.resolve("shoes.onnx");
 
         // When a model is trained for a 10% false-positive rate and evaluated on the unseen test split
-        Run train = run("train", "--idx", SAMPLE, "--normal-classes", "5,7,9", "--epochs", "3", "--filters", "8",
+        CliRun train = run("train", "--idx", SAMPLE, "--normal-classes", "5,7,9", "--epochs", "3", "--filters", "8",
                 "--latent-size", "16", "--validation-fraction", "0.3", "--target-fpr", "0.1", "--output",
                 model.toString());
-        Run evaluate = run("evaluate", "--model", model.toString(), "--idx", SAMPLE, "--normal-classes", "5,7,9");
+        CliRun evaluate = run("evaluate", "--model", model.toString(), "--idx", SAMPLE, "--normal-classes", "5,7,9");
 
         // Then training printed its progress and wrote a model the detector loads with its metadata
         assertThat(train.exitCode()).as(train.err()).isZero();
@@ -116,8 +104,8 @@ class TrainCommandTest {
         assertThat(run(concat(common, "--epochs", "3")).exitCode()).isZero();
 
         // When a one-epoch candidate is trained against it, first without and then with --force
-        Run held = run(concat(common, "--epochs", "1", "--learning-rate", "0.0001"));
-        Run forced = run(concat(common, "--epochs", "1", "--learning-rate", "0.0001", "--force"));
+        CliRun held = run(concat(common, "--epochs", "1", "--learning-rate", "0.0001"));
+        CliRun forced = run(concat(common, "--epochs", "1", "--learning-rate", "0.0001", "--force"));
 
         // Then the weaker candidate is held back, and only written when forced
         assertThat(held.err()).contains("not delivered", "--force").doesNotContain("wrote ");
@@ -137,7 +125,7 @@ class TrainCommandTest {
         Path model = dir.resolve("trousers.onnx");
 
         // When a model is trained on the directory
-        Run train = run("train", "--images-dir", images.toString(), "--epochs", "1", "--filters", "4",
+        CliRun train = run("train", "--images-dir", images.toString(), "--epochs", "1", "--filters", "4",
                 "--latent-size", "8", "--output", model.toString());
 
         // Then it is written, and its metadata names the source
@@ -155,7 +143,7 @@ class TrainCommandTest {
         Path model = dir.resolve("f1.onnx");
 
         // When the threshold is calibrated for F1
-        Run train = run("train", "--idx", SAMPLE, "--normal-classes", "9", "--epochs", "2", "--filters", "4",
+        CliRun train = run("train", "--idx", SAMPLE, "--normal-classes", "9", "--epochs", "2", "--filters", "4",
                 "--latent-size", "8", "--calibration", "f1", "--output", model.toString());
 
         // Then the validation figures name the method and report the F1 it reached on held-out data
@@ -170,10 +158,10 @@ class TrainCommandTest {
 
     @Test
     void shouldFailAtStartWithAUsageErrorOnBadFlags() {
-        Run noSource = run("train", "--output", "x.onnx");
-        Run badType = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--model-type", "gan", "--output", "x.onnx");
-        Run badEpochs = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--epochs", "0", "--output", "x.onnx");
-        Run noTarget = run("train", "--idx", SAMPLE, "--normal-classes", "1");
+        CliRun noSource = run("train", "--output", "x.onnx");
+        CliRun badType = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--model-type", "gan", "--output", "x.onnx");
+        CliRun badEpochs = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--epochs", "0", "--output", "x.onnx");
+        CliRun noTarget = run("train", "--idx", SAMPLE, "--normal-classes", "1");
 
         assertThat(noSource.exitCode()).isEqualTo(2);
         assertThat(noSource.err()).contains("exactly one training source");
@@ -186,13 +174,13 @@ class TrainCommandTest {
     @Test
     void shouldRefuseABadContaminationOrEvaluationSourceAtStart() {
         // When --contamination is out of range or not a number, and evaluate gets two sources or none
-        Run tooMuch = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--contamination", "0.6", "--output",
+        CliRun tooMuch = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--contamination", "0.6", "--output",
                 "x.onnx");
-        Run notANumber = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--contamination", "some",
+        CliRun notANumber = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--contamination", "some",
                 "--output", "x.onnx");
-        Run twoSources = run("evaluate", "--model", "pom.xml", "--idx", SAMPLE, "--from-topic", "images",
+        CliRun twoSources = run("evaluate", "--model", "pom.xml", "--idx", SAMPLE, "--from-topic", "images",
                 "--normal-classes", "1");
-        Run noSource = run("evaluate", "--model", "pom.xml", "--normal-classes", "1");
+        CliRun noSource = run("evaluate", "--model", "pom.xml", "--normal-classes", "1");
 
         // Then each is a usage error naming the flag
         assertThat(tooMuch.exitCode()).isEqualTo(2);

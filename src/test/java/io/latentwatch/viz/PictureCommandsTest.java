@@ -2,7 +2,6 @@ package io.latentwatch.viz;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtException;
-import io.latentwatch.cli.Main;
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
 import io.latentwatch.data.Split;
@@ -14,18 +13,16 @@ import io.latentwatch.model.ModelOverrides;
 import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.model.Scores;
 import io.latentwatch.produce.Png;
+import io.latentwatch.testing.CliRun;
 import io.latentwatch.train.DecoderExport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -45,17 +42,8 @@ class PictureCommandsTest {
     private static OnnxAutoencoder vaeModel;
     private static OnnxAutoencoder aeModel;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeAll
@@ -63,11 +51,11 @@ class PictureCommandsTest {
         // Two epochs on the ~900 shoe images of the sample: enough to reconstruct shoes better than anything else.
         vae = dir.resolve("vae.onnx");
         ae = dir.resolve("ae.onnx");
-        Run v = run("train", "--idx", SAMPLE, "--normal-classes", "5,7,9", "--model-type", "vae", "--latent-size", "2",
+        CliRun v = run("train", "--idx", SAMPLE, "--normal-classes", "5,7,9", "--model-type", "vae", "--latent-size", "2",
                 "--epochs", "2", "--filters", "4", "--output", vae.toString());
         assertThat(v.exitCode()).as(v.err()).isZero();
         assertThat(v.err()).contains("wrote " + DecoderExport.fileOf(vae) + " (VAE decoder");
-        Run a = run("train", "--idx", SAMPLE, "--normal-classes", "5,7,9", "--latent-size", "8", "--epochs", "2",
+        CliRun a = run("train", "--idx", SAMPLE, "--normal-classes", "5,7,9", "--latent-size", "8", "--epochs", "2",
                 "--filters", "4", "--output", ae.toString());
         assertThat(a.exitCode()).as(a.err()).isZero();
         vaeModel = load(vae);
@@ -117,7 +105,7 @@ class PictureCommandsTest {
         Path grid = dir.resolve("grid.png");
 
         // When 16 images are generated with seed 5
-        Run run = run("generate", "--model", vae.toString(), "--count", "16", "--seed", "5", "--output", grid.toString());
+        CliRun run = run("generate", "--model", vae.toString(), "--count", "16", "--seed", "5", "--output", grid.toString());
 
         // Then the grid is a 4x4 PNG of 56-pixel cells under a title
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -146,7 +134,7 @@ class PictureCommandsTest {
     void shouldRefuseToGenerateFromAModelThatIsNotAVae() {
         // Given a plain autoencoder
         // When generate is asked to sample it
-        Run run = run("generate", "--model", ae.toString(), "--output", dir.resolve("no.png").toString());
+        CliRun run = run("generate", "--model", ae.toString(), "--output", dir.resolve("no.png").toString());
 
         // Then it refuses with a usage error that says why and what to do
         assertThat(run.exitCode()).isEqualTo(2);
@@ -168,10 +156,10 @@ class PictureCommandsTest {
         String output = dir.resolve("never.png").toString();
 
         // When generate runs on it without a decoder, with the first VAE's decoder, and with a bad count
-        Run missing = run("generate", "--model", other.toString(), "--output", output);
-        Run stale = run("generate", "--model", other.toString(), "--decoder", DecoderExport.fileOf(vae).toString(),
+        CliRun missing = run("generate", "--model", other.toString(), "--output", output);
+        CliRun stale = run("generate", "--model", other.toString(), "--decoder", DecoderExport.fileOf(vae).toString(),
                 "--output", output);
-        Run badCount = run("generate", "--model", vae.toString(), "--count", "0", "--output", output);
+        CliRun badCount = run("generate", "--model", vae.toString(), "--count", "0", "--output", output);
 
         // Then each is a usage error that says what is wrong, and nothing is written
         assertThat(missing.exitCode()).isEqualTo(2);
@@ -200,7 +188,7 @@ class PictureCommandsTest {
         Path heatmap = dir.resolve("heat.png");
 
         // When it is explained
-        Run run = run("explain", "--model", ae.toString(), "--image", image.toString(), "--output", output.toString(),
+        CliRun run = run("explain", "--model", ae.toString(), "--image", image.toString(), "--output", output.toString(),
                 "--heatmap", heatmap.toString());
 
         // Then the picture has the three panels' size and the bare heatmap the model input's
@@ -229,8 +217,8 @@ class PictureCommandsTest {
         Path output = dir.resolve("idx.png");
 
         // When image 3 of its test split is explained, and then both an image file and an IDX image are given
-        Run ok = run("explain", "--model", vae.toString(), "--idx", SAMPLE, "--index", "3", "--output", output.toString());
-        Run both = run("explain", "--model", vae.toString(), "--idx", SAMPLE, "--image", output.toString(),
+        CliRun ok = run("explain", "--model", vae.toString(), "--idx", SAMPLE, "--index", "3", "--output", output.toString());
+        CliRun both = run("explain", "--model", vae.toString(), "--idx", SAMPLE, "--image", output.toString(),
                 "--output", output.toString());
 
         // Then the first writes a picture and the second is a usage error
@@ -246,7 +234,7 @@ class PictureCommandsTest {
         Path map = dir.resolve("map2.png");
 
         // When its latent map of 500 test images is drawn
-        Run run = run("latent-map", "--model", vae.toString(), "--idx", SAMPLE, "--count", "500", "--output",
+        CliRun run = run("latent-map", "--model", vae.toString(), "--idx", SAMPLE, "--count", "500", "--output",
                 map.toString());
 
         // Then the title says it is the latent space itself, and every class has its coloured dots
@@ -261,7 +249,7 @@ class PictureCommandsTest {
         Path map = dir.resolve("map8.png");
 
         // When its latent map is drawn
-        Run run = run("latent-map", "--model", ae.toString(), "--idx", SAMPLE, "--count", "500", "--output",
+        CliRun run = run("latent-map", "--model", ae.toString(), "--idx", SAMPLE, "--count", "500", "--output",
                 map.toString());
 
         // Then the title says it is a PCA projection
