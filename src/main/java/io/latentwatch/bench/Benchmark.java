@@ -1,10 +1,5 @@
 package io.latentwatch.bench;
 
-import io.latentwatch.config.Connection;
-import io.latentwatch.config.DetectorConfig;
-import io.latentwatch.config.ModelSource;
-import io.latentwatch.config.StreamsSettings;
-import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
 import io.latentwatch.data.IdxDataset;
@@ -15,7 +10,6 @@ import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.produce.ImageProducer;
 import io.latentwatch.produce.ImageStream;
 import io.latentwatch.produce.LabelledImage;
-import io.latentwatch.stream.Detector;
 import io.latentwatch.util.Percentiles;
 
 import java.io.PrintStream;
@@ -53,10 +47,14 @@ public final class Benchmark {
      * @param kafkaProperties  extra client properties
      * @param tuning           the detector's batch size, batch linger and commit interval
      * @param otherCommitIntervals commit intervals whose latency is measured too, each with a fresh detector
+     * @param detectorProcesses    0 to run the detector inside this process; N to run N
+     *                             {@code latentwatch detect} processes sharing the input topic
+     * @param detectorJvmOptions   JVM options of those processes
      */
     public record Settings(String bootstrapServers, int images, Path model, Double threshold, Path data,
                            int streamThreads, int partitions, String guarantee, Map<String, String> kafkaProperties,
-                           Tuning tuning, List<Duration> otherCommitIntervals) {
+                           Tuning tuning, List<Duration> otherCommitIntervals, int detectorProcesses,
+                           List<String> detectorJvmOptions) {
     }
 
     /** Runs the benchmark, printing progress to {@code progress}, and returns the figures. */
@@ -91,7 +89,8 @@ public final class Benchmark {
             String prefix = "bench-" + Long.toHexString(System.currentTimeMillis()) + "-";
             Topics topics = new Topics(prefix + "images", prefix + "anomalies", prefix + "embeddings",
                     prefix + "images-dlq", prefix + "models");
-            new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input()), Set.of(), true,
+            // the embeddings topic too: the watcher subscribes to it before a detector process would create it
+            new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input(), topics.embeddings()), Set.of(), true,
                     s.partitions(), (short) -1);
 
             progress.println("bench: preloading " + s.images() + " images on " + topics.input() + "...");
@@ -102,25 +101,26 @@ public final class Benchmark {
 
             int latencyImages = Math.max(100, Math.min(s.images() / 2, 5000));
             try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", latencyImages)) {
-                DetectorConfig config = config(s, bootstrap, prefix, topics, s.tuning());
-                progress.println("bench: detector draining the backlog...");
+                progress.println(s.detectorProcesses() > 0
+                        ? "bench: " + s.detectorProcesses() + " detector processes draining the backlog..."
+                        : "bench: detector draining the backlog...");
                 long started = System.nanoTime();
-                Jvm before = Jvm.now();
-                try (Detector detector = Detector.start(config)) {
+                try (DetectorUnderTest detector = DetectorUnderTest.start(s, bootstrap, prefix, topics, s.tuning())) {
+                    Jvm before = detector.now();
                     Duration timeout = Duration.ofSeconds(120 + s.images() / 200);
                     // per-image CPU is taken from the first committed output on, like the throughput: the
                     // start, the rebalance and the first poll are not per-image costs
-                    if (!watcher.awaitFirst(timeout)) {
+                    if (!detector.await(watcher, 1, timeout)) {
                         throw new IllegalStateException("no output arrived within " + timeout.toSeconds() + " s");
                     }
-                    Jvm running = Jvm.now();
+                    Jvm running = detector.now();
                     long outputsAtStart = watcher.count();
-                    if (!watcher.await(s.images(), timeout)) {
+                    if (!detector.await(watcher, s.images(), timeout)) {
                         throw new IllegalStateException("only " + watcher.count() + " of " + s.images()
                                 + " outputs arrived within " + timeout.toSeconds() + " s");
                     }
                     double drainSeconds = (watcher.lastNanos() - watcher.firstNanos()) / 1e9;
-                    Jvm drained = Jvm.now();
+                    Jvm drained = detector.now();
                     double streamCpuSeconds = drained.streamCpuSeconds() - running.streamCpuSeconds();
                     double streamCpuWithStart = drained.streamCpuSeconds() - before.streamCpuSeconds();
                     long measuredImages = s.images() - outputsAtStart;
@@ -134,7 +134,7 @@ public final class Benchmark {
                             URI.create("/latentwatch/bench"), "lat")) {
                         producer.send(cycle(pngs), latencyImages, rate, () -> false, (seq, id, image) -> { });
                     }
-                    if (!watcher.await((long) s.images() + latencyImages, Duration.ofSeconds(120))) {
+                    if (!detector.await(watcher, (long) s.images() + latencyImages, Duration.ofSeconds(120))) {
                         throw new IllegalStateException("the latency run's outputs did not all arrive");
                     }
                     Percentiles latency = new Percentiles(watcher.latenciesMs());
@@ -169,12 +169,20 @@ public final class Benchmark {
                         result.put("raw_decode_and_onnx_batched_images_per_second", round(rawBatched));
                         result.put("kafka_vs_raw_decode_and_onnx_batched", round(throughput / rawBatched));
                     }
-                    result.put("stream_thread_bytes_allocated_per_image",
-                            Math.round((drained.streamAllocatedBytes() - running.streamAllocatedBytes())
-                                    / (double) measuredImages));
-                    result.put("gc_seconds_while_draining", round(drained.gcSeconds() - before.gcSeconds()));
-                    result.put("gc_collections_while_draining", drained.gcCount() - before.gcCount());
-                    result.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+                    if (s.detectorProcesses() > 0) {
+                        double processCpu = drained.processCpuSeconds() - running.processCpuSeconds();
+                        result.put("detector_processes", s.detectorProcesses());
+                        result.put("detector_process_cpu_seconds", round(processCpu));
+                        result.put("images_per_detector_process_cpu_second", round(measuredImages / processCpu));
+                        result.put("detector_jvm_options", String.join(" ", s.detectorJvmOptions()));
+                    } else {
+                        result.put("stream_thread_bytes_allocated_per_image",
+                                Math.round((drained.streamAllocatedBytes() - running.streamAllocatedBytes())
+                                        / (double) measuredImages));
+                        result.put("gc_seconds_while_draining", round(drained.gcSeconds() - before.gcSeconds()));
+                        result.put("gc_collections_while_draining", drained.gcCount() - before.gcCount());
+                        result.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+                    }
                     result.put("batch_size", s.tuning().batchSize());
                     result.put("batch_linger_ms", s.tuning().batchLinger().toMillis());
                     result.put("commit_interval_ms", s.tuning().commitInterval().toMillis());
@@ -195,30 +203,20 @@ public final class Benchmark {
         }
     }
 
-    private static DetectorConfig config(Settings s, String bootstrap, String prefix, Topics topics, Tuning tuning) {
-        ModelSource model = ModelSource.file(s.model()).withOverrides(new ModelOverrides(s.threshold(), null, null));
-        StreamsSettings streams = StreamsSettings.of(prefix + "detector").withThreads(s.streamThreads(), 1)
-                .withGuarantee(s.guarantee());
-        return DetectorConfig.of(new Connection(bootstrap, s.kafkaProperties()), topics, model, streams)
-                .withTopicSetup(TopicSetup.create(s.partitions()))
-                .withTuning(tuning)
-                .withHttpPort(-1);
-    }
-
     /** Latency of a fresh detector on fresh topics, fed at {@code rate} images per second. */
     private static Percentiles latencyRun(Settings s, Map<String, Object> props, String bootstrap, Tuning tuning,
                                           List<byte[]> pngs, int images, double rate) throws Exception {
         String prefix = "bench-" + Long.toHexString(System.nanoTime()) + "-";
         Topics topics = new Topics(prefix + "images", prefix + "anomalies", prefix + "embeddings",
                 prefix + "images-dlq", prefix + "models");
-        new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input()), Set.of(), true,
+        new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input(), topics.embeddings()), Set.of(), true,
                 s.partitions(), (short) -1);
         try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", images);
-             Detector detector = Detector.start(config(s, bootstrap, prefix, topics, tuning));
+             DetectorUnderTest detector = DetectorUnderTest.start(s, bootstrap, prefix, topics, tuning);
              ImageProducer producer = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
                      "lat")) {
             producer.send(cycle(pngs), images, rate, () -> false, (seq, id, image) -> { });
-            if (!watcher.await(images, Duration.ofSeconds(120))) {
+            if (!detector.await(watcher, images, Duration.ofSeconds(120))) {
                 throw new IllegalStateException("only " + watcher.count() + " of " + images + " latency outputs"
                         + " arrived with a " + tuning.commitInterval().toMillis() + " ms commit interval");
             }

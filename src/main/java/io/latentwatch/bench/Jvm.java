@@ -8,9 +8,11 @@ import java.lang.management.ThreadMXBean;
 /**
  * A snapshot of what the detector's stream threads have spent so far (CPU time, bytes allocated)
  * and of the garbage collectors' work, to tell per-image costs apart from the broker, producer and
- * consumer that share the process and the machine.
+ * consumer that share the process and the machine. For detectors in processes of their own, the
+ * CPU time of those processes (all threads) too; what cannot be known of them is NaN or -1.
  */
-record Jvm(double streamCpuSeconds, long streamAllocatedBytes, double gcSeconds, long gcCount) {
+record Jvm(double streamCpuSeconds, double processCpuSeconds, long streamAllocatedBytes, double gcSeconds,
+           long gcCount) {
     private static final String STREAM_THREAD = "-StreamThread-";
 
     static Jvm now() {
@@ -31,6 +33,11 @@ record Jvm(double streamCpuSeconds, long streamAllocatedBytes, double gcSeconds,
             gcMillis += Math.max(0, gc.getCollectionTime());
             gcCount += Math.max(0, gc.getCollectionCount());
         }
-        return new Jvm(nanos / 1e9, bytes, gcMillis / 1e3, gcCount);
+        return new Jvm(nanos / 1e9, Double.NaN, bytes, gcMillis / 1e3, gcCount);
+    }
+
+    /** The figures of detector processes, which only the operating system's accounts give. */
+    static Jvm of(DetectorProcesses.Cpu cpu) {
+        return new Jvm(cpu.streamThreadSeconds(), cpu.processSeconds(), -1, Double.NaN, -1);
     }
 }

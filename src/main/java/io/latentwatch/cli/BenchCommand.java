@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -59,8 +60,20 @@ public final class BenchCommand implements Callable<Integer> {
     int streamThreads;
 
     @Option(names = "--partitions", paramLabel = "N",
-            description = "Partitions of the input topic (default: the number of stream threads).")
+            description = "Partitions of the input topic (default: the number of stream threads, times the number of"
+                    + " detector processes).")
     Integer partitions;
+
+    @Option(names = "--detector-processes", defaultValue = "0", paramLabel = "N",
+            description = "Run the detector as N separate 'latentwatch detect' processes sharing the input topic (one"
+                    + " application id), and report their CPU per image too; 0 runs it inside bench"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int detectorProcesses;
+
+    @Option(names = "--detector-jvm-options", defaultValue = "-Xmx512m", paramLabel = "OPTIONS",
+            description = "JVM options of each detector process, space-separated (default: ${DEFAULT-VALUE}, as the"
+                    + " launcher gives detect).")
+    String detectorJvmOptions;
 
     @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", paramLabel = "GUARANTEE",
             description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
@@ -95,6 +108,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (streamThreads < 1 || partitions != null && partitions < 1) {
             throw new CommandLine.ParameterException(cl, "--stream-threads and --partitions must be at least 1");
         }
+        if (detectorProcesses < 0) {
+            throw new CommandLine.ParameterException(cl, "--detector-processes must be 0 (in bench) or more, got "
+                    + detectorProcesses);
+        }
+        if (partitions != null && partitions < detectorProcesses) {
+            throw new CommandLine.ParameterException(cl, "--detector-processes " + detectorProcesses + " needs"
+                    + " --partitions " + detectorProcesses + " or more: a process without a partition scores nothing");
+        }
         Map<String, String> kafka = broker.properties();
         Tuning tuning;
         List<Duration> others = new ArrayList<>();
@@ -123,10 +144,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     private int run(Path served, Map<String, String> kafka, Tuning tuning, List<Duration> others) throws Exception {
         Benchmark.Settings settings = new Benchmark.Settings(broker.bootstrapServers, images, served, threshold,
-                idx == null ? SampleData.dir() : idx, streamThreads, partitions == null ? streamThreads : partitions,
-                processingGuarantee, kafka, tuning, others);
+                idx == null ? SampleData.dir() : idx, streamThreads,
+                partitions == null ? streamThreads * Math.max(1, detectorProcesses) : partitions,
+                processingGuarantee, kafka, tuning, others, detectorProcesses,
+                Arrays.stream(detectorJvmOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList());
         Map<String, Object> result = Benchmark.run(settings, System.err);
-        System.out.println(Json.MAPPER.writeValueAsString(result));
+        spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(result));
+        spec.commandLine().getOut().flush();
         return 0;
     }
 

@@ -1,5 +1,7 @@
 package io.latentwatch.faults;
 
+import io.latentwatch.util.JavaProcess;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,6 +1,7 @@
 package io.latentwatch.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.util.JavaProcess;
 import io.latentwatch.util.Json;
 
 import java.io.IOException;

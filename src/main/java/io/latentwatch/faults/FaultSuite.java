@@ -4,6 +4,7 @@ import io.latentwatch.config.Topics;
 import io.latentwatch.kafka.TopicAdmin;
 import io.latentwatch.modeltopic.ModelTopic;
 import io.latentwatch.util.FileTrees;
+import io.latentwatch.util.JavaProcess;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,6 +1,7 @@
 package io.latentwatch.faults;
 
 import io.latentwatch.produce.Png;
+import io.latentwatch.util.JavaProcess;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -37,4 +37,23 @@ class BenchCommandTest {
         assertThat(err.toString().lines()).hasSize(2);
         assertThat(out.toString()).isEmpty();
     }
+
+    @Test
+    void shouldRefuseMoreDetectorProcessesThanPartitionsInOneLine() {
+        // Given two detector processes asked for on one partition
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+
+        // When bench is run so
+        int code = cl.execute("bench", "--detector-processes", "2", "--partitions", "1");
+
+        // Then it is a usage error that says what to give, before anything starts
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--detector-processes 2 needs --partitions 2 or more")
+                .doesNotContain("bench: raw ONNX Runtime").doesNotContain("training a quick model");
+        assertThat(out.toString()).isEmpty();
+    }
 }

@@ -1,4 +1,4 @@
-package io.latentwatch.faults;
+package io.latentwatch.util;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,15 +17,15 @@ import java.util.regex.Pattern;
 
 /**
  * One {@code latentwatch} command in a JVM of its own, its output in a log file. Every process
- * started here is also killed by a JVM shutdown hook, so that none outlives the suite, whatever
+ * started here is also killed by a JVM shutdown hook, so that none outlives the command that started it, whatever
  * way it ends.
  */
-final class JavaProcess {
+public final class JavaProcess {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "latentwatch-fault-suite-children"));
+                "latentwatch-child-processes"));
     }
 
     private final String name;
@@ -43,7 +43,7 @@ final class JavaProcess {
      * LATENTWATCH_* variables of this environment removed (but the log level), so that only the
      * given flags configure the child.
      */
-    static JavaProcess start(String name, Launch launch, List<String> jvmOptions, List<String> args, Path log) {
+    public static JavaProcess start(String name, Launch launch, List<String> jvmOptions, List<String> args, Path log) {
         List<String> command = new ArrayList<>();
         command.add(launch.java());
         command.addAll(jvmOptions);
@@ -66,21 +66,31 @@ final class JavaProcess {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    boolean isAlive() {
+    /** The operating system's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The log file the process writes its standard output and error to. */
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** The exit code, or empty while it runs. */
-    Optional<Integer> exitCode() {
+    public Optional<Integer> exitCode() {
         return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
     /** SIGKILL, then waits until the process is gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         awaitExit(Duration.ofSeconds(30));
     }
@@ -90,7 +100,7 @@ final class JavaProcess {
      *
      * @return whether it exited by itself within the grace period
      */
-    boolean terminate(Duration grace) {
+    public boolean terminate(Duration grace) {
         process.destroy();
         if (awaitExit(grace)) {
             return true;
@@ -114,7 +124,7 @@ final class JavaProcess {
      *
      * @throws IllegalStateException when the process exits or the timeout passes first
      */
-    String awaitLogLine(Pattern pattern, Duration timeout) {
+    public String awaitLogLine(Pattern pattern, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<String> found = findInLog(pattern);
@@ -147,8 +157,8 @@ final class JavaProcess {
         }
     }
 
-    /** Paces the suite's polling loops; never used to wait for Kafka to get somewhere. */
-    static void pause(Duration duration) {
+    /** Paces polling loops; never used to wait for Kafka to get somewhere. */
+    public static void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
@@ -163,9 +173,9 @@ final class JavaProcess {
      * @param java      the java executable
      * @param classpath the class path holding latentwatch and its libraries
      */
-    record Launch(String java, String classpath) {
+    public record Launch(String java, String classpath) {
         /** The java and class path of this very JVM. */
-        static Launch ofThisJvm() {
+        public static Launch ofThisJvm() {
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             return new Launch(java, System.getProperty("java.class.path"));
