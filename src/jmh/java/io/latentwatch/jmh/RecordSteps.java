@@ -162,7 +162,7 @@ public class RecordSteps {
         byte[] embedding = OutputRecords.toJson(new OutputRecords.Embedding(event.id(), event.time(), info.name(),
                 info.version(), 0.0613f, info.threshold(), true, origin, vector));
         byte[] anomaly = OutputRecords.toJson(new OutputRecords.Anomaly(event.id(), event.source(), event.type(),
-                event.time(), 0.0613f, info.threshold(), info.name(), info.version(), origin, null));
+                event.time(), 0.0613f, info.threshold(), info.name(), info.version(), origin));
         return embedding.length + anomaly.length;
     }
 

@@ -32,9 +32,16 @@ public final class ImagePreprocessor {
 
     private final InputLimits limits;
     private final Map<Format, ImageReader> readers = new EnumMap<>(Format.class);
+    private final PngFastPath png;
 
     public ImagePreprocessor(InputLimits limits) {
+        this(limits, true);
+    }
+
+    /** @param fastPng whether plain PNGs are decoded without ImageIO ({@link PngFastPath}); off only to test it */
+    ImagePreprocessor(InputLimits limits, boolean fastPng) {
         this.limits = limits;
+        this.png = fastPng ? new PngFastPath() : null;
     }
 
     /** Target shape and normalisation of a model input. */
@@ -62,7 +69,32 @@ public final class ImagePreprocessor {
                     + " bytes are neither a PNG, JPEG, GIF, BMP or TIFF image nor raw pixels of the model's size ("
                     + shape.height() + "x" + shape.width() + "x" + shape.channels() + " = " + shape.size() + " bytes)");
         }
+        if (format == Format.PNG && png != null && fastPng(data, shape, dest, offset)) {
+            return;
+        }
         fromImage(decode(data, format, shape), shape, dest, offset);
+    }
+
+    /**
+     * Decodes a plain PNG without ImageIO when it is one and needs no subsampling; false to leave
+     * it to ImageIO. The size limits are checked here first, with ImageIO's path's reasons.
+     */
+    private boolean fastPng(byte[] data, Shape shape, float[] dest, int offset) throws RejectedInputException {
+        PngFastPath.Header h = PngFastPath.header(data);
+        if (h == null) {
+            return false;
+        }
+        checkSize(Format.PNG, h.width(), h.height());
+        if (h.width() / (4 * shape.width()) > 1 || h.height() / (4 * shape.height()) > 1) {
+            // ImageIO's path subsamples such an image as it decodes (below)
+            return false;
+        }
+        float[] samples = png.decode(data, h);
+        if (samples == null) {
+            return false;
+        }
+        fromSamples(samples, h.grey(), h.width(), h.height(), shape, dest, offset);
+        return true;
     }
 
     private static void checkContentType(String contentType) throws RejectedInputException {
@@ -171,6 +203,11 @@ public final class ImagePreprocessor {
                 }
             }
         }
+        fromSamples(src, grey, w, h, shape, dest, offset);
+    }
+
+    /** Grey ({@code grey}) or R, G, B planes of 0-255 samples to the model's shape and normalisation. */
+    private static void fromSamples(float[] src, boolean grey, int w, int h, Shape shape, float[] dest, int offset) {
         int plane = shape.height() * shape.width();
         float[] resized = new float[plane];
         Normalization n = shape.normalization();
