@@ -7,6 +7,8 @@
 #   TARGET   record   (default) a fuzzed record (headers + value) through the real detector topology
 #            envelope the CloudEvents/bare envelope reader alone
 #            decode   the decoders and resize alone, to three model shapes
+#            png      the PNG fast path against ImageIO (PngFastPathTest): damaged plain PNGs must
+#                     give the same model input, or the same rejection, both ways
 #   SECONDS  how long to fuzz (default 300); libFuzzer stops then, or at the first finding
 #   seeds    rewrites the generated seeds (InputPathSeeds) under src/test/resources
 # Environment:
@@ -34,8 +36,12 @@ case "${1:-record}" in
   record) METHOD=shouldScoreOrExplainEveryRecord ;;
   envelope) METHOD=shouldReadEveryEnvelopeOrRejectItWithAReason ;;
   decode) METHOD=shouldDecodeEveryImageOrRejectItWithAReason ;;
+  png)
+    CLASS=io.latentwatch.image.PngFastPathTest
+    INPUTS=src/test/resources/io/latentwatch/image/PngFastPathTestInputs
+    METHOD=shouldReadEveryDamagedPngAsImageIoDoes ;;
   should*) METHOD="$1" ;;
-  *) echo "unknown target '$1': use record, envelope, decode or seeds (see the header of $0)" >&2; exit 2 ;;
+  *) echo "unknown target '$1': use record, envelope, decode, png or seeds (see the header of $0)" >&2; exit 2 ;;
 esac
 SECONDS_TO_FUZZ="${2:-300}"
 case "$SECONDS_TO_FUZZ" in

@@ -7,8 +7,8 @@ import java.util.zip.Inflater;
 /**
  * Decodes the plainest PNGs without ImageIO: 8-bit grey, grey with alpha, RGB and RGBA, not
  * interlaced, holding no chunks but IHDR, IDAT, IEND and text, time and physical-size notes.
- * That is what cameras, scanners, image libraries and {@code latentwatch produce} write for
- * grey and colour pictures, and ImageIO spends ~15 us and ~37 KB per small image on them (an
+ * That is what {@code latentwatch produce}, ImageIO and Pillow write by default for grey and
+ * colour pictures, and ImageIO spends ~15 us and ~37 KB per small image on them (an
  * {@code Inflater}, buffers and image objects each time), most of the detector's own work around
  * ONNX Runtime. The samples it gives are exactly ImageIO's for such a file (the tests compare
  * both on every filter type and colour type).
