@@ -27,6 +27,7 @@ final class DetectorProcesses implements AutoCloseable {
     private static final double TICKS_PER_SECOND = 100;
     private static final int COMM_LENGTH = 15;
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    private static final int LOG_TAIL_LINES = 20;
 
     private final List<JavaProcess> processes = new ArrayList<>();
     private final List<String> streamThreadPrefixes = new ArrayList<>();
@@ -73,7 +74,7 @@ final class DetectorProcesses implements AutoCloseable {
     }
 
     /**
-     * What the processes have spent so far; throws when one of them has exited, naming its log.
+     * What the processes have spent so far; throws when one of them has exited, with the end of its log.
      */
     Cpu cpu() {
         double process = 0;
@@ -82,13 +83,24 @@ final class DetectorProcesses implements AutoCloseable {
             JavaProcess p = processes.get(i);
             if (!p.isAlive()) {
                 throw new IllegalStateException("detector process " + i + " exited with " + p.exitCode().orElse(-1)
-                        + "; see " + p.log());
+                        + "; the end of its log:" + System.lineSeparator() + tail(p.log()));
             }
             Cpu one = read(Path.of("/proc", Long.toString(p.pid())), streamThreadPrefixes.get(i));
             process += one.processSeconds();
             stream += one.streamThreadSeconds();
         }
         return new Cpu(process, stream);
+    }
+
+    /** The last lines of a log, which goes with the processes' directory when bench ends. */
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES),
+                    lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
     }
 
     /**
