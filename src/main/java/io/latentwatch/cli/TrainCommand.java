@@ -126,6 +126,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + " ONNX graph (output 'score'); 1 scores by plain MSE (default: ${DEFAULT-VALUE}).")
     int scoreBlur;
 
+    @Option(names = "--pixel-knn", defaultValue = "" + TrainConfig.DEFAULT_PIXEL_KNN, paramLabel = "K",
+            description = "Combine the reconstruction error with the mean distance to the K nearest training images,"
+                    + " compared as 7x7 thumbnails, in the ONNX graph's 'score' output; 0 scores by the reconstruction"
+                    + " error alone (default: ${DEFAULT-VALUE}).")
+    int pixelKnn;
+
     @Option(names = "--target-fpr", defaultValue = "0.01", paramLabel = "RATE",
             description = "False-positive rate the threshold is calibrated to on held-out normal images"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -211,7 +217,8 @@ public final class TrainCommand implements Callable<Integer> {
                     batchSize, learningRate, denoise, patience, klWeight, seed);
             double heldOut = validationFraction != null ? validationFraction : fromTopic != null ? 0.2 : 0.1;
             return new TrainConfig(hp, modelName, heldOut, targetFpr, Calibration.Method.parse(calibration),
-                    scoreBlur, output, publish, modelTopic, connection.clientProperties(), force, period(), signer(), contamination());
+                    scoreBlur, output, publish, modelTopic, connection.clientProperties(), force, period(), signer(),
+                    contamination(), pixelKnn);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }

@@ -196,7 +196,7 @@ public final class Demo {
                                     Contamination contamination) {
         Hyperparameters hp = new Hyperparameters(ModelType.AE, 16, 32, epochs, 64, 0.002f, 0f, 3, 1f, seed);
         return new TrainConfig(hp, MODEL_NAME, validationFraction, 0.01, Calibration.Method.FPR, 3, null, true,
-                Topics.DEFAULT_MODELS, props, true, null, signer, contamination);
+                Topics.DEFAULT_MODELS, props, true, null, signer, contamination, TrainConfig.DEFAULT_PIXEL_KNN);
     }
 
     private IdxSource source() {

@@ -61,6 +61,32 @@ public final class ExportCheck {
         return diff;
     }
 
+    /**
+     * Runs the exported model's {@code score} output on {@code images} in ONNX Runtime and compares
+     * it with {@code expected} (computed in Java from the same parts), relative to each expected
+     * score; refuses an export over {@link #TOLERANCE}.
+     *
+     * @return the largest relative difference
+     * @throws IllegalStateException naming the difference, when over the tolerance
+     */
+    public static double verifyScores(byte[] onnx, Images images, double[] expected) {
+        float[] actual = ExportedScores.of(onnx, images);
+        double max = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), Float.MIN_NORMAL);
+            if (!(d <= max)) {
+                max = d;
+            }
+        }
+        if (!(max <= TOLERANCE)) {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                    "the exported ONNX model's score differs from the trainer's by %.3g (max relative, over %d"
+                            + " held-out images; limit %.0e); nothing was written or published", max, expected.length,
+                    TOLERANCE));
+        }
+        return max;
+    }
+
     private static float[] floats(OrtSession.Result out, String name) throws OrtException {
         OnnxTensor tensor = (OnnxTensor) out.get(name).orElseThrow(
                 () -> new IllegalStateException("the exported model has no output " + name));

@@ -16,7 +16,15 @@ final class ExportedScores {
     /** One score per image of {@code images}, with the score function the exported model will carry. */
     static float[] of(NetworkWeights weights, int scoreBlur, Images images) {
         byte[] onnx = OnnxExporter.export(weights, scoreBlur, Map.of());
-        ScoreFunction function = scoreBlur > 1 ? ScoreFunction.OUTPUT : ScoreFunction.MSE;
+        return of(onnx, scoreBlur > 1 ? ScoreFunction.OUTPUT : ScoreFunction.MSE, images);
+    }
+
+    /** One score per image of {@code images}: the {@code score} output of an exported model. */
+    static float[] of(byte[] onnx, Images images) {
+        return of(onnx, ScoreFunction.OUTPUT, images);
+    }
+
+    private static float[] of(byte[] onnx, ScoreFunction function, Images images) {
         try (OnnxAutoencoder model = OnnxAutoencoder.load(onnx, "screening model",
                 new ModelOverrides(0.0, null, function), 1)) {
             return BatchScorer.scores(model, images);

@@ -37,6 +37,18 @@ public final class OnnxExporter {
      * @param blur box filter size of the {@code score} output; 1 writes no score output
      */
     public static byte[] export(NetworkWeights weights, int blur, Map<String, String> metadata) {
+        return export(weights, blur, null, metadata);
+    }
+
+    /**
+     * Serialises the network with the given {@code metadata_props}, its score combined with the
+     * pixel kNN term when {@code knn} is given ({@link PixelKnn}: then there is always a score output).
+     *
+     * @param blur box filter size of the reconstruction error in the score; 1 is plain MSE, and without
+     *             {@code knn} writes no score output
+     * @param knn  the second term of the score, or null
+     */
+    public static byte[] export(NetworkWeights weights, int blur, PixelKnn knn, Map<String, String> metadata) {
         Architecture a = weights.architecture();
         OnnxGraph graph = OnnxGraph.named("latentwatch_" + weights.type().id())
                 .input(INPUT, OnnxGraph.DYNAMIC, a.channels(), a.height(), a.width())
@@ -47,9 +59,12 @@ public final class OnnxExporter {
         String features = writer.layers("encoder", a.encoder(), INPUT, null);
         writer.dense("z_mean", features, OnnxAutoencoder.EMBEDDING);
         writer.layers("decoder", a.decoder(), OnnxAutoencoder.EMBEDDING, OnnxAutoencoder.RECONSTRUCTION);
-        if (blur > 1) {
+        if (blur > 1 || knn != null) {
             graph.output(OnnxAutoencoder.SCORE, OnnxGraph.DYNAMIC);
-            blurredError(graph, blur);
+            blurredError(graph, blur, knn == null ? OnnxAutoencoder.SCORE : "score.blur");
+            if (knn != null) {
+                pixelKnn(graph, knn, "score.blur", OnnxAutoencoder.SCORE);
+            }
         }
         return graph.toBytes();
     }
@@ -70,7 +85,7 @@ public final class OnnxExporter {
         return graph.toBytes();
     }
 
-    private static void blurredError(OnnxGraph graph, int blur) {
+    private static void blurredError(OnnxGraph graph, int blur, String out) {
         if (blur % 2 == 0) {
             throw new IllegalArgumentException("the score blur must be odd, got " + blur);
         }
@@ -80,8 +95,43 @@ public final class OnnxExporter {
                         Attribute.ofInts("kernel_shape", blur, blur), Attribute.ofInts("pads", pad, pad, pad, pad),
                         Attribute.ofInts("strides", 1, 1), Attribute.ofInt("count_include_pad", 1))
                 .node("Mul", List.of("score.blurred", "score.blurred"), List.of("score.squared"))
-                .node("ReduceMean", List.of("score.squared"), List.of(OnnxAutoencoder.SCORE),
+                .node("ReduceMean", List.of("score.squared"), List.of(out),
                         Attribute.ofInts("axes", 1, 2, 3), Attribute.ofInt("keepdims", 0));
+    }
+
+    /**
+     * {@code out = blur * ((mean of the k smallest distances + EPSILON) / center) ^ weight}, the
+     * distances between the input's thumbnail and the bank's. Squared distances are expanded as
+     * {@code |x|^2 - 2 x.b + |b|^2} (one MatMul against the bank) and clipped at 0 before the root.
+     */
+    private static void pixelKnn(OnnxGraph graph, PixelKnn knn, String blur, String out) {
+        int pool = knn.pool();
+        graph.initializer("knn.bank_t", knn.bankT(), knn.dims(), knn.size())
+                .initializer("knn.bank_norms", knn.norms(), knn.size())
+                .initializer("knn.minus_two", new float[] {-2f}, 1)
+                .initializerInt64("knn.k", new long[] {knn.k()}, 1)
+                .initializer("knn.epsilon", new float[] {(float) PixelKnn.EPSILON}, 1)
+                .initializer("knn.center", new float[] {(float) knn.center()}, 1)
+                .initializer("knn.weight", new float[] {(float) knn.weight()}, 1)
+                .node("AveragePool", List.of(INPUT), List.of("knn.thumbnail"),
+                        Attribute.ofInts("kernel_shape", pool, pool), Attribute.ofInts("strides", pool, pool))
+                .node("Flatten", List.of("knn.thumbnail"), List.of("knn.x"), Attribute.ofInt("axis", 1))
+                .node("ReduceSumSquare", List.of("knn.x"), List.of("knn.x_norms"),
+                        Attribute.ofInts("axes", 1), Attribute.ofInt("keepdims", 1))
+                .node("MatMul", List.of("knn.x", "knn.bank_t"), List.of("knn.dot"))
+                .node("Mul", List.of("knn.dot", "knn.minus_two"), List.of("knn.minus_two_dot"))
+                .node("Add", List.of("knn.minus_two_dot", "knn.x_norms"), List.of("knn.partial"))
+                .node("Add", List.of("knn.partial", "knn.bank_norms"), List.of("knn.squared_raw"))
+                .node("Relu", List.of("knn.squared_raw"), List.of("knn.squared"))
+                .node("TopK", List.of("knn.squared", "knn.k"), List.of("knn.nearest", "knn.nearest_index"),
+                        Attribute.ofInt("axis", 1), Attribute.ofInt("largest", 0), Attribute.ofInt("sorted", 1))
+                .node("Sqrt", List.of("knn.nearest"), List.of("knn.nearest_distance"))
+                .node("ReduceMean", List.of("knn.nearest_distance"), List.of("knn.distance"),
+                        Attribute.ofInts("axes", 1), Attribute.ofInt("keepdims", 0))
+                .node("Add", List.of("knn.distance", "knn.epsilon"), List.of("knn.shifted"))
+                .node("Div", List.of("knn.shifted", "knn.center"), List.of("knn.ratio"))
+                .node("Pow", List.of("knn.ratio", "knn.weight"), List.of("knn.factor"))
+                .node("Mul", List.of(blur, "knn.factor"), List.of(out));
     }
 
     /** Appends nodes, naming intermediate values {@code <prefix>.<layer index>}. */

@@ -135,19 +135,23 @@ public final class TrainJob {
             result = new AutoencoderTrainer(hp, progress).train(train, validation);
         }
 
+        KnnTerm term = config.pixelKnn() > 0 ? fitPixelKnn(result, train, validation, rounds) : null;
+        PixelKnn knn = term == null ? null : term.knn();
         Instant created = Instant.now();
-        byte[] draft = OnnxExporter.export(result.weights(), config.scoreBlur(), metadata(created, "", 0.0, 0.0,
+        byte[] draft = OnnxExporter.export(result.weights(), config.scoreBlur(), knn, metadata(created, "", 0.0, 0.0,
                 Map.of(), Map.of(), data, null));
         double diff = ExportCheck.verify(draft, result);
+        double knnDiff = knn == null ? 0 : ExportCheck.verifyScores(draft, validation,
+                knn.combined(term.heldOutBlur(), knn.distances(validation)));
         String version = VERSION_TIME.format(created) + "-" + OnnxAutoencoder.sha256(draft).substring(0, 8);
 
         Calibrated calibrated = calibrate(draft, validation, data.anomalies(), rounds, leftOutHeldOut);
         if (calibrated.normalScores.length < MIN_CALIBRATION_IMAGES) {
             progress.println("warning: " + calibrationWarning(calibrated.normalScores.length));
         }
-        Map<String, Object> figures = validationFigures(result, calibrated, diff, data);
+        Map<String, Object> figures = validationFigures(result, calibrated, diff, data, knn, knnDiff);
         Map<String, Object> contamination = contaminationSummary(rounds, calibrated);
-        byte[] onnx = OnnxExporter.export(result.weights(), config.scoreBlur(),
+        byte[] onnx = OnnxExporter.export(result.weights(), config.scoreBlur(), knn,
                 metadata(created, version, calibrated.threshold, calibrated.quantile(), figures,
                         ScoreSummary.of(calibrated.normalScores), data, contamination));
         checkLoads(onnx);
@@ -246,6 +250,48 @@ public final class TrainJob {
      * @param leftOutHeldOut held-out images, last in {@code validation}, that the current model
      *                       flagged: never judged normal
      */
+    /**
+     * The pixel kNN term: its bank from the training images, its weight from the held-out ones. On
+     * traffic that may hold anomalies, the share estimated as anomalies, the images the trained
+     * network reconstructs worst, stays out of the bank and out of the weighing, as it stayed out of
+     * training and calibration.
+     */
+    private KnnTerm fitPixelKnn(TrainingResult result, Images train, Images validation,
+                                ContaminatedTraining.Outcome rounds) {
+        float[] heldOutBlur = ExportedScores.of(result.weights(), config.scoreBlur(), validation);
+        Images bank = train;
+        Images weighing = validation;
+        float[] weighingBlur = heldOutBlur;
+        if (rounds != null && rounds.share() > 0) {
+            bank = train.select(lowest(ExportedScores.of(result.weights(), config.scoreBlur(), train), rounds.share()));
+            int[] kept = lowest(heldOutBlur, rounds.share());
+            weighing = validation.select(kept);
+            weighingBlur = new float[kept.length];
+            for (int i = 0; i < kept.length; i++) {
+                weighingBlur[i] = heldOutBlur[kept[i]];
+            }
+        }
+        PixelKnn knn = PixelKnn.fit(bank, weighing, weighingBlur, config.pixelKnn(), config.hyperparameters().seed());
+        progress.printf(Locale.ROOT, "pixel kNN term: %d nearest of %d training thumbnails (%dx%d), weight %.3f%n",
+                knn.k(), knn.size(), knn.rows(), knn.columns(), knn.weight());
+        return new KnnTerm(knn, heldOutBlur);
+    }
+
+    /** The pixel kNN term and the blurred-error scores of the held-out images it was weighed on. */
+    private record KnnTerm(PixelKnn knn, float[] heldOutBlur) {
+    }
+
+    /** Indexes of the scores below the top {@code share}, in order. */
+    private static int[] lowest(float[] scores, double share) {
+        int keep = Math.max(1, (int) Math.ceil(scores.length * (1 - share)));
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(scores[a], scores[b]));
+        return Arrays.stream(order, 0, Math.min(keep, order.length)).mapToInt(Integer::intValue).sorted().toArray();
+    }
+
     private Calibrated calibrate(byte[] draft, Images validation, Images anomalies,
                                  ContaminatedTraining.Outcome rounds, int leftOutHeldOut) {
         try (OnnxAutoencoder model = OnnxAutoencoder.load(draft, "candidate", new ModelOverrides(0.0, null, null), 1)) {
@@ -290,7 +336,8 @@ public final class TrainJob {
         }
     }
 
-    private Map<String, Object> validationFigures(TrainingResult result, Calibrated c, double diff, TrainingData data) {
+    private Map<String, Object> validationFigures(TrainingResult result, Calibrated c, double diff, TrainingData data,
+                                                  PixelKnn knn, double knnDiff) {
         Map<String, Object> v = new LinkedHashMap<>();
         // Names as the detector exports them (metrics.ValidationFigures): it turns these into gauges.
         EpochStats best = result.history().get(result.bestEpoch() - 1);
@@ -309,7 +356,13 @@ public final class TrainJob {
         }
         v.put("held_out_judged_anomalous", c.judgedAnomalous);
         v.put("target_fpr", config.targetFpr());
-        v.put("score", config.scoreBlur() > 1 ? "blurred-mse:" + config.scoreBlur() : "mse");
+        String error = config.scoreBlur() > 1 ? "blurred-mse:" + config.scoreBlur() : "mse";
+        v.put("score", knn == null ? error : error + "+pixel-knn:" + knn.k());
+        if (knn != null) {
+            Map<String, Object> term = knn.summary();
+            term.put("onnx_max_rel_diff", knnDiff);
+            v.put("pixel_knn", term);
+        }
         boolean[] none = new boolean[c.normalScores.length];
         v.put("fpr", DetectionMetrics.at(c.normalScores, none, c.threshold).fpr());
         if (c.anomalyScores != null) {
@@ -372,7 +425,8 @@ public final class TrainJob {
         meta.put(MetadataKeys.MODEL_TYPE, hp.type().id());
         meta.put(MetadataKeys.THRESHOLD, Double.toString(threshold));
         meta.put(MetadataKeys.NORMALIZATION, Normalization.UNIT.spec());
-        meta.put(MetadataKeys.SCORE_FUNCTION, config.scoreBlur() > 1 ? ScoreFunction.OUTPUT.id() : ScoreFunction.MSE.id());
+        meta.put(MetadataKeys.SCORE_FUNCTION, config.scoreBlur() > 1 || config.pixelKnn() > 0 ? ScoreFunction.OUTPUT.id()
+                : ScoreFunction.MSE.id());
         meta.put(MetadataKeys.TRAINING_DATA, json(training));
         meta.put(MetadataKeys.CALIBRATION_QUANTILE, Double.toString(quantile));
         meta.put(MetadataKeys.VALIDATION, json(validation));
