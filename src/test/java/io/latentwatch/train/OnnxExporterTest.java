@@ -54,6 +54,46 @@ class OnnxExporterTest {
     }
 
     @Test
+    void shouldComputeThePixelKnnScoreInTheGraphAsTheTrainerDoes() throws Exception {
+        // Given a model exported with the blurred error combined with the pixel kNN term, its bank
+        // from 200 training images and its weight from 64 held-out ones
+        Images bank = images.range(0, 200);
+        Images heldOut = images.range(200, 264);
+        float[] heldOutBlur = ExportedScores.of(trained.weights(), 3, heldOut);
+        PixelKnn knn = PixelKnn.fit(bank, heldOut, heldOutBlur, 5, 1);
+        byte[] onnx = OnnxExporter.export(trained.weights(), 3, knn, Map.of());
+
+        // When ONNX Runtime scores the held-out images and four training images with it
+        Images scored = heldOut.concat(images.range(0, 4));
+        float[] scores = ExportedScores.of(onnx, scored);
+        float[] blur = ExportedScores.of(trained.weights(), 3, scored);
+
+        // Then each score is the Java computation of the same term, to 1e-4 relative, and the
+        // trainer's check accepts the export
+        double[] distances = knn.distances(scored);
+        for (int i = 0; i < scored.count(); i++) {
+            double expected = knn.combine(blur[i], distances[i]);
+            assertThat((double) scores[i]).isCloseTo(expected, within(1e-4 * expected));
+        }
+        assertThat(ExportCheck.verifyScores(onnx, scored, knn.combined(blur, distances))).isLessThan(1e-4);
+    }
+
+    @Test
+    void shouldRefuseAnExportWhoseScoreDiffersFromTheTrainers() {
+        // Given the expected scores of a model, and a model whose score is something else
+        Images heldOut = images.range(200, 264);
+        float[] heldOutBlur = ExportedScores.of(trained.weights(), 3, heldOut);
+        PixelKnn knn = PixelKnn.fit(images.range(0, 200), heldOut, heldOutBlur, 5, 1);
+        double[] expected = knn.combined(heldOutBlur, knn.distances(heldOut));
+        byte[] blurOnly = OnnxExporter.export(trained.weights(), 3, Map.of());
+
+        // When the check compares them, then it refuses with the difference
+        assertThatThrownBy(() -> ExportCheck.verifyScores(blurOnly, heldOut, expected))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("score differs from the trainer's");
+    }
+
+    @Test
     void shouldRefuseAModelThatPromisesAScoreOutputItLacks() {
         byte[] onnx = OnnxExporter.export(trained.weights(), 1,
                 Map.of(MetadataKeys.THRESHOLD, "0.5", MetadataKeys.SCORE_FUNCTION, "output"));

@@ -1,0 +1,111 @@
+package io.latentwatch.train;
+
+import io.latentwatch.data.Images;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class PixelKnnTest {
+    @Test
+    void shouldAverageThePixelsOfEachPoolingWindowIntoTheThumbnail() {
+        // Given a 14x14 grey image whose 2x2 block (row 0, column 1) holds 0, 1, 0.5, 0.5
+        float[] pixels = new float[14 * 14];
+        pixels[2] = 0f;
+        pixels[3] = 1f;
+        pixels[14 + 2] = 0.5f;
+        pixels[14 + 3] = 0.5f;
+        Images image = new Images(pixels, 1, 1, 14, 14);
+
+        // When its thumbnail is taken with the pool a 14-pixel side gets
+        int pool = PixelKnn.poolFor(14);
+        float[] thumb = new float[49];
+        PixelKnn.thumbnail(image, 0, pool, 7, 7, thumb);
+
+        // Then the windows are 2x2 and that cell is their mean, 0.5
+        assertThat(pool).isEqualTo(2);
+        assertThat(thumb[1]).isEqualTo(0.5f);
+        assertThat(thumb[0]).isZero();
+        assertThat(PixelKnn.poolFor(28)).isEqualTo(4);
+        assertThat(PixelKnn.poolFor(64)).isEqualTo(9);
+        assertThat(PixelKnn.poolFor(5)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAverageTheDistancesToTheKNearestBankImages() {
+        // Given a bank of a black and a white 7x7 image (7x7 thumbnails are the images themselves)
+        Images bank = uniform(0f, 1f);
+
+        // When the distances of a 0.1-grey and a 0.5-grey image are taken with k = 1 and k = 2
+        Images queries = uniform(0.1f, 0.5f);
+        double[] one = PixelKnn.fit(bank, queries, new float[] {1e-3f, 4e-3f}, 1, 7).distances(queries);
+        double[] two = PixelKnn.fit(bank, queries, new float[] {1e-3f, 4e-3f}, 2, 7).distances(queries);
+
+        // Then they are sqrt(49 * 0.1^2) = 0.7 and sqrt(49 * 0.5^2) = 3.5 to the nearest, and
+        // (0.7 + 6.3) / 2 = 3.5 and 3.5 averaged over both
+        assertThat(one[0]).isCloseTo(0.7, within(1e-6));
+        assertThat(one[1]).isCloseTo(3.5, within(1e-6));
+        assertThat(two[0]).isCloseTo(3.5, within(1e-6));
+        assertThat(two[1]).isCloseTo(3.5, within(1e-6));
+    }
+
+    @Test
+    void shouldWeighTheDistanceSoBothTermsSpreadAlikeOnTheHeldOutImages() {
+        // Given held-out images at distances 0.7 and 3.5 (k = 1) with blurred errors 0.001 and 0.004
+        Images bank = uniform(0f, 1f);
+        Images heldOut = uniform(0.1f, 0.5f);
+
+        // When the term is fitted
+        PixelKnn knn = PixelKnn.fit(bank, heldOut, new float[] {1e-3f, 4e-3f}, 1, 7);
+
+        // Then the center is the geometric mean of the distances, sqrt(0.7 * 3.5), the weight the
+        // ratio of the spreads of the logarithms, ln 4 / ln 5, and the score of an image is its
+        // blurred error times (distance / center) ^ weight
+        assertThat(knn.center()).isCloseTo(Math.sqrt(0.7 * 3.5), within(1e-5));
+        assertThat(knn.weight()).isCloseTo(Math.log(4) / Math.log(5), within(1e-5));
+        double expected = 0.002 * Math.pow(3.5 / Math.sqrt(0.7 * 3.5), Math.log(4) / Math.log(5));
+        assertThat(knn.combine(0.002, 3.5)).isCloseTo(expected, within(1e-8));
+        assertThat(knn.combine(0.002, knn.center())).isCloseTo(0.002, within(1e-8));
+    }
+
+    @Test
+    void shouldFallBackToEqualFactorsWhenTheHeldOutDistancesDoNotSpread() {
+        // Given held-out images all at the same distance
+        PixelKnn knn = PixelKnn.fit(uniform(0f, 1f), uniform(0.1f, 0.1f), new float[] {1e-3f, 4e-3f}, 1, 7);
+
+        // Then the weight is 1 rather than infinite
+        assertThat(knn.weight()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldKeepASeededSampleOfTheBankBeyondItsLimit() {
+        // Given more training images than the bank holds
+        int count = PixelKnn.MAX_BANK + 50;
+        float[] pixels = new float[count * 49];
+        for (int i = 0; i < count; i++) {
+            Arrays.fill(pixels, i * 49, (i + 1) * 49, i / (float) count);
+        }
+        Images many = new Images(pixels, count, 1, 7, 7);
+
+        // When the term is fitted twice with one seed and once with another
+        PixelKnn a = PixelKnn.fit(many, uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f}, 5, 1);
+        PixelKnn b = PixelKnn.fit(many, uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f}, 5, 1);
+        PixelKnn c = PixelKnn.fit(many, uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f}, 5, 2);
+
+        // Then the bank holds MAX_BANK thumbnails, the same ones for the same seed
+        assertThat(a.size()).isEqualTo(PixelKnn.MAX_BANK);
+        assertThat(Arrays.equals(a.bankT(), b.bankT())).isTrue();
+        assertThat(Arrays.equals(a.bankT(), c.bankT())).isFalse();
+    }
+
+    /** 7x7 grey images, one per value, every pixel that value. */
+    private static Images uniform(float... values) {
+        float[] pixels = new float[values.length * 49];
+        for (int i = 0; i < values.length; i++) {
+            Arrays.fill(pixels, i * 49, (i + 1) * 49, values[i]);
+        }
+        return new Images(pixels, values.length, 1, 7, 7);
+    }
+}
