@@ -101,14 +101,20 @@ public final class OnnxExporter {
 
     /**
      * {@code out = blur * ((mean of the k smallest distances + EPSILON) / center) ^ weight}, the
-     * distances between the input's thumbnail and the bank's. Squared distances are expanded as
-     * {@code |x|^2 - 2 x.b + |b|^2} (one MatMul against the bank) and clipped at 0 before the root.
+     * distances between the input's thumbnail and the bank's. A squared distance is
+     * {@code |b|^2 - 2 x.b + |x|^2}: the first two come from one MatMul against the bank stored as
+     * {@code -2 b} plus the bank's norms, which is all TopK needs to pick the nearest ({@code |x|^2}
+     * is the same for every bank image); {@code |x|^2} is added to the k picked only, clipped at 0
+     * before the root.
      */
     private static void pixelKnn(OnnxGraph graph, PixelKnn knn, String blur, String out) {
         int pool = knn.pool();
-        graph.initializer("knn.bank_t", knn.bankT(), knn.dims(), knn.size())
+        float[] minusTwoBank = knn.bankT().clone();
+        for (int i = 0; i < minusTwoBank.length; i++) {
+            minusTwoBank[i] *= -2f;
+        }
+        graph.initializer("knn.bank_t_minus_two", minusTwoBank, knn.dims(), knn.size())
                 .initializer("knn.bank_norms", knn.norms(), knn.size())
-                .initializer("knn.minus_two", new float[] {-2f}, 1)
                 .initializerInt64("knn.k", new long[] {knn.k()}, 1)
                 .initializer("knn.epsilon", new float[] {(float) PixelKnn.EPSILON}, 1)
                 .initializer("knn.center", new float[] {(float) knn.center()}, 1)
@@ -116,15 +122,14 @@ public final class OnnxExporter {
                 .node("AveragePool", List.of(INPUT), List.of("knn.thumbnail"),
                         Attribute.ofInts("kernel_shape", pool, pool), Attribute.ofInts("strides", pool, pool))
                 .node("Flatten", List.of("knn.thumbnail"), List.of("knn.x"), Attribute.ofInt("axis", 1))
+                .node("MatMul", List.of("knn.x", "knn.bank_t_minus_two"), List.of("knn.minus_two_dot"))
+                .node("Add", List.of("knn.minus_two_dot", "knn.bank_norms"), List.of("knn.partial"))
+                .node("TopK", List.of("knn.partial", "knn.k"), List.of("knn.nearest_partial", "knn.nearest_index"),
+                        Attribute.ofInt("axis", 1), Attribute.ofInt("largest", 0), Attribute.ofInt("sorted", 1))
                 .node("ReduceSumSquare", List.of("knn.x"), List.of("knn.x_norms"),
                         Attribute.ofInts("axes", 1), Attribute.ofInt("keepdims", 1))
-                .node("MatMul", List.of("knn.x", "knn.bank_t"), List.of("knn.dot"))
-                .node("Mul", List.of("knn.dot", "knn.minus_two"), List.of("knn.minus_two_dot"))
-                .node("Add", List.of("knn.minus_two_dot", "knn.x_norms"), List.of("knn.partial"))
-                .node("Add", List.of("knn.partial", "knn.bank_norms"), List.of("knn.squared_raw"))
-                .node("Relu", List.of("knn.squared_raw"), List.of("knn.squared"))
-                .node("TopK", List.of("knn.squared", "knn.k"), List.of("knn.nearest", "knn.nearest_index"),
-                        Attribute.ofInt("axis", 1), Attribute.ofInt("largest", 0), Attribute.ofInt("sorted", 1))
+                .node("Add", List.of("knn.nearest_partial", "knn.x_norms"), List.of("knn.nearest_raw"))
+                .node("Relu", List.of("knn.nearest_raw"), List.of("knn.nearest"))
                 .node("Sqrt", List.of("knn.nearest"), List.of("knn.nearest_distance"))
                 .node("ReduceMean", List.of("knn.nearest_distance"), List.of("knn.distance"),
                         Attribute.ofInts("axes", 1), Attribute.ofInt("keepdims", 0))
