@@ -101,11 +101,11 @@ public final class OnnxExporter {
 
     /**
      * {@code out = blur * ((mean of the k smallest distances + EPSILON) / center) ^ weight}, the
-     * distances between the input's thumbnail and the bank's. A squared distance is
-     * {@code |b|^2 - 2 x.b + |x|^2}: the first two come from one MatMul against the bank stored as
-     * {@code -2 b} plus the bank's norms, which is all TopK needs to pick the nearest ({@code |x|^2}
-     * is the same for every bank image); {@code |x|^2} is added to the k picked only, clipped at 0
-     * before the root.
+     * distances between the input's thumbnail and the bank's. The nearest are picked on
+     * {@code |b|^2 - 2 x.b} (a squared distance less {@code |x|^2}, which is the same for every bank
+     * image), from one MatMul against the bank stored as {@code -2 b}; the distances to the k picked
+     * are then computed directly, {@code sum((x - b)^2)} over their gathered thumbnails, since the
+     * expanded form loses digits to cancellation exactly where distances are small.
      */
     private static void pixelKnn(OnnxGraph graph, PixelKnn knn, String blur, String out) {
         int pool = knn.pool();
@@ -116,6 +116,8 @@ public final class OnnxExporter {
         graph.initializer("knn.bank_t_minus_two", minusTwoBank, knn.dims(), knn.size())
                 .initializer("knn.bank_norms", knn.norms(), knn.size())
                 .initializerInt64("knn.k", new long[] {knn.k()}, 1)
+                .initializer("knn.minus_half", new float[] {-0.5f}, 1)
+                .initializerInt64("knn.axis_1", new long[] {1}, 1)
                 .initializer("knn.epsilon", new float[] {(float) PixelKnn.EPSILON}, 1)
                 .initializer("knn.center", new float[] {(float) knn.center()}, 1)
                 .initializer("knn.weight", new float[] {(float) knn.weight()}, 1)
@@ -126,10 +128,16 @@ public final class OnnxExporter {
                 .node("Add", List.of("knn.minus_two_dot", "knn.bank_norms"), List.of("knn.partial"))
                 .node("TopK", List.of("knn.partial", "knn.k"), List.of("knn.nearest_partial", "knn.nearest_index"),
                         Attribute.ofInt("axis", 1), Attribute.ofInt("largest", 0), Attribute.ofInt("sorted", 1))
-                .node("ReduceSumSquare", List.of("knn.x"), List.of("knn.x_norms"),
-                        Attribute.ofInts("axes", 1), Attribute.ofInt("keepdims", 1))
-                .node("Add", List.of("knn.nearest_partial", "knn.x_norms"), List.of("knn.nearest_raw"))
-                .node("Relu", List.of("knn.nearest_raw"), List.of("knn.nearest"))
+                // [dims, N, k] -> [N, k, dims]: the k nearest thumbnails of each image, times -2
+                .node("Gather", List.of("knn.bank_t_minus_two", "knn.nearest_index"), List.of("knn.gathered"),
+                        Attribute.ofInt("axis", 1))
+                .node("Transpose", List.of("knn.gathered"), List.of("knn.nearest_minus_two"),
+                        Attribute.ofInts("perm", 1, 2, 0))
+                .node("Mul", List.of("knn.nearest_minus_two", "knn.minus_half"), List.of("knn.nearest_thumbnails"))
+                .node("Unsqueeze", List.of("knn.x", "knn.axis_1"), List.of("knn.x_row"))
+                .node("Sub", List.of("knn.nearest_thumbnails", "knn.x_row"), List.of("knn.difference"))
+                .node("ReduceSumSquare", List.of("knn.difference"), List.of("knn.nearest"),
+                        Attribute.ofInts("axes", 2), Attribute.ofInt("keepdims", 0))
                 .node("Sqrt", List.of("knn.nearest"), List.of("knn.nearest_distance"))
                 .node("ReduceMean", List.of("knn.nearest_distance"), List.of("knn.distance"),
                         Attribute.ofInts("axes", 1), Attribute.ofInt("keepdims", 0))
