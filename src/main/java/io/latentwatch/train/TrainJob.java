@@ -247,10 +247,6 @@ public final class TrainJob {
     }
 
     /**
-     * @param leftOutHeldOut held-out images, last in {@code validation}, that the current model
-     *                       flagged: never judged normal
-     */
-    /**
      * The pixel kNN term: its bank from the training images, its weight from the held-out ones. On
      * traffic that may hold anomalies, the share estimated as anomalies, the images the trained
      * network reconstructs worst, stays out of the bank and out of the weighing, as it stayed out of
@@ -292,6 +288,10 @@ public final class TrainJob {
         return Arrays.stream(order, 0, Math.min(keep, order.length)).mapToInt(Integer::intValue).sorted().toArray();
     }
 
+    /**
+     * @param leftOutHeldOut held-out images, last in {@code validation}, that the current model
+     *                       flagged: never judged normal
+     */
     private Calibrated calibrate(byte[] draft, Images validation, Images anomalies,
                                  ContaminatedTraining.Outcome rounds, int leftOutHeldOut) {
         try (OnnxAutoencoder model = OnnxAutoencoder.load(draft, "candidate", new ModelOverrides(0.0, null, null), 1)) {
