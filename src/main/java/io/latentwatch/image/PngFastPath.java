@@ -196,7 +196,8 @@ final class PngFastPath {
         return out;
     }
 
-    private static int paeth(int a, int b, int c) {
+    /** The Paeth predictor of the PNG specification: whichever of left, up and up-left is nearest {@code a + b - c}. */
+    static int paeth(int a, int b, int c) {
         int p = a + b - c;
         int pa = Math.abs(p - a);
         int pb = Math.abs(p - b);

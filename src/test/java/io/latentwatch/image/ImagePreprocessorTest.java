@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
@@ -292,24 +291,13 @@ class ImagePreprocessorTest {
         out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
         ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
                 .put((byte) bitDepth).put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0);
-        chunk(out, "IHDR", ihdr.array());
+        PngFastPathTest.chunk(out, "IHDR", ihdr.array());
         ByteArrayOutputStream deflated = new ByteArrayOutputStream();
         try (DeflaterOutputStream z = new DeflaterOutputStream(deflated, new Deflater(9))) {
             z.write(new byte[4096]);
         }
-        chunk(out, "IDAT", deflated.toByteArray());
-        chunk(out, "IEND", new byte[0]);
+        PngFastPathTest.chunk(out, "IDAT", deflated.toByteArray());
+        PngFastPathTest.chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws Exception {
-        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        out.write(typeBytes);
-        out.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 }

@@ -191,7 +191,7 @@ class PngFastPathTest {
                     case 1 -> left;
                     case 2 -> up;
                     case 3 -> (left + up) >>> 1;
-                    default -> paeth(left, up, upLeft);
+                    default -> PngFastPath.paeth(left, up, upLeft); // ImageIO, not this, is what the test compares with
                 };
                 filtered[y * (stride + 1) + 1 + i] = (byte) (x - predicted);
             }
@@ -234,7 +234,8 @@ class PngFastPathTest {
         return out.toByteArray();
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+    /** Appends a PNG chunk: length, type, data and the CRC of type and data. */
+    static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
         byte[] typeBytes = type.getBytes(StandardCharsets.ISO_8859_1);
         out.write(ByteBuffer.allocate(4).putInt(data.length).array());
         out.write(typeBytes);
@@ -243,13 +244,5 @@ class PngFastPathTest {
         crc.update(typeBytes);
         crc.update(data);
         out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    }
-
-    private static int paeth(int a, int b, int c) {
-        int p = a + b - c;
-        int pa = Math.abs(p - a);
-        int pb = Math.abs(p - b);
-        int pc = Math.abs(p - c);
-        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 }
