@@ -110,7 +110,7 @@ public final class Demo {
                 + " (DJL, PyTorch engine)");
         ModelTopic modelTopic = new ModelTopic(props, topics.models());
         PrintWriter trainerOut = new PrintWriter(new IndentingWriter(out), true);
-        TrainJob.Outcome first = new TrainJob(trainConfig(props, settings.epochs(), 42, 0.1, Contamination.NONE), source(), modelTopic,
+        TrainJob.Outcome first = new TrainJob(trainConfig(props, settings.epochs(), 42, 0.1), source(), modelTopic,
                 trainerOut).runOnce();
         out.printf(Locale.ROOT, "      published version %s (threshold %.5f) to topic '%s', signed by throw-away key %s%n",
                 first.version(), first.threshold(), topics.models(), signer.keyId());
@@ -146,7 +146,7 @@ public final class Demo {
         AtomicLong sent = new AtomicLong();
         AtomicReference<String> status = new AtomicReference<>("");
         ChallengerLoop loop = new ChallengerLoop(props, topics.input(), modelTopic, MODEL_NAME, models,
-                () -> trainConfig(props, settings.epochs(), 43, 0.2, Contamination.NONE), settings.images(), stop,
+                () -> trainConfig(props, settings.epochs(), 43, 0.2), settings.images(), stop,
                 status);
         Thread producerThread;
         try (Scoreboard board = new Scoreboard(props, topics.embeddings(), startNanos);
@@ -203,11 +203,11 @@ public final class Demo {
      */
     private static final int DEMO_PIXEL_KNN = 0;
 
-    private TrainConfig trainConfig(Map<String, Object> props, int epochs, long seed, double validationFraction,
-                                    Contamination contamination) {
+    /** Both demo models train on data taken as clean ({@link Contamination#NONE}). */
+    private TrainConfig trainConfig(Map<String, Object> props, int epochs, long seed, double validationFraction) {
         Hyperparameters hp = new Hyperparameters(ModelType.AE, 16, 32, epochs, 64, 0.002f, 0f, 3, 1f, seed);
         return new TrainConfig(hp, MODEL_NAME, validationFraction, 0.01, Calibration.Method.FPR, 3, null, true,
-                Topics.DEFAULT_MODELS, props, true, null, signer, contamination, DEMO_PIXEL_KNN);
+                Topics.DEFAULT_MODELS, props, true, null, signer, Contamination.NONE, DEMO_PIXEL_KNN);
     }
 
     private IdxSource source() {

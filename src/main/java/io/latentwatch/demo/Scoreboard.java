@@ -132,9 +132,7 @@ final class Scoreboard implements AutoCloseable {
         double[] latencies = latenciesMs.stream().mapToDouble(Double::doubleValue).toArray();
         Shadow shadow = challenger == null ? null : new Shadow(challenger, lastHadChallenger, shadowFrom,
                 shadowScored, shadowAgreed, shadowChampion.snapshot(), shadowChallenger.snapshot());
-        Confusion counts = overall.snapshot();
-        return new Snapshot(scored, counts.truePositives(), counts.falsePositives(), counts.trueNegatives(),
-                counts.falseNegatives(), version,
+        return new Snapshot(scored, overall.snapshot(), version,
                 new LinkedHashMap<>(perVersion), DetectionMetrics.auroc(s, t),
                 firstFlagNanos < 0 ? -1 : (firstFlagNanos - startNanos) / 1e9, new Percentiles(latencies), shadow);
     }
@@ -165,22 +163,15 @@ final class Scoreboard implements AutoCloseable {
         }
     }
 
-    /** The running figures at one moment; {@code shadow} is null until a challenger's verdict is seen. */
-    record Snapshot(long scored, long truePositives, long falsePositives, long trueNegatives, long falseNegatives,
-                    String version, Map<String, Long> perVersion, double auroc, double secondsToFirstFlag,
-                    Percentiles latencyMs, Shadow shadow) {
+    /**
+     * The running figures at one moment; {@code shadow} is null until a challenger's verdict is seen.
+     *
+     * @param calls the serving models' calls on every scored image against the labels
+     */
+    record Snapshot(long scored, Confusion calls, String version, Map<String, Long> perVersion, double auroc,
+                    double secondsToFirstFlag, Percentiles latencyMs, Shadow shadow) {
         long flagged() {
-            return truePositives + falsePositives;
+            return calls.truePositives() + calls.falsePositives();
         }
-
-        double precision() {
-            return flagged() == 0 ? Double.NaN : (double) truePositives / flagged();
-        }
-
-        double recall() {
-            long anomalies = truePositives + falseNegatives;
-            return anomalies == 0 ? Double.NaN : (double) truePositives / anomalies;
-        }
-
     }
 }

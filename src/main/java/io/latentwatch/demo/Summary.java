@@ -33,11 +33,11 @@ final class Summary {
         }
         out.println("      images per model     " + versions);
         out.println("      confusion matrix     flagged  passed");
-        out.printf(Locale.ROOT, "        anomaly            %6d  %6d%n", s.truePositives(), s.falseNegatives());
-        out.printf(Locale.ROOT, "        normal             %6d  %6d%n", s.falsePositives(), s.trueNegatives());
-        double f1 = 2 * s.precision() * s.recall() / (s.precision() + s.recall());
+        Confusion c = s.calls();
+        out.printf(Locale.ROOT, "        anomaly            %6d  %6d%n", c.truePositives(), c.falseNegatives());
+        out.printf(Locale.ROOT, "        normal             %6d  %6d%n", c.falsePositives(), c.trueNegatives());
         out.printf(Locale.ROOT, "      precision %s  recall %s  F1 %s  AUROC of the live scores %s%n",
-                View.fmt(s.precision()), View.fmt(s.recall()), View.fmt(f1), View.fmt(s.auroc()));
+                View.fmt(c.precision()), View.fmt(c.recall()), View.fmt(c.f1()), View.fmt(s.auroc()));
         out.printf(Locale.ROOT, "      latency, event time to committed output: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%n",
                 s.latencyMs().at(50), s.latencyMs().at(95), s.latencyMs().at(99));
         out.println("      challenger           " + challenger);

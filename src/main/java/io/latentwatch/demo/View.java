@@ -36,7 +36,7 @@ final class View {
         }
         String line = String.format(Locale.ROOT,
                 "      scored %d/%d | %.0f img/s | flagged %d | precision %s recall %s | model %s%s%s",
-                s.scored(), total, s.scored() / seconds, s.flagged(), fmt(s.precision()), fmt(s.recall()), s.version(),
+                s.scored(), total, s.scored() / seconds, s.flagged(), fmt(s.calls().precision()), fmt(s.calls().recall()), s.version(),
                 shadow != null && shadow.active() ? String.format(Locale.ROOT, " | shadow %s agrees %s,"
                         + " recall %s", shadow.version(), fmt(shadow.agreement()), fmt(shadow.challenger().recall()))
                         : "",
