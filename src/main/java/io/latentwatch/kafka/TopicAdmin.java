@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -128,11 +129,10 @@ public final class TopicAdmin {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                boolean ready = admin.describeTopics(created).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).values().stream()
-                        .flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null);
-                if (ready) {
-                    awaitServed(admin, created);
+                Collection<TopicDescription> described = admin.describeTopics(created).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).values();
+                if (described.stream().flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null)) {
+                    awaitServed(admin, described);
                     return;
                 }
             } catch (ExecutionException e) {
@@ -148,12 +148,11 @@ public final class TopicAdmin {
     }
 
     /** Asks each partition's leader for its end offset; the admin client retries until the leader answers. */
-    private void awaitServed(Admin admin, List<String> created)
+    private void awaitServed(Admin admin, Collection<TopicDescription> described)
             throws ExecutionException, InterruptedException, TimeoutException {
         Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
-        admin.describeTopics(created).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()
-                .forEach(d -> d.partitions().forEach(p -> ends.put(new TopicPartition(d.name(), p.partition()),
-                        OffsetSpec.latest())));
+        described.forEach(d -> d.partitions().forEach(p -> ends.put(new TopicPartition(d.name(), p.partition()),
+                OffsetSpec.latest())));
         admin.listOffsets(ends).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
