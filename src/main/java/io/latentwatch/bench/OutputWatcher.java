@@ -99,18 +99,6 @@ final class OutputWatcher implements AutoCloseable {
         return java.util.Arrays.copyOf(latenciesMs, (int) Math.min(latencyCount.get(), latenciesMs.length));
     }
 
-    /** Waits, polling every millisecond, until the first record was read; false when the timeout passes first. */
-    boolean awaitFirst(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (count.get() == 0) {
-            if (System.nanoTime() > deadline || !thread.isAlive()) {
-                return false;
-            }
-            Thread.sleep(1);
-        }
-        return true;
-    }
-
     /** Waits until {@code n} records were read; false when the timeout passes first. */
     boolean await(long n, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
