@@ -282,7 +282,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The given --contamination; without one, auto for the input topic and none for curated sources. */
     /**
      * {@code --pixel-knn}, or its default: off when the training data may hold anomalies. Its bank
      * is made of the training images, so the anomalies the contamination estimate misses join it
@@ -296,6 +295,7 @@ public final class TrainCommand implements Callable<Integer> {
         return contamination().isNone() ? TrainConfig.DEFAULT_PIXEL_KNN : 0;
     }
 
+    /** The given --contamination; without one, auto for the input topic and none for curated sources. */
     private Contamination contamination() {
         if (contamination == null) {
             return fromTopic != null ? Contamination.AUTO : Contamination.NONE;

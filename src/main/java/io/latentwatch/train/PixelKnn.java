@@ -61,6 +61,19 @@ public record PixelKnn(int k, int pool, int rows, int columns, int dims, int siz
      * @param seed            seeds the sample of the bank when there are more than {@link #MAX_BANK} images
      */
     static PixelKnn fit(Images bank, Images heldOut, float[] heldOutBlur, int k, long seed) {
+        PixelKnn unweighted = bank(bank, k, seed);
+        return unweighted.weighed(heldOutBlur, unweighted.distances(heldOut));
+    }
+
+    /**
+     * The term's bank, not yet weighed ({@code center} and {@code weight} 1): enough to take
+     * {@link #distances}, which do not depend on the weighing.
+     *
+     * @param bank images taken as normal, whose thumbnails become the bank
+     * @param k    neighbours to average
+     * @param seed seeds the sample of the bank when there are more than {@link #MAX_BANK} images
+     */
+    static PixelKnn bank(Images bank, int k, long seed) {
         if (bank.count() < 1) {
             throw new IllegalArgumentException("no training images for the pixel kNN bank");
         }
@@ -82,14 +95,19 @@ public record PixelKnn(int k, int pool, int rows, int columns, int dims, int siz
             }
             norms[j] = (float) norm;
         }
-        int neighbours = Math.min(k, size);
-        PixelKnn unweighted = new PixelKnn(neighbours, pool, rows, columns, dims, size, bankT, norms, 1, 1);
-        double[] distances = unweighted.distances(heldOut);
+        return new PixelKnn(Math.min(k, size), pool, rows, columns, dims, size, bankT, norms, 1, 1);
+    }
+
+    /**
+     * This bank weighed against the blurred error on held-out images, given each one's blurred
+     * error and its {@link #distances distance}.
+     */
+    PixelKnn weighed(float[] heldOutBlur, double[] heldOutDistances) {
         double[] logBlur = new double[heldOutBlur.length];
-        double[] logKnn = new double[distances.length];
+        double[] logKnn = new double[heldOutDistances.length];
         for (int i = 0; i < logBlur.length; i++) {
             logBlur[i] = Math.log(Math.max(heldOutBlur[i], 1e-30));
-            logKnn[i] = Math.log(distances[i] + EPSILON);
+            logKnn[i] = Math.log(heldOutDistances[i] + EPSILON);
         }
         double spreadKnn = standardDeviation(logKnn);
         double weight = spreadKnn > 0 ? standardDeviation(logBlur) / spreadKnn : 1;
@@ -100,7 +118,7 @@ public record PixelKnn(int k, int pool, int rows, int columns, int dims, int siz
         if (!Double.isFinite(center) || center <= 0) {
             center = 1;
         }
-        return new PixelKnn(neighbours, pool, rows, columns, dims, size, bankT, norms, center, weight);
+        return new PixelKnn(k, pool, rows, columns, dims, size, bankT, norms, center, weight);
     }
 
     /** The combined score of an image with blurred error {@code blur} and kNN distance {@code distance}. */

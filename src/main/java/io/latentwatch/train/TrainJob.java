@@ -142,7 +142,7 @@ public final class TrainJob {
                 Map.of(), Map.of(), data, null));
         double diff = ExportCheck.verify(draft, result);
         double knnDiff = knn == null ? 0 : ExportCheck.verifyScores(draft, validation,
-                knn.combined(term.heldOutBlur(), knn.distances(validation)));
+                knn.combined(term.heldOutBlur(), term.heldOutDistances()));
         String version = VERSION_TIME.format(created) + "-" + OnnxAutoencoder.sha256(draft).substring(0, 8);
 
         Calibrated calibrated = calibrate(draft, validation, data.anomalies(), rounds, leftOutHeldOut);
@@ -255,26 +255,31 @@ public final class TrainJob {
     private KnnTerm fitPixelKnn(TrainingResult result, Images train, Images validation,
                                 ContaminatedTraining.Outcome rounds) {
         float[] heldOutBlur = ExportedScores.of(result.weights(), config.scoreBlur(), validation);
-        Images bank = train;
-        Images weighing = validation;
+        Images bankImages = rounds != null && rounds.share() > 0
+                ? train.select(lowest(ExportedScores.of(result.weights(), config.scoreBlur(), train), rounds.share()))
+                : train;
+        PixelKnn bank = PixelKnn.bank(bankImages, config.pixelKnn(), config.hyperparameters().seed());
+        // taken once: they weigh the term here and check the export against ONNX Runtime later
+        double[] heldOutDistances = bank.distances(validation);
         float[] weighingBlur = heldOutBlur;
+        double[] weighingDistances = heldOutDistances;
         if (rounds != null && rounds.share() > 0) {
-            bank = train.select(lowest(ExportedScores.of(result.weights(), config.scoreBlur(), train), rounds.share()));
             int[] kept = lowest(heldOutBlur, rounds.share());
-            weighing = validation.select(kept);
             weighingBlur = new float[kept.length];
+            weighingDistances = new double[kept.length];
             for (int i = 0; i < kept.length; i++) {
                 weighingBlur[i] = heldOutBlur[kept[i]];
+                weighingDistances[i] = heldOutDistances[kept[i]];
             }
         }
-        PixelKnn knn = PixelKnn.fit(bank, weighing, weighingBlur, config.pixelKnn(), config.hyperparameters().seed());
+        PixelKnn knn = bank.weighed(weighingBlur, weighingDistances);
         progress.printf(Locale.ROOT, "pixel kNN term: %d nearest of %d training thumbnails (%dx%d), weight %.3f%n",
                 knn.k(), knn.size(), knn.rows(), knn.columns(), knn.weight());
-        return new KnnTerm(knn, heldOutBlur);
+        return new KnnTerm(knn, heldOutBlur, heldOutDistances);
     }
 
-    /** The pixel kNN term and the blurred-error scores of the held-out images it was weighed on. */
-    private record KnnTerm(PixelKnn knn, float[] heldOutBlur) {
+    /** The pixel kNN term, and the blurred error and kNN distance of every held-out image. */
+    private record KnnTerm(PixelKnn knn, float[] heldOutBlur, double[] heldOutDistances) {
     }
 
     /** Indexes of the scores below the top {@code share}, in order. */
