@@ -16,6 +16,7 @@ import io.latentwatch.train.DriftRetraining;
 import io.latentwatch.train.Hyperparameters;
 import io.latentwatch.train.IdxSource;
 import io.latentwatch.train.ModelType;
+import io.latentwatch.train.PixelKnn;
 import io.latentwatch.train.TopicImages;
 import io.latentwatch.train.TopicSource;
 import io.latentwatch.train.TrainConfig;
@@ -127,11 +128,26 @@ public final class TrainCommand implements Callable<Integer> {
     int scoreBlur;
 
     @Option(names = "--pixel-knn", paramLabel = "K",
-            description = "Combine the reconstruction error with the mean distance to the K nearest training images,"
-                    + " compared as 7x7 thumbnails, in the ONNX graph's 'score' output; 0 scores by the reconstruction"
-                    + " error alone (default: " + TrainConfig.DEFAULT_PIXEL_KNN + ", but 0 when training with"
-                    + " --contamination above 0, the default with --from-topic).")
+            description = "Combine the reconstruction error with the mean distance to the K nearest normal thumbnails"
+                    + " (7x7 pooled pixels and edges) in the ONNX graph's 'score' output; 0 scores by the"
+                    + " reconstruction error alone (default: 5, but 0 when training with --contamination above 0,"
+                    + " the default with --from-topic). See docs/training.md.")
     Integer pixelKnn;
+
+    @Option(names = "--pixel-knn-features", defaultValue = "edges", paramLabel = "pixels|edges",
+            description = "What a thumbnail of the pixel kNN term holds: pixels (each channel average-pooled to about"
+                    + " 7x7) or edges (those and the pooled Sobel gradients; default: ${DEFAULT-VALUE}).")
+    String pixelKnnFeatures;
+
+    @Option(names = "--pixel-knn-centres", defaultValue = "500", paramLabel = "N",
+            description = "The pixel kNN term compares with N k-means centres of the training thumbnails; 0 compares"
+                    + " with every training image (up to 8192): slower to score, no better (default: ${DEFAULT-VALUE}).")
+    int pixelKnnCentres;
+
+    @Option(names = "--pixel-knn-weight", defaultValue = "4", paramLabel = "W",
+            description = "How much the pixel kNN distance counts against the reconstruction error, as a ratio of"
+                    + " z-scores on the held-out images: 1 as much, 4 four times as much (default: ${DEFAULT-VALUE}).")
+    double pixelKnnWeight;
 
     @Option(names = "--target-fpr", defaultValue = "0.01", paramLabel = "RATE",
             description = "False-positive rate the threshold is calibrated to on held-out normal images"
@@ -288,11 +304,9 @@ public final class TrainCommand implements Callable<Integer> {
      * and make the images like them look normal; at 10% anomalies that cost AUROC (0.92-0.95
      * against 0.94-0.97 without the term, docs/training.md).
      */
-    private int pixelKnn() {
-        if (pixelKnn != null) {
-            return pixelKnn;
-        }
-        return contamination().isNone() ? TrainConfig.DEFAULT_PIXEL_KNN : 0;
+    private PixelKnn.Recipe pixelKnn() {
+        int k = pixelKnn != null ? pixelKnn : contamination().isNone() ? PixelKnn.Recipe.DEFAULT.k() : 0;
+        return new PixelKnn.Recipe(k, PixelKnn.Features.parse(pixelKnnFeatures), pixelKnnCentres, pixelKnnWeight);
     }
 
     /** The given --contamination; without one, auto for the input topic and none for curated sources. */

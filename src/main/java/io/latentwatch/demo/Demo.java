@@ -24,6 +24,7 @@ import io.latentwatch.train.Contamination;
 import io.latentwatch.train.Hyperparameters;
 import io.latentwatch.train.IdxSource;
 import io.latentwatch.train.ModelType;
+import io.latentwatch.train.PixelKnn;
 import io.latentwatch.train.TrainConfig;
 import io.latentwatch.train.TrainJob;
 
@@ -201,7 +202,7 @@ public final class Demo {
      * raised the false-positive count, which the demo must not show. The term pays with thousands of
      * training images (docs/training.md, one-class Fashion-MNIST).
      */
-    private static final int DEMO_PIXEL_KNN = 0;
+    private static final PixelKnn.Recipe DEMO_PIXEL_KNN = PixelKnn.Recipe.OFF;
 
     /** Both demo models train on data taken as clean ({@link Contamination#NONE}). */
     private TrainConfig trainConfig(Map<String, Object> props, int epochs, long seed, double validationFraction) {

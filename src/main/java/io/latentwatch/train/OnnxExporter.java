@@ -109,6 +109,7 @@ public final class OnnxExporter {
      */
     private static void pixelKnn(OnnxGraph graph, PixelKnn knn, String blur, String out) {
         int pool = knn.pool();
+        String planes = knnPlanes(graph, knn);
         float[] minusTwoBank = knn.bankT().clone();
         for (int i = 0; i < minusTwoBank.length; i++) {
             minusTwoBank[i] *= -2f;
@@ -121,7 +122,7 @@ public final class OnnxExporter {
                 .initializer("knn.epsilon", new float[] {(float) PixelKnn.EPSILON}, 1)
                 .initializer("knn.center", new float[] {(float) knn.center()}, 1)
                 .initializer("knn.weight", new float[] {(float) knn.weight()}, 1)
-                .node("AveragePool", List.of(INPUT), List.of("knn.thumbnail"),
+                .node("AveragePool", List.of(planes), List.of("knn.thumbnail"),
                         Attribute.ofInts("kernel_shape", pool, pool), Attribute.ofInts("strides", pool, pool))
                 .node("Flatten", List.of("knn.thumbnail"), List.of("knn.x"), Attribute.ofInt("axis", 1))
                 .node("MatMul", List.of("knn.x", "knn.bank_t_minus_two"), List.of("knn.minus_two_dot"))
@@ -145,6 +146,31 @@ public final class OnnxExporter {
                 .node("Div", List.of("knn.shifted", "knn.center"), List.of("knn.ratio"))
                 .node("Pow", List.of("knn.ratio", "knn.weight"), List.of("knn.factor"))
                 .node("Mul", List.of(blur, "knn.factor"), List.of(out));
+    }
+
+    /**
+     * The planes the thumbnail pools: the input itself, or with {@link PixelKnn.Features#EDGES} the
+     * input, its doubled Sobel gradients (one grouped {@code Conv}: x then y of each channel) and
+     * their absolute values, concatenated on the channel axis.
+     */
+    private static String knnPlanes(OnnxGraph graph, PixelKnn knn) {
+        if (knn.features() == PixelKnn.Features.PIXELS) {
+            return INPUT;
+        }
+        int channels = knn.dims() / (knn.features().planesPerChannel() * knn.rows() * knn.columns());
+        float[] kernels = new float[channels * 2 * 9];
+        for (int c = 0; c < channels; c++) {
+            System.arraycopy(PixelKnn.SOBEL_X, 0, kernels, (2 * c) * 9, 9);
+            System.arraycopy(PixelKnn.SOBEL_Y, 0, kernels, (2 * c + 1) * 9, 9);
+        }
+        graph.initializer("knn.sobel", kernels, 2L * channels, 1, 3, 3)
+                .node("Conv", List.of(INPUT, "knn.sobel"), List.of("knn.gradients"),
+                        Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("pads", 1, 1, 1, 1),
+                        Attribute.ofInts("strides", 1, 1), Attribute.ofInt("group", channels))
+                .node("Abs", List.of("knn.gradients"), List.of("knn.absolute_gradients"))
+                .node("Concat", List.of(INPUT, "knn.gradients", "knn.absolute_gradients"), List.of("knn.planes"),
+                        Attribute.ofInt("axis", 1));
+        return "knn.planes";
     }
 
     /** Appends nodes, naming intermediate values {@code <prefix>.<layer index>}. */

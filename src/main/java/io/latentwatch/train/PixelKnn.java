@@ -4,46 +4,150 @@ import io.latentwatch.data.Images;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * The second term of the score ({@code --pixel-knn K}): how far an image lies from its K nearest
- * training images, compared on thumbnails (each channel average-pooled to a grid of about 7x7), in
- * Euclidean distance, averaged over the K. It sees what the autoencoder forgives: a reconstruction
- * error measures texture the network cannot redraw, while a bag, a sandal or a pullover whose
- * overall shape and brightness match no normal image is far from all of them even when it
- * reconstructs well. It needs no training: the thumbnails of the training images are the model.
+ * normal images, compared on thumbnails, in Euclidean distance, averaged over the K. It sees what
+ * the autoencoder forgives: a reconstruction error measures texture the network cannot redraw,
+ * while a bag, a sandal or a pullover whose overall shape and brightness match no normal image is
+ * far from all of them even when it reconstructs well. It needs no training beyond a k-means.
+ *
+ * <p>A thumbnail is each channel average-pooled to a grid of about 7x7 ({@link Features#PIXELS}),
+ * and with {@link Features#EDGES} (the default) also its Sobel gradients: twice the horizontal and
+ * vertical derivative (3x3 Sobel, zero padding) and twice their absolute values, each pooled the
+ * same way, five planes per channel. The edges tell a collar, a strap or a sleeve from a plain
+ * shape of the same brightness. The bank is the thumbnails of the training images, or with
+ * {@code centres > 0} (the default, 500) their k-means centres: as good a reference as every
+ * training image, at a tenth of the cost per scored image.
  *
  * <p>The two terms are combined as {@code blur * ((knn + EPSILON) / center) ^ weight}: the blurred
  * reconstruction error multiplied by how unusual the distance is, with {@code center} the geometric
- * mean of the held-out images' distances and {@code weight} the ratio of the spreads of the two
- * terms' logarithms on the held-out images. Its logarithm is the sum of the two terms' z-scores
- * (scaled by the error's spread and shifted by its mean), so each term counts as much as the other,
- * and the score stays in the reconstruction error's units: a normal image's score is about its
- * blurred error, and the detector's histograms, calibration and drift figures keep working as
- * before. The exported graph computes it ({@link OnnxExporter}); {@link #combine} and
- * {@link #distances} are the same computation in Java, which the export is checked against.
+ * mean of the held-out images' distances and {@code weight} the recipe's relative weight times the
+ * ratio of the spreads of the two terms' logarithms on the held-out images. Its logarithm is the
+ * sum of the two terms' z-scores, the distance's multiplied by the relative weight (scaled by the
+ * error's spread and shifted by its mean), and the score stays in the reconstruction error's
+ * units: a normal image's score is about its blurred error, and the detector's histograms,
+ * calibration and drift figures keep working as before. The exported graph computes it
+ * ({@link OnnxExporter}); {@link #combine} and {@link #distances} are the same computation in
+ * Java, which the export is checked against.
  *
- * @param k       neighbours averaged
- * @param pool    side of the square pooling window (and its stride)
- * @param rows    thumbnail rows: {@code height / pool}
- * @param columns thumbnail columns: {@code width / pool}
- * @param dims    floats per thumbnail: {@code channels * rows * columns}
- * @param size    thumbnails in the bank
- * @param bankT   the bank, transposed: {@code [dims, size]} row-major
- * @param norms   the squared length of each thumbnail of the bank, {@code [size]}
- * @param center  geometric mean of the held-out distances
- * @param weight  exponent of the distance term
+ * @param k              neighbours averaged
+ * @param features       what a thumbnail holds
+ * @param pool           side of the square pooling window (and its stride)
+ * @param rows           thumbnail rows: {@code height / pool}
+ * @param columns        thumbnail columns: {@code width / pool}
+ * @param dims           floats per thumbnail: {@code planes * rows * columns}
+ * @param size           thumbnails (or centres) in the bank
+ * @param sourceImages   training images the bank was made from
+ * @param bankT          the bank, transposed: {@code [dims, size]} row-major
+ * @param norms          the squared length of each thumbnail of the bank, {@code [size]}
+ * @param relativeWeight how much the distance counts against the error ({@code --pixel-knn-weight})
+ * @param center         geometric mean of the held-out distances
+ * @param weight         exponent of the distance term
  */
-public record PixelKnn(int k, int pool, int rows, int columns, int dims, int size, float[] bankT, float[] norms, double center,
-                       double weight) {
-    /** Most thumbnails kept in the bank (a seeded sample of the training images beyond it): bounds model size and cost. */
+public record PixelKnn(int k, Features features, int pool, int rows, int columns, int dims, int size, int sourceImages,
+                       float[] bankT, float[] norms, double relativeWeight, double center, double weight) {
+    /** Most training images whose thumbnails are taken (a seeded sample beyond it): bounds cost and, without centres, model size. */
     public static final int MAX_BANK = 8192;
     /** Side of the thumbnail grid aimed at. */
     static final int TARGET_GRID = 7;
     /** Added to a distance before it is divided and raised, so that an exact copy of a training image scores a finite 0-ish value. */
     static final double EPSILON = 1e-6;
+    /** Rounds of Lloyd's algorithm at most when the bank is made of k-means centres. */
+    static final int KMEANS_ROUNDS = 25;
+    /** The horizontal Sobel kernel, doubled: {@code [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] / 4}; the vertical one is its transpose. */
+    static final float[] SOBEL_X = {-0.25f, 0f, 0.25f, -0.5f, 0f, 0.5f, -0.25f, 0f, 0.25f};
+    /** The vertical Sobel kernel, doubled. */
+    static final float[] SOBEL_Y = {-0.25f, -0.5f, -0.25f, 0f, 0f, 0f, 0.25f, 0.5f, 0.25f};
+
+    /** What a thumbnail holds. */
+    public enum Features {
+        /** Each channel average-pooled: one plane per channel. */
+        PIXELS("pixels", 1),
+        /** The pooled pixels, then the pooled doubled Sobel gradients (x, y of each channel), then their absolute values. */
+        EDGES("edges", 5);
+
+        private final String id;
+        private final int planesPerChannel;
+
+        Features(String id, int planesPerChannel) {
+            this.id = id;
+            this.planesPerChannel = planesPerChannel;
+        }
+
+        /** The name on the command line and in the metadata. */
+        public String id() {
+            return id;
+        }
+
+        /** Pooled planes per image channel. */
+        public int planesPerChannel() {
+            return planesPerChannel;
+        }
+
+        /** The features named {@code id}, or a message that lists the choices. */
+        public static Features parse(String id) {
+            for (Features f : values()) {
+                if (f.id.equalsIgnoreCase(id)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("--pixel-knn-features must be pixels or edges, got '" + id + "'");
+        }
+    }
+
+    /**
+     * How the term is built.
+     *
+     * @param k        neighbours averaged; 0 leaves the term out
+     * @param features what a thumbnail holds
+     * @param centres  k-means centres the bank is made of; 0 keeps every training image's thumbnail
+     *                 (up to {@link #MAX_BANK}), as does a training set no larger than this
+     * @param weight   how much the distance counts against the reconstruction error: 1 as much (equal
+     *                 z-scores), 4 four times as much
+     */
+    public record Recipe(int k, Features features, int centres, double weight) {
+        /** The default for data taken as clean: 5 neighbours, pixels and edges, 500 centres, weight 4. */
+        public static final Recipe DEFAULT = new Recipe(5, Features.EDGES, 500, 4);
+        /** The term left out. */
+        public static final Recipe OFF = DEFAULT.withK(0);
+
+        public Recipe {
+            if (k < 0) {
+                throw new IllegalArgumentException("--pixel-knn must be 0 (off) or a number of neighbours such as 5,"
+                        + " got " + k);
+            }
+            if (features == null) {
+                throw new IllegalArgumentException("--pixel-knn-features must be pixels or edges");
+            }
+            if (centres < 0) {
+                throw new IllegalArgumentException("--pixel-knn-centres must be 0 (every training image) or a number"
+                        + " of k-means centres such as 500, got " + centres);
+            }
+            if (!(weight > 0) || !Double.isFinite(weight)) {
+                throw new IllegalArgumentException("--pixel-knn-weight must be a positive number such as 4 (1 weighs"
+                        + " the distance as much as the reconstruction error), got " + weight);
+            }
+            if (centres > 0 && k > centres) {
+                throw new IllegalArgumentException("--pixel-knn " + k + " asks for more neighbours than the "
+                        + centres + " centres of --pixel-knn-centres");
+            }
+        }
+
+        /** Whether the term is part of the score. */
+        public boolean on() {
+            return k > 0;
+        }
+
+        /** This recipe with {@code k} neighbours. */
+        public Recipe withK(int k) {
+            return new Recipe(k, features, centres, weight);
+        }
+    }
 
     /** Pooling window for images of side {@code side}: a grid of about {@link #TARGET_GRID}. */
     static int poolFor(int side) {
@@ -54,14 +158,14 @@ public record PixelKnn(int k, int pool, int rows, int columns, int dims, int siz
      * Builds the term from the training images (the bank) and weighs it against the blurred error
      * on the held-out images.
      *
-     * @param bank            images taken as normal, whose thumbnails become the bank
-     * @param heldOut         held-out images, never in the bank
-     * @param heldOutBlur     the blurred-error score of each held-out image, as ONNX Runtime computes it
-     * @param k               neighbours to average
-     * @param seed            seeds the sample of the bank when there are more than {@link #MAX_BANK} images
+     * @param bank        images taken as normal, whose thumbnails make the bank
+     * @param heldOut     held-out images, never in the bank
+     * @param heldOutBlur the blurred-error score of each held-out image, as ONNX Runtime computes it
+     * @param recipe      how the term is built
+     * @param seed        seeds the sample of the bank and the k-means
      */
-    static PixelKnn fit(Images bank, Images heldOut, float[] heldOutBlur, int k, long seed) {
-        PixelKnn unweighted = bank(bank, k, seed);
+    static PixelKnn fit(Images bank, Images heldOut, float[] heldOutBlur, Recipe recipe, long seed) {
+        PixelKnn unweighted = bank(bank, recipe, seed);
         return unweighted.weighed(heldOutBlur, unweighted.distances(heldOut));
     }
 
@@ -69,33 +173,46 @@ public record PixelKnn(int k, int pool, int rows, int columns, int dims, int siz
      * The term's bank, not yet weighed ({@code center} and {@code weight} 1): enough to take
      * {@link #distances}, which do not depend on the weighing.
      *
-     * @param bank images taken as normal, whose thumbnails become the bank
-     * @param k    neighbours to average
-     * @param seed seeds the sample of the bank when there are more than {@link #MAX_BANK} images
+     * @param bank   images taken as normal, whose thumbnails make the bank
+     * @param recipe how the term is built
+     * @param seed   seeds the sample of the bank when there are more than {@link #MAX_BANK} images, and the k-means
      */
-    static PixelKnn bank(Images bank, int k, long seed) {
+    static PixelKnn bank(Images bank, Recipe recipe, long seed) {
         if (bank.count() < 1) {
             throw new IllegalArgumentException("no training images for the pixel kNN bank");
+        }
+        if (!recipe.on()) {
+            throw new IllegalArgumentException("the pixel kNN term is off (--pixel-knn 0)");
         }
         int pool = poolFor(Math.min(bank.height(), bank.width()));
         int rows = bank.height() / pool;
         int columns = bank.width() / pool;
-        int dims = bank.channels() * rows * columns;
+        int dims = bank.channels() * recipe.features().planesPerChannel() * rows * columns;
         int[] chosen = sample(bank.count(), MAX_BANK, seed);
+        float[] points = new float[chosen.length * dims];
+        float[] thumb = new float[dims];
+        for (int j = 0; j < chosen.length; j++) {
+            thumbnail(bank, chosen[j], recipe.features(), pool, rows, columns, thumb);
+            System.arraycopy(thumb, 0, points, j * dims, dims);
+        }
         int size = chosen.length;
+        if (recipe.centres() > 0 && chosen.length > recipe.centres()) {
+            points = kMeans(points, chosen.length, dims, recipe.centres(), seed);
+            size = recipe.centres();
+        }
         float[] bankT = new float[dims * size];
         float[] norms = new float[size];
-        float[] thumb = new float[dims];
         for (int j = 0; j < size; j++) {
-            thumbnail(bank, chosen[j], pool, rows, columns, thumb);
             double norm = 0;
             for (int d = 0; d < dims; d++) {
-                bankT[d * size + j] = thumb[d];
-                norm += (double) thumb[d] * thumb[d];
+                float v = points[j * dims + d];
+                bankT[d * size + j] = v;
+                norm += (double) v * v;
             }
             norms[j] = (float) norm;
         }
-        return new PixelKnn(Math.min(k, size), pool, rows, columns, dims, size, bankT, norms, 1, 1);
+        return new PixelKnn(Math.min(recipe.k(), size), recipe.features(), pool, rows, columns, dims, size,
+                bank.count(), bankT, norms, recipe.weight(), 1, 1);
     }
 
     /**
@@ -110,15 +227,16 @@ public record PixelKnn(int k, int pool, int rows, int columns, int dims, int siz
             logKnn[i] = Math.log(heldOutDistances[i] + EPSILON);
         }
         double spreadKnn = standardDeviation(logKnn);
-        double weight = spreadKnn > 0 ? standardDeviation(logBlur) / spreadKnn : 1;
-        if (!Double.isFinite(weight) || weight <= 0) {
-            weight = 1;
+        double ratio = spreadKnn > 0 ? standardDeviation(logBlur) / spreadKnn : 1;
+        if (!Double.isFinite(ratio) || ratio <= 0) {
+            ratio = 1;
         }
         double center = Math.exp(mean(logKnn));
         if (!Double.isFinite(center) || center <= 0) {
             center = 1;
         }
-        return new PixelKnn(k, pool, rows, columns, dims, size, bankT, norms, center, weight);
+        return new PixelKnn(k, features, pool, rows, columns, dims, size, sourceImages, bankT, norms, relativeWeight,
+                center, relativeWeight * ratio);
     }
 
     /** The combined score of an image with blurred error {@code blur} and kNN distance {@code distance}. */
@@ -138,10 +256,10 @@ public record PixelKnn(int k, int pool, int rows, int columns, int dims, int siz
     /** The mean distance of each image to its {@link #k} nearest thumbnails of the bank, in double precision. */
     public double[] distances(Images images) {
         double[] out = new double[images.count()];
-        float[] thumb = new float[dims];
-        double[] nearest = new double[size];
-        for (int i = 0; i < images.count(); i++) {
-            thumbnail(images, i, pool, rows, columns, thumb);
+        IntStream.range(0, images.count()).parallel().forEach(i -> {
+            float[] thumb = new float[dims];
+            double[] nearest = new double[size];
+            thumbnail(images, i, features, pool, rows, columns, thumb);
             for (int j = 0; j < size; j++) {
                 double sum = 0;
                 for (int d = 0; d < dims; d++) {
@@ -156,7 +274,7 @@ public record PixelKnn(int k, int pool, int rows, int columns, int dims, int siz
                 mean += Math.sqrt(nearest[n]);
             }
             out[i] = mean / k;
-        }
+        });
         return out;
     }
 
@@ -164,33 +282,193 @@ public record PixelKnn(int k, int pool, int rows, int columns, int dims, int siz
     Map<String, Object> summary() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("k", k);
+        s.put("features", features.id());
         s.put("thumbnail", rows + "x" + columns + " (average pool " + pool + "x" + pool + ")");
+        s.put("dims", dims);
+        s.put("bank", size < Math.min(sourceImages, MAX_BANK)
+                ? String.format(Locale.ROOT, "%d k-means centres of %d training images", size, sourceImages)
+                : String.format(Locale.ROOT, "%d of %d training images", size, sourceImages));
         s.put("bank_images", size);
+        s.put("relative_weight", relativeWeight);
         s.put("center", center);
         s.put("weight", weight);
         return s;
     }
 
-    /** Average-pools each channel of image {@code index} in {@code pool x pool} windows, {@code rows x columns} of them. */
-    static void thumbnail(Images images, int index, int pool, int rows, int columns, float[] out) {
+    /**
+     * The thumbnail of image {@code index}: each channel average-pooled in {@code pool x pool}
+     * windows, {@code rows x columns} of them; with {@link Features#EDGES} then the pooled doubled
+     * Sobel gradients (x then y of each channel in turn) and then their absolute values, the order
+     * in which the exported graph concatenates its planes.
+     */
+    static void thumbnail(Images images, int index, Features features, int pool, int rows, int columns, float[] out) {
         int h = images.height();
         int w = images.width();
+        int channels = images.channels();
+        int cells = rows * columns;
+        float[] pixels = images.pixels();
         int base = index * images.imageSize();
-        int d = 0;
-        for (int c = 0; c < images.channels(); c++) {
-            int plane = base + c * h * w;
-            for (int gy = 0; gy < rows; gy++) {
-                for (int gx = 0; gx < columns; gx++) {
-                    double sum = 0;
-                    for (int y = gy * pool; y < gy * pool + pool; y++) {
-                        for (int x = gx * pool; x < gx * pool + pool; x++) {
-                            sum += images.pixels()[plane + y * w + x];
-                        }
-                    }
-                    out[d++] = (float) (sum / (pool * pool));
-                }
+        for (int c = 0; c < channels; c++) {
+            poolPlane(pixels, base + c * h * w, w, pool, rows, columns, out, c * cells);
+        }
+        if (features == Features.EDGES) {
+            float[] gx = new float[h * w];
+            float[] gy = new float[h * w];
+            for (int c = 0; c < channels; c++) {
+                sobel(pixels, base + c * h * w, h, w, SOBEL_X, gx);
+                sobel(pixels, base + c * h * w, h, w, SOBEL_Y, gy);
+                int signed = (channels + 2 * c) * cells;
+                int absolute = (3 * channels + 2 * c) * cells;
+                poolPlane(gx, 0, w, pool, rows, columns, out, signed);
+                poolPlane(gy, 0, w, pool, rows, columns, out, signed + cells);
+                abs(gx);
+                abs(gy);
+                poolPlane(gx, 0, w, pool, rows, columns, out, absolute);
+                poolPlane(gy, 0, w, pool, rows, columns, out, absolute + cells);
             }
         }
+    }
+
+    /** Average-pools the plane at {@code from} (row width {@code w}) into {@code out} from {@code at}. */
+    private static void poolPlane(float[] plane, int from, int w, int pool, int rows, int columns, float[] out, int at) {
+        int d = at;
+        for (int gy = 0; gy < rows; gy++) {
+            for (int gx = 0; gx < columns; gx++) {
+                double sum = 0;
+                for (int y = gy * pool; y < gy * pool + pool; y++) {
+                    for (int x = gx * pool; x < gx * pool + pool; x++) {
+                        sum += plane[from + y * w + x];
+                    }
+                }
+                out[d++] = (float) (sum / (pool * pool));
+            }
+        }
+    }
+
+    /** The 3x3 cross-correlation of the plane at {@code from} with {@code kernel}, zero outside the image (ONNX {@code Conv}). */
+    static void sobel(float[] plane, int from, int h, int w, float[] kernel, float[] out) {
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float sum = 0;
+                for (int dy = -1; dy <= 1; dy++) {
+                    int yy = y + dy;
+                    if (yy < 0 || yy >= h) {
+                        continue;
+                    }
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int xx = x + dx;
+                        if (xx >= 0 && xx < w) {
+                            sum += kernel[(dy + 1) * 3 + dx + 1] * plane[from + yy * w + xx];
+                        }
+                    }
+                }
+                out[y * w + x] = sum;
+            }
+        }
+    }
+
+    private static void abs(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.abs(values[i]);
+        }
+    }
+
+    /**
+     * {@code count} k-means centres of the {@code n} points ({@code [n, dims]} row-major): seeded
+     * k-means++ seeding, then at most {@link #KMEANS_ROUNDS} rounds of Lloyd's algorithm, until no
+     * point changes centre. A centre left without points keeps its place.
+     */
+    static float[] kMeans(float[] points, int n, int dims, int count, long seed) {
+        Random random = new Random(seed);
+        float[] centres = new float[count * dims];
+        double[] nearest = new double[n];
+        Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+        int first = random.nextInt(n);
+        System.arraycopy(points, first * dims, centres, 0, dims);
+        for (int c = 1; c < count; c++) {
+            int previous = c - 1;
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                nearest[i] = Math.min(nearest[i], squaredDistance(points, i * dims, centres, previous * dims, dims));
+                total += nearest[i];
+            }
+            int pick = n - 1;
+            double target = random.nextDouble() * total;
+            for (int i = 0; i < n; i++) {
+                target -= nearest[i];
+                if (target < 0) {
+                    pick = i;
+                    break;
+                }
+            }
+            System.arraycopy(points, pick * dims, centres, c * dims, dims);
+        }
+        int[] assigned = new int[n];
+        Arrays.fill(assigned, -1);
+        for (int round = 0; round < KMEANS_ROUNDS; round++) {
+            float[] current = centres;
+            int[] next = IntStream.range(0, n).parallel().map(i -> closest(points, i * dims, current, count, dims))
+                    .toArray();
+            if (Arrays.equals(next, assigned)) {
+                break;
+            }
+            assigned = next;
+            double[] sums = new double[count * dims];
+            int[] members = new int[count];
+            for (int i = 0; i < n; i++) {
+                int c = assigned[i];
+                members[c]++;
+                for (int d = 0; d < dims; d++) {
+                    sums[c * dims + d] += points[i * dims + d];
+                }
+            }
+            float[] moved = centres.clone();
+            for (int c = 0; c < count; c++) {
+                if (members[c] > 0) {
+                    for (int d = 0; d < dims; d++) {
+                        moved[c * dims + d] = (float) (sums[c * dims + d] / members[c]);
+                    }
+                }
+            }
+            centres = moved;
+        }
+        return centres;
+    }
+
+    private static int closest(float[] points, int at, float[] centres, int count, int dims) {
+        int best = 0;
+        double bestDistance = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < count; c++) {
+            double d = squaredDistance(points, at, centres, c * dims, dims);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static double squaredDistance(float[] a, int at, float[] b, int bt, int dims) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int d = 0;
+        for (; d + 3 < dims; d += 4) {
+            float e0 = a[at + d] - b[bt + d];
+            float e1 = a[at + d + 1] - b[bt + d + 1];
+            float e2 = a[at + d + 2] - b[bt + d + 2];
+            float e3 = a[at + d + 3] - b[bt + d + 3];
+            s0 += e0 * e0;
+            s1 += e1 * e1;
+            s2 += e2 * e2;
+            s3 += e3 * e3;
+        }
+        for (; d < dims; d++) {
+            float e = a[at + d] - b[bt + d];
+            s0 += e * e;
+        }
+        return (double) s0 + s1 + s2 + s3;
     }
 
     /** All of {@code 0..count-1} in order, or a seeded sample of {@code max} of them, in order. */

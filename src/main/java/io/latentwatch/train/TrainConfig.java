@@ -31,29 +31,27 @@ import java.util.Objects;
  *                           the plain way on data taken as clean; {@code auto} or a share trains with
  *                           screening rounds and a trimmed loss ({@link ContaminatedTraining}) and
  *                           calibrates on the held-out images judged normal
- * @param pixelKnn           neighbours of the pixel kNN term of the score ({@link PixelKnn}); 0 scores by
- *                           the reconstruction error alone
+ * @param pixelKnn           the pixel kNN term of the score ({@link PixelKnn}); {@link PixelKnn.Recipe#OFF}
+ *                           scores by the reconstruction error alone
  */
 public record TrainConfig(Hyperparameters hyperparameters, String modelName, double validationFraction,
                           double targetFpr, Calibration.Method calibration, int scoreBlur, Path output, boolean publish,
                           String modelTopic, Map<String, Object> kafka, boolean force, Duration every,
                           ModelSigner signer,
-                          Contamination contamination, int pixelKnn) {
-
-    /** Neighbours of the pixel kNN term of the default recipe ({@code --pixel-knn}). */
-    public static final int DEFAULT_PIXEL_KNN = 5;
+                          Contamination contamination, PixelKnn.Recipe pixelKnn) {
 
     /** A configuration that delivers unsigned models, for data taken as clean ({@link Contamination#NONE}). */
     public TrainConfig(Hyperparameters hyperparameters, String modelName, double validationFraction,
                        double targetFpr, Calibration.Method calibration, int scoreBlur, Path output, boolean publish,
                        String modelTopic, Map<String, Object> kafka, boolean force, Duration every) {
         this(hyperparameters, modelName, validationFraction, targetFpr, calibration, scoreBlur, output, publish,
-                modelTopic, kafka, force, every, null, Contamination.NONE, 0);
+                modelTopic, kafka, force, every, null, Contamination.NONE, PixelKnn.Recipe.OFF);
     }
 
     public TrainConfig {
         Objects.requireNonNull(hyperparameters, "hyperparameters");
         Objects.requireNonNull(contamination, "contamination");
+        Objects.requireNonNull(pixelKnn, "pixelKnn");
         kafka = Map.copyOf(kafka);
         if (modelName == null || modelName.isBlank()) {
             throw new IllegalArgumentException("--model-name must not be empty");
@@ -68,10 +66,6 @@ public record TrainConfig(Hyperparameters hyperparameters, String modelName, dou
         if (scoreBlur < 1 || scoreBlur % 2 == 0) {
             throw new IllegalArgumentException("--score-blur must be 1 (plain MSE) or an odd filter size such as 3,"
                     + " got " + scoreBlur);
-        }
-        if (pixelKnn < 0) {
-            throw new IllegalArgumentException("--pixel-knn must be 0 (off) or a number of neighbours such as 5, got "
-                    + pixelKnn);
         }
         if (output == null && !publish) {
             throw new IllegalArgumentException("nowhere to put the model: pass --output FILE.onnx and/or --publish");

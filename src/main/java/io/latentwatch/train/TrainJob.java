@@ -135,7 +135,7 @@ public final class TrainJob {
             result = new AutoencoderTrainer(hp, progress).train(train, validation);
         }
 
-        KnnTerm term = config.pixelKnn() > 0 ? fitPixelKnn(result, train, validation, rounds) : null;
+        KnnTerm term = config.pixelKnn().on() ? fitPixelKnn(result, train, validation, rounds) : null;
         PixelKnn knn = term == null ? null : term.knn();
         Instant created = Instant.now();
         byte[] draft = OnnxExporter.export(result.weights(), config.scoreBlur(), knn, metadata(created, "", 0.0, 0.0,
@@ -258,6 +258,7 @@ public final class TrainJob {
         Images bankImages = rounds != null && rounds.share() > 0
                 ? train.select(lowest(ExportedScores.of(result.weights(), config.scoreBlur(), train), rounds.share()))
                 : train;
+        long started = System.nanoTime();
         PixelKnn bank = PixelKnn.bank(bankImages, config.pixelKnn(), config.hyperparameters().seed());
         // taken once: they weigh the term here and check the export against ONNX Runtime later
         double[] heldOutDistances = bank.distances(validation);
@@ -273,8 +274,10 @@ public final class TrainJob {
             }
         }
         PixelKnn knn = bank.weighed(weighingBlur, weighingDistances);
-        progress.printf(Locale.ROOT, "pixel kNN term: %d nearest of %d training thumbnails (%dx%d), weight %.3f%n",
-                knn.k(), knn.size(), knn.rows(), knn.columns(), knn.weight());
+        progress.printf(Locale.ROOT, "pixel kNN term: %d nearest of %s, %s thumbnails (%dx%d, %d values),"
+                + " exponent %.3f (relative weight %.3g), %.1f s%n", knn.k(), knn.summary().get("bank"),
+                knn.features().id(), knn.rows(), knn.columns(), knn.dims(), knn.weight(), knn.relativeWeight(),
+                (System.nanoTime() - started) / 1e9);
         return new KnnTerm(knn, heldOutBlur, heldOutDistances);
     }
 
@@ -430,7 +433,7 @@ public final class TrainJob {
         meta.put(MetadataKeys.MODEL_TYPE, hp.type().id());
         meta.put(MetadataKeys.THRESHOLD, Double.toString(threshold));
         meta.put(MetadataKeys.NORMALIZATION, Normalization.UNIT.spec());
-        meta.put(MetadataKeys.SCORE_FUNCTION, config.scoreBlur() > 1 || config.pixelKnn() > 0 ? ScoreFunction.OUTPUT.id()
+        meta.put(MetadataKeys.SCORE_FUNCTION, config.scoreBlur() > 1 || config.pixelKnn().on() ? ScoreFunction.OUTPUT.id()
                 : ScoreFunction.MSE.id());
         meta.put(MetadataKeys.TRAINING_DATA, json(training));
         meta.put(MetadataKeys.CALIBRATION_QUANTILE, Double.toString(quantile));

@@ -55,27 +55,65 @@ class OnnxExporterTest {
 
     @Test
     void shouldComputeThePixelKnnScoreInTheGraphAsTheTrainerDoes() throws Exception {
-        // Given a model exported with the blurred error combined with the pixel kNN term, its bank
-        // from 200 training images and its weight from 64 held-out ones
-        Images bank = images.range(0, 200);
-        Images heldOut = images.range(200, 264);
-        float[] heldOutBlur = ExportedScores.of(trained.weights(), 3, heldOut);
-        PixelKnn knn = PixelKnn.fit(bank, heldOut, heldOutBlur, 5, 1);
-        byte[] onnx = OnnxExporter.export(trained.weights(), 3, knn, Map.of());
-
-        // When ONNX Runtime scores the held-out images and four training images with it
-        Images scored = heldOut.concat(images.range(0, 4));
-        float[] scores = ExportedScores.of(onnx, scored);
-        float[] blur = ExportedScores.of(trained.weights(), 3, scored);
-
-        // Then each score is the Java computation of the same term, to 1e-4 relative, and the
-        // trainer's check accepts the export
-        double[] distances = knn.distances(scored);
-        for (int i = 0; i < scored.count(); i++) {
-            double expected = knn.combine(blur[i], distances[i]);
-            assertThat((double) scores[i]).isCloseTo(expected, within(1e-4 * expected));
+        // Given models exported with the blurred error combined with the pixel kNN term, its bank
+        // from 200 training images (the default recipe's edges with 50 k-means centres, and pixels
+        // with every image) and its weight from 64 held-out ones
+        for (PixelKnn.Recipe recipe : new PixelKnn.Recipe[] {new PixelKnn.Recipe(5, PixelKnn.Features.EDGES, 50, 4),
+                new PixelKnn.Recipe(5, PixelKnn.Features.PIXELS, 0, 1)}) {
+            // Then ONNX Runtime's score of held-out and training images is the trainer's
+            assertThat(maxRelativeDifference(trained, images.range(0, 200), images.range(200, 264), recipe))
+                    .isLessThan(1e-4);
         }
-        assertThat(ExportCheck.verifyScores(onnx, scored, knn.combined(blur, distances))).isLessThan(1e-4);
+    }
+
+    @Test
+    void shouldComputeTheEdgesOfEveryChannelInTheGraph() {
+        // Given a 3-channel model (red the image, green its negative, blue its square) and the
+        // default recipe with 20 centres
+        Images colour = colour(images.range(0, 130));
+        TrainingResult rgb = new AutoencoderTrainer(TrainingFixtures.quick(ModelType.AE, 1, 0f),
+                new PrintWriter(new StringWriter())).train(colour.range(0, 100), colour.range(100, 130));
+
+        // Then ONNX Runtime's score is the trainer's, channel by channel
+        assertThat(maxRelativeDifference(rgb, colour.range(0, 100), colour.range(100, 130),
+                new PixelKnn.Recipe(5, PixelKnn.Features.EDGES, 20, 4))).isLessThan(1e-4);
+    }
+
+    /**
+     * Exports {@code network} with the term built from {@code bank} and weighed on {@code heldOut},
+     * scores the held-out images and four bank images with ONNX Runtime, and returns the largest
+     * relative difference from the Java computation (which the trainer's check must accept too).
+     */
+    private static double maxRelativeDifference(TrainingResult network, Images bank, Images heldOut,
+                                                PixelKnn.Recipe recipe) {
+        float[] heldOutBlur = ExportedScores.of(network.weights(), 3, heldOut);
+        PixelKnn knn = PixelKnn.fit(bank, heldOut, heldOutBlur, recipe, 1);
+        byte[] onnx = OnnxExporter.export(network.weights(), 3, knn, Map.of());
+        Images scored = heldOut.concat(bank.range(0, 4));
+        float[] scores = ExportedScores.of(onnx, scored);
+        float[] blur = ExportedScores.of(network.weights(), 3, scored);
+        double[] expected = knn.combined(blur, knn.distances(scored));
+        double worst = 0;
+        for (int i = 0; i < scored.count(); i++) {
+            worst = Math.max(worst, Math.abs(scores[i] - expected[i]) / expected[i]);
+        }
+        assertThat(ExportCheck.verifyScores(onnx, scored, expected)).isLessThan(1e-4);
+        return worst;
+    }
+
+    /** Three-channel images: each grey image, its negative and its square. */
+    private static Images colour(Images grey) {
+        int plane = grey.height() * grey.width();
+        float[] pixels = new float[grey.count() * 3 * plane];
+        for (int i = 0; i < grey.count(); i++) {
+            for (int p = 0; p < plane; p++) {
+                float v = grey.pixels()[i * plane + p];
+                pixels[(i * 3) * plane + p] = v;
+                pixels[(i * 3 + 1) * plane + p] = 1 - v;
+                pixels[(i * 3 + 2) * plane + p] = v * v;
+            }
+        }
+        return new Images(pixels, grey.count(), 3, grey.height(), grey.width());
     }
 
     @Test
@@ -83,7 +121,7 @@ class OnnxExporterTest {
         // Given the expected scores of a model, and a model whose score is something else
         Images heldOut = images.range(200, 264);
         float[] heldOutBlur = ExportedScores.of(trained.weights(), 3, heldOut);
-        PixelKnn knn = PixelKnn.fit(images.range(0, 200), heldOut, heldOutBlur, 5, 1);
+        PixelKnn knn = PixelKnn.fit(images.range(0, 200), heldOut, heldOutBlur, PixelKnn.Recipe.DEFAULT, 1);
         double[] expected = knn.combined(heldOutBlur, knn.distances(heldOut));
         byte[] blurOnly = OnnxExporter.export(trained.weights(), 3, Map.of());
 

@@ -22,7 +22,7 @@ class PixelKnnTest {
         // When its thumbnail is taken with the pool a 14-pixel side gets
         int pool = PixelKnn.poolFor(14);
         float[] thumb = new float[49];
-        PixelKnn.thumbnail(image, 0, pool, 7, 7, thumb);
+        PixelKnn.thumbnail(image, 0, PixelKnn.Features.PIXELS, pool, 7, 7, thumb);
 
         // Then the windows are 2x2 and that cell is their mean, 0.5
         assertThat(pool).isEqualTo(2);
@@ -40,8 +40,8 @@ class PixelKnnTest {
 
         // When the distances of a 0.1-grey and a 0.5-grey image are taken with k = 1 and k = 2
         Images queries = uniform(0.1f, 0.5f);
-        double[] one = PixelKnn.fit(bank, queries, new float[] {1e-3f, 4e-3f}, 1, 7).distances(queries);
-        double[] two = PixelKnn.fit(bank, queries, new float[] {1e-3f, 4e-3f}, 2, 7).distances(queries);
+        double[] one = PixelKnn.fit(bank, queries, new float[] {1e-3f, 4e-3f}, pixels(1), 7).distances(queries);
+        double[] two = PixelKnn.fit(bank, queries, new float[] {1e-3f, 4e-3f}, pixels(2), 7).distances(queries);
 
         // Then they are sqrt(49 * 0.1^2) = 0.7 and sqrt(49 * 0.5^2) = 3.5 to the nearest, and
         // (0.7 + 6.3) / 2 = 3.5 and 3.5 averaged over both
@@ -58,7 +58,7 @@ class PixelKnnTest {
         Images heldOut = uniform(0.1f, 0.5f);
 
         // When the term is fitted
-        PixelKnn knn = PixelKnn.fit(bank, heldOut, new float[] {1e-3f, 4e-3f}, 1, 7);
+        PixelKnn knn = PixelKnn.fit(bank, heldOut, new float[] {1e-3f, 4e-3f}, pixels(1), 7);
 
         // Then the center is the geometric mean of the distances, sqrt(0.7 * 3.5), the weight the
         // ratio of the spreads of the logarithms, ln 4 / ln 5, and the score of an image is its
@@ -73,7 +73,7 @@ class PixelKnnTest {
     @Test
     void shouldFallBackToEqualFactorsWhenTheHeldOutDistancesDoNotSpread() {
         // Given held-out images all at the same distance
-        PixelKnn knn = PixelKnn.fit(uniform(0f, 1f), uniform(0.1f, 0.1f), new float[] {1e-3f, 4e-3f}, 1, 7);
+        PixelKnn knn = PixelKnn.fit(uniform(0f, 1f), uniform(0.1f, 0.1f), new float[] {1e-3f, 4e-3f}, pixels(1), 7);
 
         // Then the weight is 1 rather than infinite
         assertThat(knn.weight()).isEqualTo(1.0);
@@ -90,14 +90,94 @@ class PixelKnnTest {
         Images many = new Images(pixels, count, 1, 7, 7);
 
         // When the term is fitted twice with one seed and once with another
-        PixelKnn a = PixelKnn.fit(many, uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f}, 5, 1);
-        PixelKnn b = PixelKnn.fit(many, uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f}, 5, 1);
-        PixelKnn c = PixelKnn.fit(many, uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f}, 5, 2);
+        PixelKnn a = PixelKnn.fit(many, uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f}, pixels(5), 1);
+        PixelKnn b = PixelKnn.fit(many, uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f}, pixels(5), 1);
+        PixelKnn c = PixelKnn.fit(many, uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f}, pixels(5), 2);
 
         // Then the bank holds MAX_BANK thumbnails, the same ones for the same seed
         assertThat(a.size()).isEqualTo(PixelKnn.MAX_BANK);
         assertThat(Arrays.equals(a.bankT(), b.bankT())).isTrue();
         assertThat(Arrays.equals(a.bankT(), c.bankT())).isFalse();
+    }
+
+    @Test
+    void shouldPoolTheDoubledSobelGradientsAndTheirAbsoluteValuesAfterThePixels() {
+        // Given a 7x7 grey image, black in columns 0-3 and white in columns 4-6
+        float[] pixels = new float[49];
+        for (int y = 0; y < 7; y++) {
+            Arrays.fill(pixels, y * 7 + 4, y * 7 + 7, 1f);
+        }
+        Images image = new Images(pixels, 1, 1, 7, 7);
+
+        // When its edge thumbnail is taken (pool 1: every pixel a cell)
+        float[] thumb = new float[5 * 49];
+        PixelKnn.thumbnail(image, 0, PixelKnn.Features.EDGES, 1, 7, 7, thumb);
+
+        // Then the pixels come first; then twice the x derivative, which is (1 + 2 + 1) / 4 = 1 on
+        // both sides of the step inside the image, 3/4 on the step in the first row (zero above),
+        // and -1 in the last column (zero beyond it); then twice the y derivative, 1 in the first
+        // row of the white part (zero above it) and -1 in the last; then their absolute values
+        assertThat(Arrays.copyOfRange(thumb, 0, 49)).containsExactly(pixels);
+        int gx = 49;
+        int gy = 2 * 49;
+        int absGx = 3 * 49;
+        int absGy = 4 * 49;
+        assertThat(thumb[gx + 3 * 7 + 3]).isEqualTo(1f);
+        assertThat(thumb[gx + 3 * 7 + 4]).isEqualTo(1f);
+        assertThat(thumb[gx + 3 * 7 + 1]).isZero();
+        assertThat(thumb[gx + 3 * 7 + 6]).isEqualTo(-1f);
+        assertThat(thumb[gx + 3]).isEqualTo(0.75f);
+        assertThat(thumb[gy + 5]).isEqualTo(1f);
+        assertThat(thumb[gy + 6 * 7 + 5]).isEqualTo(-1f);
+        assertThat(thumb[gy + 3 * 7 + 5]).isZero();
+        assertThat(thumb[absGx + 3 * 7 + 6]).isEqualTo(1f);
+        assertThat(thumb[absGy + 6 * 7 + 5]).isEqualTo(1f);
+    }
+
+    @Test
+    void shouldFindTheCentresOfSeparateClusters() {
+        // Given four one-dimensional points in two clusters, {0, 0.2} and {10, 10.4}
+        float[] points = {10f, 0f, 10.4f, 0.2f};
+
+        // When two k-means centres are taken
+        float[] centres = PixelKnn.kMeans(points, 4, 1, 2, 3);
+
+        // Then they are the clusters' means
+        Arrays.sort(centres);
+        assertThat(centres[0]).isCloseTo(0.1f, within(1e-6f));
+        assertThat(centres[1]).isCloseTo(10.2f, within(1e-5f));
+    }
+
+    @Test
+    void shouldCompareWithTheKMeansCentresOfTheTrainingThumbnails() {
+        // Given four uniform training images, 0 and 0.02 grey, 1 and 1.04 grey
+        Images bank = uniform(0f, 0.02f, 1f, 1.04f);
+
+        // When the term is built from 2 centres and a 0.01-grey image's distance is taken (k = 1)
+        PixelKnn knn = PixelKnn.bank(bank, new PixelKnn.Recipe(1, PixelKnn.Features.PIXELS, 2, 1), 5);
+        double[] distance = knn.distances(uniform(0.01f));
+
+        // Then the bank holds the two centres, 0.01 and 1.02 grey, and the image lies on the first
+        assertThat(knn.size()).isEqualTo(2);
+        assertThat(knn.sourceImages()).isEqualTo(4);
+        assertThat(distance[0]).isCloseTo(0, within(1e-6));
+        assertThat(knn.summary()).containsEntry("bank", "2 k-means centres of 4 training images");
+    }
+
+    @Test
+    void shouldMultiplyTheExponentByTheRelativeWeight() {
+        // Given the held-out images of the weighing test, and a relative weight of 4
+        PixelKnn knn = PixelKnn.fit(uniform(0f, 1f), uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f},
+                new PixelKnn.Recipe(1, PixelKnn.Features.PIXELS, 0, 4), 7);
+
+        // Then the distance's z-score counts four times the error's: the exponent is 4 ln 4 / ln 5
+        assertThat(knn.weight()).isCloseTo(4 * Math.log(4) / Math.log(5), within(1e-5));
+        assertThat(knn.relativeWeight()).isEqualTo(4.0);
+    }
+
+    /** The pixels-only recipe with {@code k} neighbours, every image in the bank, equal weights. */
+    private static PixelKnn.Recipe pixels(int k) {
+        return new PixelKnn.Recipe(k, PixelKnn.Features.PIXELS, 0, 1);
     }
 
     /** 7x7 grey images, one per value, every pixel that value. */
