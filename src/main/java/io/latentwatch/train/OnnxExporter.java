@@ -100,7 +100,8 @@ public final class OnnxExporter {
     }
 
     /**
-     * {@code out = blur * ((mean of the k smallest distances + EPSILON) / center) ^ weight}, the
+     * {@code out = blurCenter * (blur / blurCenter) ^ blurExponent * ((mean of the k smallest
+     * distances + EPSILON) / center) ^ weight}, the
      * distances between the input's thumbnail and the bank's. The nearest are picked on
      * {@code |b|^2 - 2 x.b} (a squared distance less {@code |x|^2}, which is the same for every bank
      * image), from one MatMul against the bank stored as {@code -2 b}; the distances to the k picked
@@ -122,6 +123,8 @@ public final class OnnxExporter {
                 .initializer("knn.epsilon", new float[] {(float) PixelKnn.EPSILON}, 1)
                 .initializer("knn.center", new float[] {(float) knn.center()}, 1)
                 .initializer("knn.weight", new float[] {(float) knn.weight()}, 1)
+                .initializer("knn.blur_center", new float[] {(float) knn.blurCenter()}, 1)
+                .initializer("knn.blur_exponent", new float[] {(float) knn.blurExponent()}, 1)
                 .node("AveragePool", List.of(planes), List.of("knn.thumbnail"),
                         Attribute.ofInts("kernel_shape", pool, pool), Attribute.ofInts("strides", pool, pool))
                 .node("Flatten", List.of("knn.thumbnail"), List.of("knn.x"), Attribute.ofInt("axis", 1))
@@ -145,7 +148,10 @@ public final class OnnxExporter {
                 .node("Add", List.of("knn.distance", "knn.epsilon"), List.of("knn.shifted"))
                 .node("Div", List.of("knn.shifted", "knn.center"), List.of("knn.ratio"))
                 .node("Pow", List.of("knn.ratio", "knn.weight"), List.of("knn.factor"))
-                .node("Mul", List.of(blur, "knn.factor"), List.of(out));
+                .node("Div", List.of(blur, "knn.blur_center"), List.of("knn.blur_ratio"))
+                .node("Pow", List.of("knn.blur_ratio", "knn.blur_exponent"), List.of("knn.blur_factor"))
+                .node("Mul", List.of("knn.blur_factor", "knn.factor"), List.of("knn.product"))
+                .node("Mul", List.of("knn.product", "knn.blur_center"), List.of(out));
     }
 
     /**

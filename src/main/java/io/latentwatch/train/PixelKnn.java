@@ -24,16 +24,16 @@ import java.util.stream.IntStream;
  * {@code centres > 0} (the default, 500) their k-means centres: as good a reference as every
  * training image, at a tenth of the cost per scored image.
  *
- * <p>The two terms are combined as {@code blur * ((knn + EPSILON) / center) ^ weight}: the blurred
- * reconstruction error multiplied by how unusual the distance is, with {@code center} the geometric
- * mean of the held-out images' distances and {@code weight} the recipe's relative weight times the
- * ratio of the spreads of the two terms' logarithms on the held-out images. Its logarithm is the
- * sum of the two terms' z-scores, the distance's multiplied by the relative weight (scaled by the
- * error's spread and shifted by its mean), and the score stays in the reconstruction error's
- * units: a normal image's score is about its blurred error, and the detector's histograms,
- * calibration and drift figures keep working as before. The exported graph computes it
- * ({@link OnnxExporter}); {@link #combine} and {@link #distances} are the same computation in
- * Java, which the export is checked against.
+ * <p>The two terms are combined as
+ * {@code blurCenter * (blur / blurCenter) ^ blurExponent * ((knn + EPSILON) / center) ^ weight}, with
+ * {@code blurCenter} and {@code center} the geometric means of the held-out images' blurred errors
+ * and distances. On the log scale that is the sum of the two terms' z-scores, the distance's
+ * multiplied by the recipe's relative weight, rescaled so that on the held-out images the score's
+ * logarithm has the mean and the spread of the error's: the score stays in the reconstruction
+ * error's units and range (a typical normal image scores about its blurred error), so the
+ * detector's fixed histogram buckets, calibration and drift figures keep working as before. The
+ * exported graph computes it ({@link OnnxExporter}); {@link #combine} and {@link #distances} are
+ * the same computation in Java, which the export is checked against.
  *
  * @param k              neighbours averaged
  * @param features       what a thumbnail holds
@@ -46,11 +46,14 @@ import java.util.stream.IntStream;
  * @param bankT          the bank, transposed: {@code [dims, size]} row-major
  * @param norms          the squared length of each thumbnail of the bank, {@code [size]}
  * @param relativeWeight how much the distance counts against the error ({@code --pixel-knn-weight})
+ * @param blurCenter     geometric mean of the held-out blurred errors
+ * @param blurExponent   exponent of the error term
  * @param center         geometric mean of the held-out distances
  * @param weight         exponent of the distance term
  */
 public record PixelKnn(int k, Features features, int pool, int rows, int columns, int dims, int size, int sourceImages,
-                       float[] bankT, float[] norms, double relativeWeight, double center, double weight) {
+                       float[] bankT, float[] norms, double relativeWeight, double blurCenter, double blurExponent,
+                       double center, double weight) {
     /** Most training images whose thumbnails are taken (a seeded sample beyond it): bounds cost and, without centres, model size. */
     public static final int MAX_BANK = 8192;
     /** Side of the thumbnail grid aimed at. */
@@ -170,7 +173,7 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
     }
 
     /**
-     * The term's bank, not yet weighed ({@code center} and {@code weight} 1): enough to take
+     * The term's bank, not yet weighed (centers and exponents 1): enough to take
      * {@link #distances}, which do not depend on the weighing.
      *
      * @param bank   images taken as normal, whose thumbnails make the bank
@@ -212,7 +215,7 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
             norms[j] = (float) norm;
         }
         return new PixelKnn(Math.min(recipe.k(), size), recipe.features(), pool, rows, columns, dims, size,
-                bank.count(), bankT, norms, recipe.weight(), 1, 1);
+                bank.count(), bankT, norms, recipe.weight(), 1, 1, 1, 1);
     }
 
     /**
@@ -226,22 +229,38 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
             logBlur[i] = Math.log(Math.max(heldOutBlur[i], 1e-30));
             logKnn[i] = Math.log(heldOutDistances[i] + EPSILON);
         }
+        double spreadBlur = standardDeviation(logBlur);
         double spreadKnn = standardDeviation(logKnn);
-        double ratio = spreadKnn > 0 ? standardDeviation(logBlur) / spreadKnn : 1;
+        double ratio = spreadKnn > 0 ? spreadBlur / spreadKnn : 1;
         if (!Double.isFinite(ratio) || ratio <= 0) {
             ratio = 1;
         }
-        double center = Math.exp(mean(logKnn));
+        double knnWeight = relativeWeight * ratio;
+        double meanKnn = mean(logKnn);
+        double[] logSum = new double[logBlur.length];
+        for (int i = 0; i < logSum.length; i++) {
+            logSum[i] = logBlur[i] + knnWeight * (logKnn[i] - meanKnn);
+        }
+        // the sum spreads wider than the error alone; bring it back to the error's spread
+        double widening = spreadBlur > 0 ? standardDeviation(logSum) / spreadBlur : 1;
+        if (!Double.isFinite(widening) || widening <= 0) {
+            widening = 1;
+        }
+        double center = Math.exp(meanKnn);
         if (!Double.isFinite(center) || center <= 0) {
             center = 1;
         }
+        double blurCenter = Math.exp(mean(logBlur));
+        if (!Double.isFinite(blurCenter) || blurCenter <= 0) {
+            blurCenter = 1;
+        }
         return new PixelKnn(k, features, pool, rows, columns, dims, size, sourceImages, bankT, norms, relativeWeight,
-                center, relativeWeight * ratio);
+                blurCenter, 1 / widening, center, knnWeight / widening);
     }
 
     /** The combined score of an image with blurred error {@code blur} and kNN distance {@code distance}. */
     public double combine(double blur, double distance) {
-        return blur * Math.pow((distance + EPSILON) / center, weight);
+        return blurCenter * Math.pow(blur / blurCenter, blurExponent) * Math.pow((distance + EPSILON) / center, weight);
     }
 
     /** {@link #combine} of each pair of blurred error and distance. */
@@ -290,6 +309,8 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
                 : String.format(Locale.ROOT, "%d of %d training images", size, sourceImages));
         s.put("bank_images", size);
         s.put("relative_weight", relativeWeight);
+        s.put("blur_center", blurCenter);
+        s.put("blur_exponent", blurExponent);
         s.put("center", center);
         s.put("weight", weight);
         return s;

@@ -60,13 +60,20 @@ class PixelKnnTest {
         // When the term is fitted
         PixelKnn knn = PixelKnn.fit(bank, heldOut, new float[] {1e-3f, 4e-3f}, pixels(1), 7);
 
-        // Then the center is the geometric mean of the distances, sqrt(0.7 * 3.5), the weight the
-        // ratio of the spreads of the logarithms, ln 4 / ln 5, and the score of an image is its
-        // blurred error times (distance / center) ^ weight
+        // Then the centers are the geometric means of the distances, sqrt(0.7 * 3.5), and of the
+        // errors, 0.002; the distance's log is weighed by the ratio of the spreads of the logs,
+        // ln 4 / ln 5, so both terms' logs differ by ln 4 between the two images and their sum by
+        // 2 ln 4, which the exponents halve back to the error's spread: the score of an image is
+        // 0.002 * (error / 0.002) ^ 0.5 * (distance / center) ^ (ln 4 / ln 5 / 2)
+        double ratio = Math.log(4) / Math.log(5);
         assertThat(knn.center()).isCloseTo(Math.sqrt(0.7 * 3.5), within(1e-5));
-        assertThat(knn.weight()).isCloseTo(Math.log(4) / Math.log(5), within(1e-5));
-        double expected = 0.002 * Math.pow(3.5 / Math.sqrt(0.7 * 3.5), Math.log(4) / Math.log(5));
+        assertThat(knn.blurCenter()).isCloseTo(0.002, within(1e-9));
+        assertThat(knn.blurExponent()).isCloseTo(0.5, within(1e-6));
+        assertThat(knn.weight()).isCloseTo(ratio / 2, within(1e-5));
+        double expected = 0.002 * Math.pow(3.5 / Math.sqrt(0.7 * 3.5), ratio / 2);
         assertThat(knn.combine(0.002, 3.5)).isCloseTo(expected, within(1e-8));
+        assertThat(knn.combine(0.008, 0.7)).isCloseTo(0.002 * Math.sqrt(4) * Math.pow(0.7 / Math.sqrt(0.7 * 3.5),
+                ratio / 2), within(1e-8));
         assertThat(knn.combine(0.002, knn.center())).isCloseTo(0.002, within(1e-8));
     }
 
@@ -170,8 +177,11 @@ class PixelKnnTest {
         PixelKnn knn = PixelKnn.fit(uniform(0f, 1f), uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f},
                 new PixelKnn.Recipe(1, PixelKnn.Features.PIXELS, 0, 4), 7);
 
-        // Then the distance's z-score counts four times the error's: the exponent is 4 ln 4 / ln 5
-        assertThat(knn.weight()).isCloseTo(4 * Math.log(4) / Math.log(5), within(1e-5));
+        // Then the distance's z-score counts four times the error's: on the log scale the two images
+        // differ by ln 4 in the error and 4 ln 4 in the weighed distance, 5 ln 4 in all, so the
+        // exponents are 1/5 and 4 ln 4 / ln 5 / 5
+        assertThat(knn.blurExponent()).isCloseTo(0.2, within(1e-6));
+        assertThat(knn.weight()).isCloseTo(4 * Math.log(4) / Math.log(5) / 5, within(1e-5));
         assertThat(knn.relativeWeight()).isEqualTo(4.0);
     }
 
