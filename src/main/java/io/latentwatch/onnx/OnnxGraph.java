@@ -165,6 +165,11 @@ public final class OnnxGraph {
                     .setType(OnnxMl.AttributeProto.AttributeType.INTS).addAllInts(list).build());
         }
 
+        public static Attribute ofFloat(String name, float value) {
+            return new Attribute(OnnxMl.AttributeProto.newBuilder().setName(name)
+                    .setType(OnnxMl.AttributeProto.AttributeType.FLOAT).setF(value).build());
+        }
+
         public static Attribute ofString(String name, String value) {
             return new Attribute(OnnxMl.AttributeProto.newBuilder().setName(name)
                     .setType(OnnxMl.AttributeProto.AttributeType.STRING)

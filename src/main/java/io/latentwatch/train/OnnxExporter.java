@@ -104,21 +104,17 @@ public final class OnnxExporter {
      * distances + EPSILON) / center) ^ weight}, the
      * distances between the input's thumbnail and the bank's. The nearest are picked on
      * {@code |b|^2 - 2 x.b} (a squared distance less {@code |x|^2}, which is the same for every bank
-     * image), from one MatMul against the bank stored as {@code -2 b}; the distances to the k picked
-     * are then computed directly, {@code sum((x - b)^2)} over their gathered thumbnails, since the
-     * expanded form loses digits to cancellation exactly where distances are small.
+     * image), from one {@code Gemm} against the bank ({@code [size, dims]}, transposed by the node);
+     * the distances to the k picked are then computed directly, {@code sum((x - b)^2)} over their
+     * thumbnails gathered from the same bank (rows: one contiguous copy each), since the expanded
+     * form loses digits to cancellation exactly where distances are small.
      */
     private static void pixelKnn(OnnxGraph graph, PixelKnn knn, String blur, String out) {
         int pool = knn.pool();
         String planes = knnPlanes(graph, knn);
-        float[] minusTwoBank = knn.bankT().clone();
-        for (int i = 0; i < minusTwoBank.length; i++) {
-            minusTwoBank[i] *= -2f;
-        }
-        graph.initializer("knn.bank_t_minus_two", minusTwoBank, knn.dims(), knn.size())
+        graph.initializer("knn.bank", knn.bank(), knn.size(), knn.dims())
                 .initializer("knn.bank_norms", knn.norms(), knn.size())
                 .initializerInt64("knn.k", new long[] {knn.k()}, 1)
-                .initializer("knn.minus_half", new float[] {-0.5f}, 1)
                 .initializerInt64("knn.axis_1", new long[] {1}, 1)
                 .initializer("knn.epsilon", new float[] {(float) PixelKnn.EPSILON}, 1)
                 .initializer("knn.center", new float[] {(float) knn.center()}, 1)
@@ -128,16 +124,14 @@ public final class OnnxExporter {
                 .node("AveragePool", List.of(planes), List.of("knn.thumbnail"),
                         Attribute.ofInts("kernel_shape", pool, pool), Attribute.ofInts("strides", pool, pool))
                 .node("Flatten", List.of("knn.thumbnail"), List.of("knn.x"), Attribute.ofInt("axis", 1))
-                .node("MatMul", List.of("knn.x", "knn.bank_t_minus_two"), List.of("knn.minus_two_dot"))
-                .node("Add", List.of("knn.minus_two_dot", "knn.bank_norms"), List.of("knn.partial"))
+                // |b|^2 - 2 x.b: [N, size]
+                .node("Gemm", List.of("knn.x", "knn.bank", "knn.bank_norms"), List.of("knn.partial"),
+                        Attribute.ofFloat("alpha", -2f), Attribute.ofInt("transB", 1))
                 .node("TopK", List.of("knn.partial", "knn.k"), List.of("knn.nearest_partial", "knn.nearest_index"),
                         Attribute.ofInt("axis", 1), Attribute.ofInt("largest", 0), Attribute.ofInt("sorted", 1))
-                // [dims, N, k] -> [N, k, dims]: the k nearest thumbnails of each image, times -2
-                .node("Gather", List.of("knn.bank_t_minus_two", "knn.nearest_index"), List.of("knn.gathered"),
-                        Attribute.ofInt("axis", 1))
-                .node("Transpose", List.of("knn.gathered"), List.of("knn.nearest_minus_two"),
-                        Attribute.ofInts("perm", 1, 2, 0))
-                .node("Mul", List.of("knn.nearest_minus_two", "knn.minus_half"), List.of("knn.nearest_thumbnails"))
+                // [N, k, dims]: the k nearest thumbnails of each image
+                .node("Gather", List.of("knn.bank", "knn.nearest_index"), List.of("knn.nearest_thumbnails"),
+                        Attribute.ofInt("axis", 0))
                 .node("Unsqueeze", List.of("knn.x", "knn.axis_1"), List.of("knn.x_row"))
                 .node("Sub", List.of("knn.nearest_thumbnails", "knn.x_row"), List.of("knn.difference"))
                 .node("ReduceSumSquare", List.of("knn.difference"), List.of("knn.nearest"),

@@ -43,7 +43,7 @@ import java.util.stream.IntStream;
  * @param dims           floats per thumbnail: {@code planes * rows * columns}
  * @param size           thumbnails (or centres) in the bank
  * @param sourceImages   training images the bank was made from
- * @param bankT          the bank, transposed: {@code [dims, size]} row-major
+ * @param bank           the thumbnails of the bank: {@code [size, dims]} row-major
  * @param norms          the squared length of each thumbnail of the bank, {@code [size]}
  * @param relativeWeight how much the distance counts against the error ({@code --pixel-knn-weight})
  * @param blurCenter     geometric mean of the held-out blurred errors
@@ -52,7 +52,7 @@ import java.util.stream.IntStream;
  * @param weight         exponent of the distance term
  */
 public record PixelKnn(int k, Features features, int pool, int rows, int columns, int dims, int size, int sourceImages,
-                       float[] bankT, float[] norms, double relativeWeight, double blurCenter, double blurExponent,
+                       float[] bank, float[] norms, double relativeWeight, double blurCenter, double blurExponent,
                        double center, double weight) {
     /** Most training images whose thumbnails are taken (a seeded sample beyond it): bounds cost and, without centres, model size. */
     public static final int MAX_BANK = 8192;
@@ -176,26 +176,26 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
      * The term's bank, not yet weighed (centers and exponents 1): enough to take
      * {@link #distances}, which do not depend on the weighing.
      *
-     * @param bank   images taken as normal, whose thumbnails make the bank
+     * @param normal images taken as normal, whose thumbnails make the bank
      * @param recipe how the term is built
      * @param seed   seeds the sample of the bank when there are more than {@link #MAX_BANK} images, and the k-means
      */
-    static PixelKnn bank(Images bank, Recipe recipe, long seed) {
-        if (bank.count() < 1) {
+    static PixelKnn bank(Images normal, Recipe recipe, long seed) {
+        if (normal.count() < 1) {
             throw new IllegalArgumentException("no training images for the pixel kNN bank");
         }
         if (!recipe.on()) {
             throw new IllegalArgumentException("the pixel kNN term is off (--pixel-knn 0)");
         }
-        int pool = poolFor(Math.min(bank.height(), bank.width()));
-        int rows = bank.height() / pool;
-        int columns = bank.width() / pool;
-        int dims = bank.channels() * recipe.features().planesPerChannel() * rows * columns;
-        int[] chosen = sample(bank.count(), MAX_BANK, seed);
+        int pool = poolFor(Math.min(normal.height(), normal.width()));
+        int rows = normal.height() / pool;
+        int columns = normal.width() / pool;
+        int dims = normal.channels() * recipe.features().planesPerChannel() * rows * columns;
+        int[] chosen = sample(normal.count(), MAX_BANK, seed);
         float[] points = new float[chosen.length * dims];
         float[] thumb = new float[dims];
         for (int j = 0; j < chosen.length; j++) {
-            thumbnail(bank, chosen[j], recipe.features(), pool, rows, columns, thumb);
+            thumbnail(normal, chosen[j], recipe.features(), pool, rows, columns, thumb);
             System.arraycopy(thumb, 0, points, j * dims, dims);
         }
         int size = chosen.length;
@@ -203,19 +203,18 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
             points = kMeans(points, chosen.length, dims, recipe.centres(), seed);
             size = recipe.centres();
         }
-        float[] bankT = new float[dims * size];
+        float[] thumbnails = Arrays.copyOf(points, size * dims);
         float[] norms = new float[size];
         for (int j = 0; j < size; j++) {
             double norm = 0;
             for (int d = 0; d < dims; d++) {
-                float v = points[j * dims + d];
-                bankT[d * size + j] = v;
+                float v = thumbnails[j * dims + d];
                 norm += (double) v * v;
             }
             norms[j] = (float) norm;
         }
         return new PixelKnn(Math.min(recipe.k(), size), recipe.features(), pool, rows, columns, dims, size,
-                bank.count(), bankT, norms, recipe.weight(), 1, 1, 1, 1);
+                normal.count(), thumbnails, norms, recipe.weight(), 1, 1, 1, 1);
     }
 
     /**
@@ -254,7 +253,7 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
         if (!Double.isFinite(blurCenter) || blurCenter <= 0) {
             blurCenter = 1;
         }
-        return new PixelKnn(k, features, pool, rows, columns, dims, size, sourceImages, bankT, norms, relativeWeight,
+        return new PixelKnn(k, features, pool, rows, columns, dims, size, sourceImages, bank, norms, relativeWeight,
                 blurCenter, 1 / widening, center, knnWeight / widening);
     }
 
@@ -282,7 +281,7 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
             for (int j = 0; j < size; j++) {
                 double sum = 0;
                 for (int d = 0; d < dims; d++) {
-                    double diff = thumb[d] - bankT[d * size + j];
+                    double diff = thumb[d] - bank[j * dims + d];
                     sum += diff * diff;
                 }
                 nearest[j] = sum;

@@ -103,8 +103,8 @@ class PixelKnnTest {
 
         // Then the bank holds MAX_BANK thumbnails, the same ones for the same seed
         assertThat(a.size()).isEqualTo(PixelKnn.MAX_BANK);
-        assertThat(Arrays.equals(a.bankT(), b.bankT())).isTrue();
-        assertThat(Arrays.equals(a.bankT(), c.bankT())).isFalse();
+        assertThat(Arrays.equals(a.bank(), b.bank())).isTrue();
+        assertThat(Arrays.equals(a.bank(), c.bank())).isFalse();
     }
 
     @Test
