@@ -302,7 +302,8 @@ public final class TrainCommand implements Callable<Integer> {
      * {@code --pixel-knn}, or its default: off when the training data may hold anomalies. Its bank
      * is made of the training images, so the anomalies the contamination estimate misses join it
      * and make the images like them look normal; at 10% anomalies that cost AUROC (0.92-0.95
-     * against 0.94-0.97 without the term, docs/training.md).
+     * against 0.94-0.97 without the term in its first form, 0.87 against 0.97 in one run of the
+     * edge form, docs/training.md).
      */
     private PixelKnn.Recipe pixelKnn() {
         int k = pixelKnn != null ? pixelKnn : contamination().isNone() ? PixelKnn.Recipe.DEFAULT.k() : 0;

@@ -174,14 +174,17 @@ public final class OnnxExporter {
     }
 
     /**
-     * Filters below which an upsampling convolution is written at the lower resolution. ONNX
+     * Filters below which an upsampling convolution is written as a transposed convolution. ONNX
      * Runtime's blocked (NCHWc) convolutions pad the filters to a block of 8 or 16, so the output
      * layer's one or three filters at full resolution cost as much as 16 (40 us of a 28x28 grey
-     * model's 137 us per image at batch 1); written in phases it is 11 us plus 4 for the
-     * {@code DepthToSpace}. With 16 filters or more the phase form's larger {@code DepthToSpace}
-     * costs more than it saves (27 us against 22 for the 7x7 -> 14x14 layer).
+     * model's 137 us per image at batch 1, one thread); as a {@code ConvTranspose} it takes 6 us.
+     * The 16-filter 7x7 -> 14x14 layer takes the same time either way (22 us), so it stays a
+     * {@code Resize} and a {@code Conv}.
      */
-    static final int PHASED_FILTERS_BELOW = 8;
+    static final int TRANSPOSED_FILTERS_BELOW = 8;
+
+    /** Rows (columns) of a 3x3 kernel summed into each row (column) of the equivalent transposed 4x4 kernel. */
+    private static final int[][] SUMMED = {{2}, {1, 2}, {0, 1}, {0}};
 
     /** Appends nodes, naming intermediate values {@code <prefix>.<layer index>}. */
     private static final class Writer {
@@ -196,14 +199,14 @@ public final class OnnxExporter {
         /**
          * Writes the layers from {@code input}; the last output is named {@code last}, when given.
          * A nearest-neighbour {@link Layer.Upsample} followed by a {@link Layer.Conv} of fewer than
-         * {@link #PHASED_FILTERS_BELOW} filters (the output layer) is written as one convolution at
-         * the lower resolution and a {@code DepthToSpace} ({@link #upsampledConv}).
+         * {@link #TRANSPOSED_FILTERS_BELOW} filters (the output layer) is written as one transposed
+         * convolution ({@link #upsampledConv}).
          */
         String layers(String prefix, List<Layer> layers, String input, String last) {
             String x = input;
             for (int i = 0; i < layers.size(); i++) {
                 boolean pair = layers.get(i) instanceof Layer.Upsample && i + 1 < layers.size()
-                        && layers.get(i + 1) instanceof Layer.Conv conv && conv.filters() < PHASED_FILTERS_BELOW;
+                        && layers.get(i + 1) instanceof Layer.Conv conv && conv.filters() < TRANSPOSED_FILTERS_BELOW;
                 if (pair) {
                     i++;
                 }
@@ -220,16 +223,16 @@ public final class OnnxExporter {
         }
 
         /**
-         * A 3x3 convolution (zero padding 1) of a nearest-neighbour 2x upsampling, computed at the
-         * lower resolution: output pixel {@code (2i + p, 2j + q)} only sees input rows {@code i - 1..i
-         * + 1} and columns {@code j - 1..j + 1}, each kernel row (column) landing on one of them by the
-         * phase {@code p} ({@code q}): for phase 0 rows {@code -1, 0, 0}, for phase 1 rows {@code 0, 0,
-         * +1}, and the upsampled image's zero border is the small image's. So one {@code Conv} with
-         * four phase kernels per filter (the kernel's rows and columns summed by where they land)
-         * followed by {@code DepthToSpace} (CRD: channel {@code 4c + 2p + q}) gives the same output as
-         * {@code Resize} and {@code Conv}, with a quarter of the positions to compute and none of the
-         * upsampled copy; ONNX Runtime's blocked convolutions also no longer pad a one-filter output
-         * layer to a block of filters at full resolution.
+         * A 3x3 convolution (zero padding 1) of a nearest-neighbour 2x upsampling, as one
+         * {@code ConvTranspose} (kernel 4, stride 2, padding 1) of the small image. Output row
+         * {@code 2i} sees the upsampled rows {@code 2i - 1, 2i, 2i + 1}, which are the small image's
+         * rows {@code i - 1, i, i}; output row {@code 2i + 1} sees rows {@code i, i, i + 1}; and the
+         * upsampled image's zero border is the small image's. A transposed convolution of stride 2
+         * and padding 1 gives output row {@code 2i} from small rows {@code i - 1} and {@code i} with
+         * its kernel rows 3 and 1, and row {@code 2i + 1} from rows {@code i} and {@code i + 1} with
+         * kernel rows 2 and 0; so its 4x4 kernel is the 3x3 one with rows (and columns) summed as
+         * {@code [w2, w1 + w2, w0 + w1, w0]}. Same output, 4 instead of 9 multiply-adds per input
+         * channel and output pixel, no upsampled copy.
          */
         private void upsampledConv(String key, String x, String out) {
             Tensor w = weights.get(key + ".weight");
@@ -240,40 +243,28 @@ public final class OnnxExporter {
                 throw new IllegalArgumentException("the upsampling convolution " + key + " must be 3x3, got "
                         + shape[2] + "x" + shape[3]);
             }
-            float[] bias = weights.get(key + ".bias").values();
-            float[] phased = new float[filters * 4 * inputs * 9];
-            float[] phasedBias = new float[filters * 4];
+            float[] transposed = new float[inputs * filters * 16];
             for (int f = 0; f < filters; f++) {
-                for (int p = 0; p < 2; p++) {
-                    for (int q = 0; q < 2; q++) {
-                        int outChannel = f * 4 + p * 2 + q;
-                        phasedBias[outChannel] = bias[f];
-                        for (int c = 0; c < inputs; c++) {
-                            for (int ky = 0; ky < 3; ky++) {
-                                int row = landing(p, ky);
-                                for (int kx = 0; kx < 3; kx++) {
-                                    int column = landing(q, kx);
-                                    phased[((outChannel * inputs + c) * 3 + row) * 3 + column] +=
-                                            w.values()[((f * inputs + c) * 3 + ky) * 3 + kx];
+                for (int c = 0; c < inputs; c++) {
+                    for (int row = 0; row < 4; row++) {
+                        for (int column = 0; column < 4; column++) {
+                            float sum = 0;
+                            for (int ky : SUMMED[row]) {
+                                for (int kx : SUMMED[column]) {
+                                    sum += w.values()[((f * inputs + c) * 3 + ky) * 3 + kx];
                                 }
                             }
+                            // ConvTranspose weights are [inputs, filters, 4, 4]
+                            transposed[((c * filters + f) * 4 + row) * 4 + column] = sum;
                         }
                     }
                 }
             }
-            graph.initializer(key + ".phased_weight", phased, 4L * filters, inputs, 3, 3)
-                    .initializer(key + ".phased_bias", phasedBias, 4L * filters)
-                    .node("Conv", List.of(x, key + ".phased_weight", key + ".phased_bias"), List.of(key + ".phases"),
-                            Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("pads", 1, 1, 1, 1),
-                            Attribute.ofInts("strides", 1, 1))
-                    .node("DepthToSpace", List.of(key + ".phases"), List.of(out), Attribute.ofInt("blocksize", 2),
-                            Attribute.ofString("mode", "CRD"));
-        }
-
-        /** Row (column) of the low-resolution 3x3 window that kernel row (column) {@code k} lands on in phase {@code phase}. */
-        private static int landing(int phase, int k) {
-            // phase 0: offsets -1, 0, +1 of the upsampled image are rows i-1, i, i; phase 1: i, i, i+1
-            return phase == 0 ? (k == 0 ? 0 : 1) : (k == 2 ? 2 : 1);
+            graph.initializer(key + ".transposed_weight", transposed, inputs, filters, 4, 4);
+            initializer(key + ".bias", weights.get(key + ".bias"));
+            graph.node("ConvTranspose", List.of(x, key + ".transposed_weight", key + ".bias"), List.of(out),
+                    Attribute.ofInts("kernel_shape", 4, 4), Attribute.ofInts("pads", 1, 1, 1, 1),
+                    Attribute.ofInts("strides", 2, 2));
         }
 
         private void layer(String key, Layer layer, String x, String out) {

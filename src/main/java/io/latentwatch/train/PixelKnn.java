@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
  * same way, five planes per channel. The edges tell a collar, a strap or a sleeve from a plain
  * shape of the same brightness. The bank is the thumbnails of the training images, or with
  * {@code centres > 0} (the default, 500) their k-means centres: as good a reference as every
- * training image, at a tenth of the cost per scored image.
+ * training image (better, on the one-class benchmark), at a fraction of the cost per scored image.
  *
  * <p>The two terms are combined as
  * {@code blurCenter * (blur / blurCenter) ^ blurExponent * ((knn + EPSILON) / center) ^ weight}, with
