@@ -172,6 +172,23 @@ class PixelKnnTest {
     }
 
     @Test
+    void shouldKeepEveryImageWhenThereAreNoMoreThanTheCentresAndSurviveIdenticalImages() {
+        // Given three training images and the default recipe (5 neighbours, 500 centres)
+        PixelKnn few = PixelKnn.bank(uniform(0f, 0.5f, 1f), PixelKnn.Recipe.DEFAULT, 1);
+
+        // Then the bank is the three thumbnails and the term averages over all three
+        assertThat(few.size()).isEqualTo(3);
+        assertThat(few.k()).isEqualTo(3);
+        assertThat(few.summary()).containsEntry("bank", "3 of 3 training images");
+
+        // Given six identical images and two centres, then k-means ends with finite centres on them
+        PixelKnn same = PixelKnn.bank(uniform(0.3f, 0.3f, 0.3f, 0.3f, 0.3f, 0.3f),
+                new PixelKnn.Recipe(1, PixelKnn.Features.PIXELS, 2, 1), 1);
+        assertThat(same.size()).isEqualTo(2);
+        assertThat(same.distances(uniform(0.3f))[0]).isCloseTo(0, within(1e-6));
+    }
+
+    @Test
     void shouldMultiplyTheExponentByTheRelativeWeight() {
         // Given the held-out images of the weighing test, and a relative weight of 4
         PixelKnn knn = PixelKnn.fit(uniform(0f, 1f), uniform(0.1f, 0.5f), new float[] {1e-3f, 4e-3f},
