@@ -130,21 +130,22 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pixel-knn", paramLabel = "K",
             description = "Combine the reconstruction error with the mean distance to the K nearest normal thumbnails"
                     + " (7x7 pooled pixels and edges) in the ONNX graph's 'score' output; 0 scores by the"
-                    + " reconstruction error alone (default: 5, but 0 when training with --contamination above 0,"
+                    + " reconstruction error alone (default: " + PixelKnn.DEFAULT_K + ", but 0 when training with"
+                    + " --contamination above 0,"
                     + " the default with --from-topic). See docs/training.md.")
     Integer pixelKnn;
 
-    @Option(names = "--pixel-knn-features", defaultValue = "edges", paramLabel = "pixels|edges",
+    @Option(names = "--pixel-knn-features", defaultValue = PixelKnn.DEFAULT_FEATURES, paramLabel = "pixels|edges",
             description = "What a thumbnail of the pixel kNN term holds: pixels (each channel average-pooled to about"
                     + " 7x7) or edges (those and the pooled Sobel gradients; default: ${DEFAULT-VALUE}).")
     String pixelKnnFeatures;
 
-    @Option(names = "--pixel-knn-centres", defaultValue = "500", paramLabel = "N",
+    @Option(names = "--pixel-knn-centres", defaultValue = "" + PixelKnn.DEFAULT_CENTRES, paramLabel = "N",
             description = "The pixel kNN term compares with N k-means centres of the training thumbnails; 0 compares"
                     + " with every training image (up to 8192): slower to score, no better (default: ${DEFAULT-VALUE}).")
     int pixelKnnCentres;
 
-    @Option(names = "--pixel-knn-weight", defaultValue = "4", paramLabel = "W",
+    @Option(names = "--pixel-knn-weight", defaultValue = "" + PixelKnn.DEFAULT_WEIGHT, paramLabel = "W",
             description = "How much the pixel kNN distance counts against the reconstruction error, as a ratio of"
                     + " z-scores on the held-out images: 1 as much, 4 four times as much (default: ${DEFAULT-VALUE}).")
     double pixelKnnWeight;
@@ -306,7 +307,7 @@ public final class TrainCommand implements Callable<Integer> {
      * edge form, docs/training.md).
      */
     private PixelKnn.Recipe pixelKnn() {
-        int k = pixelKnn != null ? pixelKnn : contamination().isNone() ? PixelKnn.Recipe.DEFAULT.k() : 0;
+        int k = pixelKnn != null ? pixelKnn : contamination().isNone() ? PixelKnn.DEFAULT_K : 0;
         return new PixelKnn.Recipe(k, PixelKnn.Features.parse(pixelKnnFeatures), pixelKnnCentres, pixelKnnWeight);
     }
 

@@ -157,7 +157,7 @@ public final class OnnxExporter {
         if (knn.features() == PixelKnn.Features.PIXELS) {
             return INPUT;
         }
-        int channels = knn.dims() / (knn.features().planesPerChannel() * knn.rows() * knn.columns());
+        int channels = knn.channels();
         float[] kernels = new float[channels * 2 * 9];
         for (int c = 0; c < channels; c++) {
             System.arraycopy(PixelKnn.SOBEL_X, 0, kernels, (2 * c) * 9, 9);

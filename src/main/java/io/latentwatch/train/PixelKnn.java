@@ -103,6 +103,15 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
         }
     }
 
+    /** Neighbours of the default recipe ({@code --pixel-knn}), for data taken as clean. */
+    public static final int DEFAULT_K = 5;
+    /** Features of the default recipe ({@code --pixel-knn-features}). */
+    public static final String DEFAULT_FEATURES = "edges";
+    /** K-means centres of the default recipe ({@code --pixel-knn-centres}). */
+    public static final int DEFAULT_CENTRES = 500;
+    /** Relative weight of the default recipe ({@code --pixel-knn-weight}). */
+    public static final int DEFAULT_WEIGHT = 4;
+
     /**
      * How the term is built.
      *
@@ -115,7 +124,8 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
      */
     public record Recipe(int k, Features features, int centres, double weight) {
         /** The default for data taken as clean: 5 neighbours, pixels and edges, 500 centres, weight 4. */
-        public static final Recipe DEFAULT = new Recipe(5, Features.EDGES, 500, 4);
+        public static final Recipe DEFAULT = new Recipe(DEFAULT_K, Features.parse(DEFAULT_FEATURES), DEFAULT_CENTRES,
+                DEFAULT_WEIGHT);
         /** The term left out. */
         public static final Recipe OFF = DEFAULT.withK(0);
 
@@ -203,18 +213,17 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
             points = kMeans(points, chosen.length, dims, recipe.centres(), seed);
             size = recipe.centres();
         }
-        float[] thumbnails = Arrays.copyOf(points, size * dims);
         float[] norms = new float[size];
         for (int j = 0; j < size; j++) {
             double norm = 0;
             for (int d = 0; d < dims; d++) {
-                float v = thumbnails[j * dims + d];
+                float v = points[j * dims + d];
                 norm += (double) v * v;
             }
             norms[j] = (float) norm;
         }
         return new PixelKnn(Math.min(recipe.k(), size), recipe.features(), pool, rows, columns, dims, size,
-                normal.count(), thumbnails, norms, recipe.weight(), 1, 1, 1, 1);
+                normal.count(), points, norms, recipe.weight(), 1, 1, 1, 1);
     }
 
     /**
@@ -296,6 +305,18 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
         return out;
     }
 
+    /** What the bank holds: {@code 500 k-means centres of 5400 training images}, or {@code 810 of 810 training images}. */
+    String bankDescription() {
+        return size < Math.min(sourceImages, MAX_BANK)
+                ? String.format(Locale.ROOT, "%d k-means centres of %d training images", size, sourceImages)
+                : String.format(Locale.ROOT, "%d of %d training images", size, sourceImages);
+    }
+
+    /** Channels of the images the term compares: {@code dims} holds {@link Features#planesPerChannel} planes of each. */
+    int channels() {
+        return dims / (features.planesPerChannel() * rows * columns);
+    }
+
     /** What the model's metadata says of the term. */
     Map<String, Object> summary() {
         Map<String, Object> s = new LinkedHashMap<>();
@@ -303,9 +324,7 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
         s.put("features", features.id());
         s.put("thumbnail", rows + "x" + columns + " (average pool " + pool + "x" + pool + ")");
         s.put("dims", dims);
-        s.put("bank", size < Math.min(sourceImages, MAX_BANK)
-                ? String.format(Locale.ROOT, "%d k-means centres of %d training images", size, sourceImages)
-                : String.format(Locale.ROOT, "%d of %d training images", size, sourceImages));
+        s.put("bank", bankDescription());
         s.put("bank_images", size);
         s.put("relative_weight", relativeWeight);
         s.put("blur_center", blurCenter);

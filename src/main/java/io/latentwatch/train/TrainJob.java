@@ -275,7 +275,7 @@ public final class TrainJob {
         }
         PixelKnn knn = bank.weighed(weighingBlur, weighingDistances);
         progress.printf(Locale.ROOT, "pixel kNN term: %d nearest of %s, %s thumbnails (%dx%d, %d values),"
-                + " exponent %.3f (relative weight %.3g), %.1f s%n", knn.k(), knn.summary().get("bank"),
+                + " exponent %.3f (relative weight %.3g), %.1f s%n", knn.k(), knn.bankDescription(),
                 knn.features().id(), knn.rows(), knn.columns(), knn.dims(), knn.weight(), knn.relativeWeight(),
                 (System.nanoTime() - started) / 1e9);
         return new KnnTerm(knn, heldOutBlur, heldOutDistances);
