@@ -129,7 +129,9 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--instance-id", paramLabel = "ID",
             description = "Static group membership (Kafka's group.instance.id): a detector restarted with the same"
-                    + " id within the session timeout takes its partitions back without a rebalance. Give each"
+                    + " id within the session timeout takes its partitions back without a rebalance, and under"
+                    + " exactly-once its producers' transactional ids are made of the id, so it aborts the"
+                    + " transaction a killed predecessor left open at once. Give each"
                     + " instance its own stable id, e.g. the pod name; never two running instances the same id"
                     + " (default: dynamic membership).")
     String instanceId;

@@ -169,8 +169,8 @@ public final class Detector implements AutoCloseable {
         }
         Properties props = DetectorTopology.streamsProperties(config, stateDir, metrics);
         props.put(DeadLetterExceptionHandler.MAX_RECORD_BYTES_CONFIG, budget.maxRecordBytes());
-        streams = new KafkaStreams(DetectorTopology.build(config, models, metrics, budget),
-                props);
+        streams = new KafkaStreams(DetectorTopology.build(config, models, metrics, budget), props,
+                new StableTransactionalIds(config.streams().applicationId(), config.streams().instanceId()));
         streams.setUncaughtExceptionHandler(e -> {
             readiness.threadFailed();
             LOG.error("a stream thread failed; replacing it", e);
