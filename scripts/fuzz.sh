@@ -14,7 +14,7 @@
 # Environment:
 #   FUZZ_TIMEOUT       seconds one input may take before it counts as a hang (default 10)
 #   JAZZER_INSTRUMENT  classes to collect coverage from (default: latentwatch, the ImageIO
-#                      decoders, CloudEvents and Jackson)
+#                      decoders, the WebP decoder, CloudEvents and Jackson)
 # Findings land as crash-<sha1> in src/test/resources/io/latentwatch/image/InputPathFuzzTestInputs/<method>/;
 # the generated corpus is kept in .cifuzz-corpus/ (not checked in) and reused by the next run.
 # The fuzzing JVM runs with -Xmx256m, as in mvn test. Run one fuzzer at a time on a shared machine.
@@ -53,7 +53,7 @@ mkdir -p "$INPUTS/$METHOD"
 LOG="target/fuzz-$METHOD.log"
 mkdir -p target
 export JAZZER_FUZZ=1
-export JAZZER_INSTRUMENT="${JAZZER_INSTRUMENT:-io.latentwatch.**,com.sun.imageio.**,javax.imageio.**,io.cloudevents.**,com.fasterxml.jackson.core.**}"
+export JAZZER_INSTRUMENT="${JAZZER_INSTRUMENT:-io.latentwatch.**,com.sun.imageio.**,javax.imageio.**,com.twelvemonkeys.**,io.cloudevents.**,com.fasterxml.jackson.core.**}"
 echo "fuzzing $CLASS#$METHOD for ${SECONDS_TO_FUZZ}s; log: $LOG"
 # jazzer.internal.arg.* are libFuzzer's arguments (argv[0] first); later ones win over the
 # @FuzzTest(maxDuration) default.

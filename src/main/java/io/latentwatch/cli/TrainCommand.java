@@ -61,7 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
     String normalClasses;
 
     @Option(names = "--images-dir", paramLabel = "DIR",
-            description = "Directory of PNG/JPEG (GIF, BMP, TIFF) images, all normal; sub-directories included.")
+            description = "Directory of PNG/JPEG (GIF, BMP, TIFF, WebP) images, all normal; sub-directories included.")
     Path imagesDir;
 
     @Option(names = "--from-topic", arity = "0..1", fallbackValue = Topics.DEFAULT_INPUT, paramLabel = "TOPIC",
@@ -135,9 +135,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + " the default with --from-topic). See docs/training.md.")
     Integer pixelKnn;
 
-    @Option(names = "--pixel-knn-features", defaultValue = PixelKnn.DEFAULT_FEATURES, paramLabel = "pixels|edges",
+    @Option(names = "--pixel-knn-features", defaultValue = PixelKnn.DEFAULT_FEATURES,
+            paramLabel = "pixels|edges|edges-max",
             description = "What a thumbnail of the pixel kNN term holds: pixels (each channel average-pooled to about"
-                    + " 7x7) or edges (those and the pooled Sobel gradients; default: ${DEFAULT-VALUE}).")
+                    + " 7x7), edges (those and the pooled Sobel gradients) or edges-max (those and each window's"
+                    + " largest absolute gradient; default: ${DEFAULT-VALUE}).")
     String pixelKnnFeatures;
 
     @Option(names = "--pixel-knn-centres", defaultValue = "" + PixelKnn.DEFAULT_CENTRES, paramLabel = "N",
@@ -149,6 +151,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "How much the pixel kNN distance counts against the reconstruction error, as a ratio of"
                     + " z-scores on the held-out images: 1 as much, 4 four times as much (default: ${DEFAULT-VALUE}).")
     double pixelKnnWeight;
+
+    @Option(names = "--pixel-knn-radius", defaultValue = PixelKnn.DEFAULT_RADIUS, paramLabel = "SHARE",
+            description = "Share of each k-means centre's radius (the mean distance of the training images nearest"
+                    + " to it) taken off the distance to it, so a sparse part of the normal images is not taken for"
+                    + " anomalies: 0 none, 1 all (needs --pixel-knn-centres above 0; default: ${DEFAULT-VALUE}).")
+    double pixelKnnRadius;
 
     @Option(names = "--target-fpr", defaultValue = "0.01", paramLabel = "RATE",
             description = "False-positive rate the threshold is calibrated to on held-out normal images"
@@ -308,7 +316,8 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private PixelKnn.Recipe pixelKnn() {
         int k = pixelKnn != null ? pixelKnn : contamination().isNone() ? PixelKnn.DEFAULT_K : 0;
-        return new PixelKnn.Recipe(k, PixelKnn.Features.parse(pixelKnnFeatures), pixelKnnCentres, pixelKnnWeight);
+        return new PixelKnn.Recipe(k, PixelKnn.Features.parse(pixelKnnFeatures), pixelKnnCentres, pixelKnnWeight,
+                pixelKnnRadius);
     }
 
     /** The given --contamination; without one, auto for the input topic and none for curated sources. */

@@ -15,13 +15,14 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Loads every image file under a directory (PNG, JPEG, GIF, BMP, TIFF; sub-directories included,
+ * Loads every image file under a directory (PNG, JPEG, GIF, BMP, TIFF, WebP; sub-directories included,
  * in path order) through the detector's own {@link ImagePreprocessor}, so training and detection
  * see identical input. Files that do not decode are skipped with a log line.
  */
 public final class ImageDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDirectory.class);
-    private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff");
+    private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff",
+            ".webp");
 
     private ImageDirectory() {
     }

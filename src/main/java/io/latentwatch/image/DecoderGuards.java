@@ -42,6 +42,19 @@ final class DecoderGuards {
     }
 
     /**
+     * A WebP's RIFF header gives the file's length; the decoder reads a shorter file to its end and
+     * makes up the rest of the picture, so a truncated upload would be scored as if it were whole.
+     */
+    static void checkWebp(byte[] data) throws RejectedInputException {
+        long riffEnd = le32(data, 4) + 8;
+        // the pad byte after an odd-sized last chunk is often left out
+        if (riffEnd > data.length + 1L) {
+            throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE, "the WebP file is truncated: its"
+                    + " RIFF header claims " + riffEnd + " bytes, there are " + data.length);
+        }
+    }
+
+    /**
      * A TIFF's sample layout and strip or tile size, from its directory. A sample of 17 to 31 bits
      * makes the decoder build a lookup table of 2^bits entries (26 bits: 256 MB), and a tile or
      * strip is decoded whole before it is subsampled (one strip of a big image: hundreds of MB).

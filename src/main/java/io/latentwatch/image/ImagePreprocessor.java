@@ -17,7 +17,7 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Converts image bytes to normalised model input, {@code [C, H, W]} floats: decodes PNG, JPEG,
- * GIF, BMP and TIFF by their magic numbers (or raw 8-bit pixels of exactly {@code H*W*C} bytes,
+ * GIF, BMP, TIFF and WebP by their magic numbers (or raw 8-bit pixels of exactly {@code H*W*C} bytes,
  * row-major with interleaved channels), converts colour to grey (Rec. 601 luma) or grey to RGB,
  * and resizes (box filter down, bilinear up). Image dimensions are read from the header and
  * checked against {@link InputLimits} before any pixel is decoded.
@@ -66,7 +66,7 @@ public final class ImagePreprocessor {
                 return;
             }
             throw new RejectedInputException(RejectReason.UNRECOGNISED_FORMAT, "the " + data.length
-                    + " bytes are neither a PNG, JPEG, GIF, BMP or TIFF image nor raw pixels of the model's size ("
+                    + " bytes are neither a PNG, JPEG, GIF, BMP, TIFF or WebP image nor raw pixels of the model's size ("
                     + shape.height() + "x" + shape.width() + "x" + shape.channels() + " = " + shape.size() + " bytes)");
         }
         if (format == Format.PNG && png != null && fastPng(data, shape, dest, offset)) {
@@ -124,6 +124,8 @@ public final class ImagePreprocessor {
                 DecoderGuards.checkTiff(reader.getImageMetadata(0), width, height);
             } else if (format == Format.BMP) {
                 DecoderGuards.checkBmp(data);
+            } else if (format == Format.WEBP) {
+                DecoderGuards.checkWebp(data);
             }
             ImageReadParam param = reader.getDefaultReadParam();
             // Decode big images at reduced resolution, each axis on its own, so the box filter only sees
@@ -283,11 +285,11 @@ public final class ImagePreprocessor {
 
     /** Image formats recognised by their first bytes. */
     enum Format {
-        PNG, JPEG, GIF, BMP, TIFF;
+        PNG, JPEG, GIF, BMP, TIFF, WEBP;
 
         /** A new ImageIO decoder for this format, or null when the runtime has none. */
         ImageReader newReader() {
-            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(name());
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(name().toLowerCase(Locale.ROOT));
             return readers.hasNext() ? readers.next() : null;
         }
 
@@ -307,6 +309,10 @@ public final class ImagePreprocessor {
             if (b.length >= 8 && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0)
                     || (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42))) {
                 return TIFF;
+            }
+            if (b.length >= 16 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
+                    && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+                return WEBP;
             }
             return null;
         }

@@ -121,9 +121,17 @@ public final class OnnxExporter {
                 .initializer("knn.weight", new float[] {(float) knn.weight()}, 1)
                 .initializer("knn.blur_center", new float[] {(float) knn.blurCenter()}, 1)
                 .initializer("knn.blur_exponent", new float[] {(float) knn.blurExponent()}, 1)
-                .node("AveragePool", List.of(planes), List.of("knn.thumbnail"),
-                        Attribute.ofInts("kernel_shape", pool, pool), Attribute.ofInts("strides", pool, pool))
-                .node("Flatten", List.of("knn.thumbnail"), List.of("knn.x"), Attribute.ofInt("axis", 1))
+                .node("AveragePool", List.of(planes), List.of("knn.averages"),
+                        Attribute.ofInts("kernel_shape", pool, pool), Attribute.ofInts("strides", pool, pool));
+        String thumbnail = "knn.averages";
+        if (knn.features() == PixelKnn.Features.EDGES_MAX) {
+            graph.node("MaxPool", List.of("knn.absolute_gradients"), List.of("knn.peaks"),
+                            Attribute.ofInts("kernel_shape", pool, pool), Attribute.ofInts("strides", pool, pool))
+                    .node("Concat", List.of("knn.averages", "knn.peaks"), List.of("knn.thumbnail"),
+                            Attribute.ofInt("axis", 1));
+            thumbnail = "knn.thumbnail";
+        }
+        graph.node("Flatten", List.of(thumbnail), List.of("knn.x"), Attribute.ofInt("axis", 1))
                 // |b|^2 - 2 x.b: [N, size]
                 .node("Gemm", List.of("knn.x", "knn.bank", "knn.bank_norms"), List.of("knn.partial"),
                         Attribute.ofFloat("alpha", -2f), Attribute.ofInt("transB", 1))
@@ -136,8 +144,19 @@ public final class OnnxExporter {
                 .node("Sub", List.of("knn.nearest_thumbnails", "knn.x_row"), List.of("knn.difference"))
                 .node("ReduceSumSquare", List.of("knn.difference"), List.of("knn.nearest"),
                         Attribute.ofInts("axes", 2), Attribute.ofInt("keepdims", 0))
-                .node("Sqrt", List.of("knn.nearest"), List.of("knn.nearest_distance"))
-                .node("ReduceMean", List.of("knn.nearest_distance"), List.of("knn.distance"),
+                .node("Sqrt", List.of("knn.nearest"), List.of("knn.nearest_distance"));
+        String distances = "knn.nearest_distance";
+        if (knn.radii() != null) {
+            // each distance less its centre's radius; the largest radius added back keeps the mean positive
+            graph.initializer("knn.radii", knn.radii(), knn.size())
+                    .initializer("knn.radius_shift", new float[] {(float) knn.radiusShift()}, 1)
+                    .node("Gather", List.of("knn.radii", "knn.nearest_index"), List.of("knn.nearest_radii"),
+                            Attribute.ofInt("axis", 0))
+                    .node("Sub", List.of("knn.nearest_distance", "knn.nearest_radii"), List.of("knn.beyond_radius"))
+                    .node("Add", List.of("knn.beyond_radius", "knn.radius_shift"), List.of("knn.adjusted_distance"));
+            distances = "knn.adjusted_distance";
+        }
+        graph.node("ReduceMean", List.of(distances), List.of("knn.distance"),
                         Attribute.ofInts("axes", 1), Attribute.ofInt("keepdims", 0))
                 .node("Add", List.of("knn.distance", "knn.epsilon"), List.of("knn.shifted"))
                 .node("Div", List.of("knn.shifted", "knn.center"), List.of("knn.ratio"))
@@ -149,9 +168,10 @@ public final class OnnxExporter {
     }
 
     /**
-     * The planes the thumbnail pools: the input itself, or with {@link PixelKnn.Features#EDGES} the
-     * input, its doubled Sobel gradients (one grouped {@code Conv}: x then y of each channel) and
-     * their absolute values, concatenated on the channel axis.
+     * The planes the thumbnail average-pools: the input itself, or with {@link PixelKnn.Features#EDGES}
+     * (and {@code EDGES_MAX}, which also max-pools {@code knn.absolute_gradients}) the input, its
+     * doubled Sobel gradients (one grouped {@code Conv}: x then y of each channel) and their absolute
+     * values, concatenated on the channel axis.
      */
     private static String knnPlanes(OnnxGraph graph, PixelKnn knn) {
         if (knn.features() == PixelKnn.Features.PIXELS) {

@@ -45,6 +45,9 @@ import java.util.stream.IntStream;
  * @param sourceImages   training images the bank was made from
  * @param bank           the thumbnails of the bank: {@code [size, dims]} row-major
  * @param norms          the squared length of each thumbnail of the bank, {@code [size]}
+ * @param radii          what is taken off the distance to each thumbnail of the bank ({@code --pixel-knn-radius}
+ *                       times the centre's radius), {@code [size]}; null when nothing is
+ * @param radiusShift    added back to the mean, so that the distance stays positive: the largest of {@code radii}
  * @param relativeWeight how much the distance counts against the error ({@code --pixel-knn-weight})
  * @param blurCenter     geometric mean of the held-out blurred errors
  * @param blurExponent   exponent of the error term
@@ -52,14 +55,16 @@ import java.util.stream.IntStream;
  * @param weight         exponent of the distance term
  */
 public record PixelKnn(int k, Features features, int pool, int rows, int columns, int dims, int size, int sourceImages,
-                       float[] bank, float[] norms, double relativeWeight, double blurCenter, double blurExponent,
-                       double center, double weight) {
+                       float[] bank, float[] norms, float[] radii, double radiusShift, double relativeWeight,
+                       double blurCenter, double blurExponent, double center, double weight) {
     /** Most training images whose thumbnails are taken (a seeded sample beyond it): bounds cost and, without centres, model size. */
     public static final int MAX_BANK = 8192;
     /** Side of the thumbnail grid aimed at. */
     static final int TARGET_GRID = 7;
     /** Added to a distance before it is divided and raised, so that an exact copy of a training image scores a finite 0-ish value. */
     static final double EPSILON = 1e-6;
+    /** Relative gap between the k-th and the next squared distance below which ONNX Runtime may rank them either way. */
+    static final double TIE = 1e-5;
     /** Rounds of Lloyd's algorithm at most when the bank is made of k-means centres. */
     static final int KMEANS_ROUNDS = 25;
     /** The horizontal Sobel kernel, doubled: {@code [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] / 4}; the vertical one is its transpose. */
@@ -72,7 +77,13 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
         /** Each channel average-pooled: one plane per channel. */
         PIXELS("pixels", 1),
         /** The pooled pixels, then the pooled doubled Sobel gradients (x, y of each channel), then their absolute values. */
-        EDGES("edges", 5);
+        EDGES("edges", 5),
+        /**
+         * {@link #EDGES}, then the largest absolute gradient in each pooling window (x, y of each
+         * channel): whether a window holds one strong edge (a placket, a collar, a sleeve's end), which
+         * its average blurs with the plain cloth around it.
+         */
+        EDGES_MAX("edges-max", 7);
 
         private final String id;
         private final int planesPerChannel;
@@ -99,7 +110,8 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
                     return f;
                 }
             }
-            throw new IllegalArgumentException("--pixel-knn-features must be pixels or edges, got '" + id + "'");
+            throw new IllegalArgumentException("--pixel-knn-features must be pixels, edges or edges-max, got '" + id
+                    + "'");
         }
     }
 
@@ -111,6 +123,10 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
     public static final int DEFAULT_CENTRES = 500;
     /** Relative weight of the default recipe ({@code --pixel-knn-weight}). */
     public static final int DEFAULT_WEIGHT = 4;
+    /** Share of each centre's radius taken off its distance in the default recipe ({@code --pixel-knn-radius}). */
+    public static final String DEFAULT_RADIUS = "0";
+    /** Pseudo-count of a centre's radius: it is shrunk towards the mean radius as if that many more images had it. */
+    static final int RADIUS_PRIOR = 10;
 
     /**
      * How the term is built.
@@ -121,11 +137,16 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
      *                 (up to {@link #MAX_BANK}), as does a training set no larger than this
      * @param weight   how much the distance counts against the reconstruction error: 1 as much (equal
      *                 z-scores), 4 four times as much
+     * @param radius   how much of each k-means centre's radius (the mean distance of the training
+     *                 images nearest to it, shrunk towards the mean over all centres) is taken off the
+     *                 distance to it: 0 none; 1 measures an image against how far the training images
+     *                 near that centre spread, so a sparse part of the normal class is not mistaken
+     *                 for an anomaly
      */
-    public record Recipe(int k, Features features, int centres, double weight) {
+    public record Recipe(int k, Features features, int centres, double weight, double radius) {
         /** The default for data taken as clean: 5 neighbours, pixels and edges, 500 centres, weight 4. */
         public static final Recipe DEFAULT = new Recipe(DEFAULT_K, Features.parse(DEFAULT_FEATURES), DEFAULT_CENTRES,
-                DEFAULT_WEIGHT);
+                DEFAULT_WEIGHT, Double.parseDouble(DEFAULT_RADIUS));
         /** The term left out. */
         public static final Recipe OFF = DEFAULT.withK(0);
 
@@ -135,7 +156,7 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
                         + " got " + k);
             }
             if (features == null) {
-                throw new IllegalArgumentException("--pixel-knn-features must be pixels or edges");
+                throw new IllegalArgumentException("--pixel-knn-features must be pixels, edges or edges-max");
             }
             if (centres < 0) {
                 throw new IllegalArgumentException("--pixel-knn-centres must be 0 (every training image) or a number"
@@ -144,6 +165,10 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
             if (!(weight > 0) || !Double.isFinite(weight)) {
                 throw new IllegalArgumentException("--pixel-knn-weight must be a positive number such as 4 (1 weighs"
                         + " the distance as much as the reconstruction error), got " + weight);
+            }
+            if (!(radius >= 0) || !Double.isFinite(radius)) {
+                throw new IllegalArgumentException("--pixel-knn-radius must be 0 (none) or a positive share such as 1,"
+                        + " got " + radius);
             }
             if (centres > 0 && k > centres) {
                 throw new IllegalArgumentException("--pixel-knn " + k + " asks for more neighbours than the "
@@ -156,9 +181,14 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
             return k > 0;
         }
 
+        /** A recipe that takes no radius off. */
+        public Recipe(int k, Features features, int centres, double weight) {
+            this(k, features, centres, weight, 0);
+        }
+
         /** This recipe with {@code k} neighbours. */
         public Recipe withK(int k) {
-            return new Recipe(k, features, centres, weight);
+            return new Recipe(k, features, centres, weight, radius);
         }
     }
 
@@ -209,8 +239,17 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
             System.arraycopy(thumb, 0, points, j * dims, dims);
         }
         int size = chosen.length;
+        float[] radii = null;
+        double shift = 0;
         if (recipe.centres() > 0 && chosen.length > recipe.centres()) {
-            points = kMeans(points, chosen.length, dims, recipe.centres(), seed);
+            float[] centres = kMeans(points, chosen.length, dims, recipe.centres(), seed);
+            if (recipe.radius() > 0) {
+                radii = radii(points, chosen.length, centres, recipe.centres(), dims, recipe.radius());
+                for (float r : radii) {
+                    shift = Math.max(shift, r);
+                }
+            }
+            points = centres;
             size = recipe.centres();
         }
         float[] norms = new float[size];
@@ -223,7 +262,7 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
             norms[j] = (float) norm;
         }
         return new PixelKnn(Math.min(recipe.k(), size), recipe.features(), pool, rows, columns, dims, size,
-                normal.count(), points, norms, recipe.weight(), 1, 1, 1, 1);
+                normal.count(), points, norms, radii, shift, recipe.weight(), 1, 1, 1, 1);
     }
 
     /**
@@ -262,8 +301,8 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
         if (!Double.isFinite(blurCenter) || blurCenter <= 0) {
             blurCenter = 1;
         }
-        return new PixelKnn(k, features, pool, rows, columns, dims, size, sourceImages, bank, norms, relativeWeight,
-                blurCenter, 1 / widening, center, knnWeight / widening);
+        return new PixelKnn(k, features, pool, rows, columns, dims, size, sourceImages, bank, norms, radii, radiusShift,
+                relativeWeight, blurCenter, 1 / widening, center, knnWeight / widening);
     }
 
     /** The combined score of an image with blurred error {@code blur} and kNN distance {@code distance}. */
@@ -280,12 +319,25 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
         return out;
     }
 
-    /** The mean distance of each image to its {@link #k} nearest thumbnails of the bank, in double precision. */
+    /**
+     * The mean distance of each image to its {@link #k} nearest thumbnails of the bank, each less its
+     * {@link #radii radius} (plus {@link #radiusShift}), in double precision.
+     */
     public double[] distances(Images images) {
+        return distances(images, null);
+    }
+
+    /**
+     * {@link #distances}, and in {@code tied} (when not null) whether the k-th and the next nearest
+     * thumbnail of each image lie so close that ONNX Runtime, which ranks them in single precision,
+     * may take either: with radii those two give different distances, so the image cannot check an
+     * export.
+     */
+    double[] distances(Images images, boolean[] tied) {
         double[] out = new double[images.count()];
         IntStream.range(0, images.count()).parallel().forEach(i -> {
             float[] thumb = new float[dims];
-            double[] nearest = new double[size];
+            double[] squared = new double[size];
             thumbnail(images, i, features, pool, rows, columns, thumb);
             for (int j = 0; j < size; j++) {
                 double sum = 0;
@@ -293,14 +345,22 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
                     double diff = thumb[d] - bank[j * dims + d];
                     sum += diff * diff;
                 }
-                nearest[j] = sum;
+                squared[j] = sum;
             }
-            Arrays.sort(nearest);
+            Integer[] order = new Integer[size];
+            for (int j = 0; j < size; j++) {
+                order[j] = j;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(squared[a], squared[b]));
             double mean = 0;
             for (int n = 0; n < k; n++) {
-                mean += Math.sqrt(nearest[n]);
+                mean += Math.sqrt(squared[order[n]]) - (radii == null ? 0 : radii[order[n]]);
             }
-            out[i] = mean / k;
+            out[i] = mean / k + radiusShift;
+            if (tied != null) {
+                tied[i] = radii != null && k < size
+                        && squared[order[k]] - squared[order[k - 1]] <= TIE * Math.max(squared[order[k]], 1e-12);
+            }
         });
         return out;
     }
@@ -326,6 +386,9 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
         s.put("dims", dims);
         s.put("bank", bankDescription());
         s.put("bank_images", size);
+        if (radii != null) {
+            s.put("radius_shift", radiusShift);
+        }
         s.put("relative_weight", relativeWeight);
         s.put("blur_center", blurCenter);
         s.put("blur_exponent", blurExponent);
@@ -350,7 +413,7 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
         for (int c = 0; c < channels; c++) {
             poolPlane(pixels, base + c * h * w, w, pool, rows, columns, out, c * cells);
         }
-        if (features == Features.EDGES) {
+        if (features != Features.PIXELS) {
             float[] gx = new float[h * w];
             float[] gy = new float[h * w];
             for (int c = 0; c < channels; c++) {
@@ -364,6 +427,11 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
                 abs(gy);
                 poolPlane(gx, 0, w, pool, rows, columns, out, absolute);
                 poolPlane(gy, 0, w, pool, rows, columns, out, absolute + cells);
+                if (features == Features.EDGES_MAX) {
+                    int peaks = (5 * channels + 2 * c) * cells;
+                    maxPoolPlane(gx, w, pool, rows, columns, out, peaks);
+                    maxPoolPlane(gy, w, pool, rows, columns, out, peaks + cells);
+                }
             }
         }
     }
@@ -380,6 +448,22 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
                     }
                 }
                 out[d++] = (float) (sum / (pool * pool));
+            }
+        }
+    }
+
+    /** The largest value of each {@code pool x pool} window of {@code plane} into {@code out} from {@code at}. */
+    private static void maxPoolPlane(float[] plane, int w, int pool, int rows, int columns, float[] out, int at) {
+        int d = at;
+        for (int gy = 0; gy < rows; gy++) {
+            for (int gx = 0; gx < columns; gx++) {
+                float max = Float.NEGATIVE_INFINITY;
+                for (int y = gy * pool; y < gy * pool + pool; y++) {
+                    for (int x = gx * pool; x < gx * pool + pool; x++) {
+                        max = Math.max(max, plane[y * w + x]);
+                    }
+                }
+                out[d++] = max;
             }
         }
     }
@@ -410,6 +494,30 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
         for (int i = 0; i < values.length; i++) {
             values[i] = Math.abs(values[i]);
         }
+    }
+
+    /**
+     * {@code share} times each centre's radius: the mean distance of the points nearest to it,
+     * shrunk towards the mean over all points by {@link #RADIUS_PRIOR} pseudo-points.
+     */
+    static float[] radii(float[] points, int n, float[] centres, int count, int dims, double share) {
+        int[] nearest = IntStream.range(0, n).parallel().map(i -> closest(points, i * dims, centres, count, dims))
+                .toArray();
+        double[] sums = new double[count];
+        int[] members = new int[count];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double d = Math.sqrt(squaredDistance(points, i * dims, centres, nearest[i] * dims, dims));
+            sums[nearest[i]] += d;
+            members[nearest[i]]++;
+            total += d;
+        }
+        double overall = total / n;
+        float[] radii = new float[count];
+        for (int c = 0; c < count; c++) {
+            radii[c] = (float) (share * (sums[c] + RADIUS_PRIOR * overall) / (members[c] + RADIUS_PRIOR));
+        }
+        return radii;
     }
 
     /**

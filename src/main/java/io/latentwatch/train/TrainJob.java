@@ -141,8 +141,7 @@ public final class TrainJob {
         byte[] draft = OnnxExporter.export(result.weights(), config.scoreBlur(), knn, metadata(created, "", 0.0, 0.0,
                 Map.of(), Map.of(), data, null));
         double diff = ExportCheck.verify(draft, result);
-        double knnDiff = knn == null ? 0 : ExportCheck.verifyScores(draft, validation,
-                knn.combined(term.heldOutBlur(), term.heldOutDistances()));
+        double knnDiff = knn == null ? 0 : ExportCheck.verifyScores(draft, validation, term.expectedScores());
         String version = VERSION_TIME.format(created) + "-" + OnnxAutoencoder.sha256(draft).substring(0, 8);
 
         Calibrated calibrated = calibrate(draft, validation, data.anomalies(), rounds, leftOutHeldOut);
@@ -261,7 +260,8 @@ public final class TrainJob {
         long started = System.nanoTime();
         PixelKnn bank = PixelKnn.bank(bankImages, config.pixelKnn(), config.hyperparameters().seed());
         // taken once: they weigh the term here and check the export against ONNX Runtime later
-        double[] heldOutDistances = bank.distances(validation);
+        boolean[] tied = new boolean[validation.count()];
+        double[] heldOutDistances = bank.distances(validation, tied);
         float[] weighingBlur = heldOutBlur;
         double[] weighingDistances = heldOutDistances;
         if (rounds != null && rounds.share() > 0) {
@@ -278,11 +278,24 @@ public final class TrainJob {
                 + " exponent %.3f (relative weight %.3g), %.1f s%n", knn.k(), knn.bankDescription(),
                 knn.features().id(), knn.rows(), knn.columns(), knn.dims(), knn.weight(), knn.relativeWeight(),
                 (System.nanoTime() - started) / 1e9);
-        return new KnnTerm(knn, heldOutBlur, heldOutDistances);
+        return new KnnTerm(knn, heldOutBlur, heldOutDistances, tied);
     }
 
-    /** The pixel kNN term, and the blurred error and kNN distance of every held-out image. */
-    private record KnnTerm(PixelKnn knn, float[] heldOutBlur, double[] heldOutDistances) {
+    /**
+     * The pixel kNN term, and the blurred error and kNN distance of every held-out image, and
+     * whether ONNX Runtime may pick another k-th neighbour for it ({@link PixelKnn#distances}).
+     */
+    private record KnnTerm(PixelKnn knn, float[] heldOutBlur, double[] heldOutDistances, boolean[] tied) {
+        /** The held-out images' scores as the export must compute them; NaN for those it cannot check. */
+        double[] expectedScores() {
+            double[] expected = knn.combined(heldOutBlur, heldOutDistances);
+            for (int i = 0; i < expected.length; i++) {
+                if (tied[i]) {
+                    expected[i] = Double.NaN;
+                }
+            }
+            return expected;
+        }
     }
 
     /** Indexes of the scores below the top {@code share}, in order. */

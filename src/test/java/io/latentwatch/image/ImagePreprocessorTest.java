@@ -2,6 +2,7 @@ package io.latentwatch.image;
 
 import io.latentwatch.model.Normalization;
 import io.latentwatch.testing.TestImages;
+import io.latentwatch.testing.TestWebp;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -118,6 +119,61 @@ class ImagePreprocessorTest {
         assertThatThrownBy(() -> preprocessor.toInput(truncated, "image/png", GREY_28, new float[784], 0))
                 .isInstanceOfSatisfying(RejectedInputException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE));
+    }
+
+    @Test
+    void shouldDecodeALosslessWebp() throws Exception {
+        // Given a 28x28 lossless WebP, grey 200 on the left half and 40 on the right
+        byte[] webp = TestWebp.twoGreyLevels(28, 28, 40, 200, (x, y) -> x < 14 ? 1 : 0);
+        float[] out = new float[784];
+
+        // When it is converted (declared as WebP, and as bare bytes)
+        preprocessor.toInput(webp, "image/webp", GREY_28, out, 0);
+        float[] bare = new float[784];
+        preprocessor.toInput(webp, null, GREY_28, bare, 0);
+
+        // Then it holds the exact pixels
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                assertThat(out[y * 28 + x]).isCloseTo((x < 14 ? 200 : 40) / 255f, within(1e-6f));
+            }
+        }
+        assertThat(bare).containsExactly(out);
+    }
+
+    @Test
+    void shouldShrinkALargeWebpToTheModelsSize() throws Exception {
+        // Given a 2000x1000 lossless WebP, bright in its top half
+        byte[] webp = TestWebp.twoGreyLevels(2000, 1000, 0, 255, (x, y) -> y < 500 ? 1 : 0);
+        float[] out = new float[784];
+
+        // When it is converted, then the top rows are white and the bottom rows black
+        preprocessor.toInput(webp, "image/webp", GREY_28, out, 0);
+        assertThat(out[0]).isCloseTo(1f, within(1e-3f));
+        assertThat(out[783]).isCloseTo(0f, within(1e-3f));
+    }
+
+    @Test
+    void shouldRefuseAWebpOverThePixelLimitFromItsHeader() throws Exception {
+        // Given the first 64 bytes of a 16384x16384 lossless WebP (268 megapixels)
+        byte[] webp = java.util.Arrays.copyOf(TestWebp.twoGreyLevels(16384, 16384, 0, 255, (x, y) -> 0), 64);
+
+        // When it is converted, then it is refused from the header alone, naming the size
+        assertThatThrownBy(() -> preprocessor.toInput(webp, "image/webp", GREY_28, new float[784], 0))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE))
+                .hasMessageContaining("16384x16384");
+    }
+
+    @Test
+    void shouldRefuseATruncatedWebpWithAReason() {
+        byte[] webp = TestWebp.twoGreyLevels(64, 64, 0, 255, (x, y) -> (x + y) & 1);
+        byte[] truncated = java.util.Arrays.copyOf(webp, webp.length / 2);
+
+        assertThatThrownBy(() -> preprocessor.toInput(truncated, "image/webp", GREY_28, new float[784], 0))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE))
+                .hasMessageContaining("truncated");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.latentwatch.image;
 
 import io.latentwatch.testing.FuzzRecord;
+import io.latentwatch.testing.TestWebp;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.awt.Transparency;
@@ -93,6 +94,8 @@ public final class InputPathSeeds {
         seeds.put("truncated-gif.gif", half(seeds.get("gif-palette-20x20.gif")));
         seeds.put("truncated-bmp.bmp", Arrays.copyOf(seeds.get("bmp-rgb-13x7.bmp"), 40));
         seeds.put("truncated-tiff.tif", half(seeds.get("tiff-rgb-20x10.tif")));
+        seeds.put("webp-lossless-20x20.webp", TestWebp.twoGreyLevels(20, 20, 30, 220, (x, y) -> (x / 4 + y / 3) & 1));
+        seeds.put("truncated-webp.webp", half(TestWebp.twoGreyLevels(40, 40, 0, 255, (x, y) -> (x ^ y) & 4)));
         seeds.put("raw-grey-28x28.bin", raw(28 * 28));
         seeds.put("raw-rgb-32x24.bin", raw(3 * 32 * 24));
         records(seeds, greyPng, jpeg);

@@ -56,10 +56,11 @@ class OnnxExporterTest {
     @Test
     void shouldComputeThePixelKnnScoreInTheGraphAsTheTrainerDoes() throws Exception {
         // Given models exported with the blurred error combined with the pixel kNN term, its bank
-        // from 200 training images (the default recipe's edges with 50 k-means centres, and pixels
-        // with every image) and its weight from 64 held-out ones
+        // from 200 training images (edges with 50 k-means centres, pixels with every image, and
+        // edges with window maxima less each centre's radius) and its weight from 64 held-out ones
         for (PixelKnn.Recipe recipe : new PixelKnn.Recipe[] {new PixelKnn.Recipe(5, PixelKnn.Features.EDGES, 50, 4),
-                new PixelKnn.Recipe(5, PixelKnn.Features.PIXELS, 0, 1)}) {
+                new PixelKnn.Recipe(5, PixelKnn.Features.PIXELS, 0, 1),
+                new PixelKnn.Recipe(5, PixelKnn.Features.EDGES_MAX, 50, 4, 1)}) {
             // Then ONNX Runtime's score of held-out and training images is the trainer's
             assertThat(maxRelativeDifference(trained, images.range(0, 200), images.range(200, 264), recipe))
                     .isLessThan(1e-4);
@@ -78,6 +79,8 @@ class OnnxExporterTest {
         // DJL's (the three-filter output layer is exported as a transposed convolution)
         assertThat(maxRelativeDifference(rgb, colour.range(0, 100), colour.range(100, 130),
                 new PixelKnn.Recipe(5, PixelKnn.Features.EDGES, 20, 4))).isLessThan(1e-4);
+        assertThat(maxRelativeDifference(rgb, colour.range(0, 100), colour.range(100, 130),
+                new PixelKnn.Recipe(5, PixelKnn.Features.EDGES_MAX, 20, 4, 1))).isLessThan(1e-4);
         assertThat(ExportCheck.verify(OnnxExporter.export(rgb.weights(), Map.of()), rgb))
                 .isLessThanOrEqualTo(ExportCheck.TOLERANCE);
     }

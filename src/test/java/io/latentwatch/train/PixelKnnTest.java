@@ -142,6 +142,31 @@ class PixelKnnTest {
     }
 
     @Test
+    void shouldAddTheLargestAbsoluteGradientOfEachWindowAfterTheEdges() {
+        // Given an 8x8 grey image, black in columns 0-4 and white in columns 5-7
+        float[] pixels = new float[64];
+        for (int y = 0; y < 8; y++) {
+            Arrays.fill(pixels, y * 8 + 5, y * 8 + 8, 1f);
+        }
+        Images image = new Images(pixels, 1, 1, 8, 8);
+
+        // When its thumbnail with window maxima is taken (pool 4: 2x2 windows)
+        float[] edges = new float[5 * 4];
+        PixelKnn.thumbnail(image, 0, PixelKnn.Features.EDGES, 4, 2, 2, edges);
+        float[] thumb = new float[7 * 4];
+        PixelKnn.thumbnail(image, 0, PixelKnn.Features.EDGES_MAX, 4, 2, 2, thumb);
+
+        // Then the first five planes are the edge thumbnail; then the largest |x derivative| of each
+        // window (top left, top right, bottom left, bottom right): 1 on the right, where |gx| is 1 on
+        // both sides of the step and in the last column (zero beyond it), 0 on the left (black up to
+        // the step); then the largest |y derivative|: 1 on the right, where the white part meets the
+        // zero padding above and below, 0 on the left
+        assertThat(Arrays.copyOfRange(thumb, 0, 20)).containsExactly(edges);
+        assertThat(Arrays.copyOfRange(thumb, 20, 24)).containsExactly(0f, 1f, 0f, 1f);
+        assertThat(Arrays.copyOfRange(thumb, 24, 28)).containsExactly(0f, 1f, 0f, 1f);
+    }
+
+    @Test
     void shouldFindTheCentresOfSeparateClusters() {
         // Given four one-dimensional points in two clusters, {0, 0.2} and {10, 10.4}
         float[] points = {10f, 0f, 10.4f, 0.2f};
