@@ -170,6 +170,10 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
                 throw new IllegalArgumentException("--pixel-knn-radius must be 0 (none) or a positive share such as 1,"
                         + " got " + radius);
             }
+            if (radius > 0 && centres == 0) {
+                throw new IllegalArgumentException("--pixel-knn-radius " + radius + " needs k-means centres to take"
+                        + " the radii of: give --pixel-knn-centres above 0, or --pixel-knn-radius 0");
+            }
             if (centres > 0 && k > centres) {
                 throw new IllegalArgumentException("--pixel-knn " + k + " asks for more neighbours than the "
                         + centres + " centres of --pixel-knn-centres");

@@ -36,6 +36,10 @@ class PixelKnnFlagTest {
                 "--pixel-knn-features", "pixels", "--pixel-knn-centres", "0", "--pixel-knn-weight", "1",
                 "--output", "m.onnx").pixelKnn())
                 .isEqualTo(new PixelKnn.Recipe(3, PixelKnn.Features.PIXELS, 0, 1));
+        assertThat(config("--idx", "data/fashion-mnist-sample", "--normal-classes", "5",
+                "--pixel-knn-features", "edges-max", "--pixel-knn-radius", "0.5", "--output", "m.onnx").pixelKnn())
+                .isEqualTo(new PixelKnn.Recipe(PixelKnn.DEFAULT_K, PixelKnn.Features.EDGES_MAX,
+                        PixelKnn.DEFAULT_CENTRES, PixelKnn.DEFAULT_WEIGHT, 0.5));
     }
 
     @Test
@@ -47,6 +51,8 @@ class PixelKnnFlagTest {
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--pixel-knn-centres");
         assertThatThrownBy(() -> config("--idx", "d", "--pixel-knn-weight", "0", "--output", "m.onnx"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--pixel-knn-weight");
+        assertThatThrownBy(() -> config("--idx", "d", "--pixel-knn-radius", "-1", "--output", "m.onnx"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--pixel-knn-radius");
         assertThatThrownBy(() -> config("--idx", "d", "--pixel-knn", "9", "--pixel-knn-centres", "4",
                 "--output", "m.onnx"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--pixel-knn-centres");

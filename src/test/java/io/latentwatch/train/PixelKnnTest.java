@@ -167,6 +167,22 @@ class PixelKnnTest {
     }
 
     @Test
+    void shouldGiveEachCentreTheMeanDistanceOfItsPointsShrunkTowardsTheMeanOfAll() {
+        // Given two 2-D clusters and their centres: (0,0) and (2,0) about (1,0); four copies of (10,0)
+        float[] points = {0, 0, 2, 0, 10, 0, 10, 0, 10, 0, 10, 0};
+        float[] centres = {1, 0, 10, 0};
+
+        // When their radii are taken, whole and halved
+        float[] whole = PixelKnn.radii(points, 6, centres, 2, 2, 1);
+        float[] half = PixelKnn.radii(points, 6, centres, 2, 2, 0.5);
+
+        // Then each is (sum of its points' distances + 10 x the mean distance 1/3) / (its points + 10)
+        assertThat(whole[0]).isCloseTo((2 + 10 / 3f) / 12, within(1e-6f));
+        assertThat(whole[1]).isCloseTo((10 / 3f) / 14, within(1e-6f));
+        assertThat(half[0]).isCloseTo(whole[0] / 2, within(1e-6f));
+    }
+
+    @Test
     void shouldFindTheCentresOfSeparateClusters() {
         // Given four one-dimensional points in two clusters, {0, 0.2} and {10, 10.4}
         float[] points = {10f, 0f, 10.4f, 0.2f};
