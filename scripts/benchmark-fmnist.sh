@@ -12,22 +12,28 @@
 # seeds; results.md, a Markdown table of both; models and logs. Progress goes to stderr.
 #
 # Usage: scripts/benchmark-fmnist.sh [--seeds N] [IDX_DIR] [extra train flags...]
-#   --seeds N  seeds 1..N per class (default 1; the docs quote --seeds 3)
+#   --seeds N  N seeds per class, 1..N (default 1; the docs quote --seeds 3)
 #   IDX_DIR    Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist, from the Debian
 #              package dataset-fashion-mnist; data/fashion-mnist-sample for a quick try)
 #   OUT_DIR    environment variable, where results go (default: target/benchmark-fmnist)
 #   CLASSES    environment variable, the classes to run (default: "0 1 2 3 4 5 6 7 8 9")
+#   FIRST_SEED environment variable, the first seed (default 1): seeds FIRST_SEED..FIRST_SEED+N-1,
+#              to add seeds to an earlier run in another OUT_DIR
 # Example: scripts/benchmark-fmnist.sh --seeds 3 /usr/share/datasets/fashion-mnist --epochs 30
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SEEDS=1
+FIRST_SEED="${FIRST_SEED:-1}"
 if [ "${1:-}" = "--seeds" ]; then
   SEEDS="${2:?--seeds needs a number}"
   shift 2
 fi
 case "$SEEDS" in
   '' | *[!0-9]* | 0) echo "--seeds must be a positive whole number, got '$SEEDS'" >&2; exit 2 ;;
+esac
+case "$FIRST_SEED" in
+  '' | *[!0-9]*) echo "FIRST_SEED must be a whole number, got '$FIRST_SEED'" >&2; exit 2 ;;
 esac
 IDX_DIR="${1:-/usr/share/datasets/fashion-mnist}"
 shift || true
@@ -54,7 +60,7 @@ runs=$(( $(echo "$CLASSES" | wc -w) * SEEDS ))
 run=0
 begin=$(date +%s)
 for k in $CLASSES; do
-  for seed in $(seq 1 "$SEEDS"); do
+  for seed in $(seq "$FIRST_SEED" $((FIRST_SEED + SEEDS - 1))); do
     run=$((run + 1))
     name="class-$k-seed-$seed"
     model="$OUT_DIR/$name.onnx"
