@@ -155,7 +155,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pixel-knn-radius", defaultValue = PixelKnn.DEFAULT_RADIUS, paramLabel = "SHARE",
             description = "Share of each k-means centre's radius (the mean distance of the training images nearest"
                     + " to it) taken off the distance to it, so a sparse part of the normal images is not taken for"
-                    + " anomalies: 0 none, 1 all (needs --pixel-knn-centres above 0; default: ${DEFAULT-VALUE}).")
+                    + " anomalies: 0 none, 1 all (a bank of every training image, --pixel-knn-centres 0, has none;"
+                    + " default: ${DEFAULT-VALUE}).")
     double pixelKnnRadius;
 
     @Option(names = "--target-fpr", defaultValue = "0.01", paramLabel = "RATE",

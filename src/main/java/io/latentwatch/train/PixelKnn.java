@@ -17,12 +17,18 @@ import java.util.stream.IntStream;
  * far from all of them even when it reconstructs well. It needs no training beyond a k-means.
  *
  * <p>A thumbnail is each channel average-pooled to a grid of about 7x7 ({@link Features#PIXELS}),
- * and with {@link Features#EDGES} (the default) also its Sobel gradients: twice the horizontal and
- * vertical derivative (3x3 Sobel, zero padding) and twice their absolute values, each pooled the
- * same way, five planes per channel. The edges tell a collar, a strap or a sleeve from a plain
- * shape of the same brightness. The bank is the thumbnails of the training images, or with
- * {@code centres > 0} (the default, 500) their k-means centres: as good a reference as every
- * training image (better, on the one-class benchmark), at a fraction of the cost per scored image.
+ * and with {@link Features#EDGES} also its Sobel gradients: twice the horizontal and vertical
+ * derivative (3x3 Sobel, zero padding) and twice their absolute values, each pooled the same way,
+ * five planes per channel; {@link Features#EDGES_MAX} adds the largest absolute gradient of each
+ * window, seven planes. The edges tell a collar, a strap or a sleeve from a plain shape of the same
+ * brightness, and the maxima a placket or a collar from the plain cloth around it. The bank is the
+ * thumbnails of the training images, or with {@code centres > 0} (the default, 500) their k-means
+ * centres: as good a reference as every training image (better, on the one-class benchmark), at a
+ * fraction of the cost per scored image. With a {@code radius} share, each centre's radius (the
+ * mean distance of the training images nearest to it, shrunk towards the mean over all centres)
+ * is taken off the distance to it: an image is then measured against how widely the normal images
+ * spread around the centres it is near, so a sparse kind of normal image is not taken for an
+ * anomaly just for lying far from its centre.
  *
  * <p>The two terms are combined as
  * {@code blurCenter * (blur / blurCenter) ^ blurExponent * ((knn + EPSILON) / center) ^ weight}, with
@@ -118,13 +124,13 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
     /** Neighbours of the default recipe ({@code --pixel-knn}), for data taken as clean. */
     public static final int DEFAULT_K = 5;
     /** Features of the default recipe ({@code --pixel-knn-features}). */
-    public static final String DEFAULT_FEATURES = "edges";
+    public static final String DEFAULT_FEATURES = "edges-max";
     /** K-means centres of the default recipe ({@code --pixel-knn-centres}). */
     public static final int DEFAULT_CENTRES = 500;
     /** Relative weight of the default recipe ({@code --pixel-knn-weight}). */
     public static final int DEFAULT_WEIGHT = 4;
     /** Share of each centre's radius taken off its distance in the default recipe ({@code --pixel-knn-radius}). */
-    public static final String DEFAULT_RADIUS = "0";
+    public static final String DEFAULT_RADIUS = "1";
     /** Pseudo-count of a centre's radius: it is shrunk towards the mean radius as if that many more images had it. */
     static final int RADIUS_PRIOR = 10;
 
@@ -141,10 +147,11 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
      *                 images nearest to it, shrunk towards the mean over all centres) is taken off the
      *                 distance to it: 0 none; 1 measures an image against how far the training images
      *                 near that centre spread, so a sparse part of the normal class is not mistaken
-     *                 for an anomaly
+     *                 for an anomaly. A bank of every training image ({@code centres} 0, or no more
+     *                 images than centres) has no radii: each image is its own centre
      */
     public record Recipe(int k, Features features, int centres, double weight, double radius) {
-        /** The default for data taken as clean: 5 neighbours, pixels and edges, 500 centres, weight 4. */
+        /** The default for data taken as clean: 5 neighbours, pixels, edges and their window maxima, 500 centres, weight 4, radius 1. */
         public static final Recipe DEFAULT = new Recipe(DEFAULT_K, Features.parse(DEFAULT_FEATURES), DEFAULT_CENTRES,
                 DEFAULT_WEIGHT, Double.parseDouble(DEFAULT_RADIUS));
         /** The term left out. */
@@ -169,10 +176,6 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
             if (!(radius >= 0) || !Double.isFinite(radius)) {
                 throw new IllegalArgumentException("--pixel-knn-radius must be 0 (none) or a positive share such as 1,"
                         + " got " + radius);
-            }
-            if (radius > 0 && centres == 0) {
-                throw new IllegalArgumentException("--pixel-knn-radius " + radius + " needs k-means centres to take"
-                        + " the radii of: give --pixel-knn-centres above 0, or --pixel-knn-radius 0");
             }
             if (centres > 0 && k > centres) {
                 throw new IllegalArgumentException("--pixel-knn " + k + " asks for more neighbours than the "

@@ -34,7 +34,7 @@ class PixelKnnFlagTest {
         // Then the recipe holds them
         assertThat(config("--idx", "data/fashion-mnist-sample", "--normal-classes", "5", "--pixel-knn", "3",
                 "--pixel-knn-features", "pixels", "--pixel-knn-centres", "0", "--pixel-knn-weight", "1",
-                "--output", "m.onnx").pixelKnn())
+                "--pixel-knn-radius", "0", "--output", "m.onnx").pixelKnn())
                 .isEqualTo(new PixelKnn.Recipe(3, PixelKnn.Features.PIXELS, 0, 1));
         assertThat(config("--idx", "data/fashion-mnist-sample", "--normal-classes", "5",
                 "--pixel-knn-features", "edges-max", "--pixel-knn-radius", "0.5", "--output", "m.onnx").pixelKnn())
