@@ -69,7 +69,11 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
     static final int TARGET_GRID = 7;
     /** Added to a distance before it is divided and raised, so that an exact copy of a training image scores a finite 0-ish value. */
     static final double EPSILON = 1e-6;
-    /** Relative gap between the k-th and the next squared distance below which ONNX Runtime may rank them either way. */
+    /**
+     * Gap between the k-th and the next squared distance, relative to the squared lengths of the
+     * thumbnails, below which ONNX Runtime may rank the two either way (about 170 times float's
+     * precision).
+     */
     static final double TIE = 1e-5;
     /** Rounds of Lloyd's algorithm at most when the bank is made of k-means centres. */
     static final int KMEANS_ROUNDS = 25;
@@ -364,9 +368,13 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
                 mean += Math.sqrt(squared[order[n]]) - (radii == null ? 0 : radii[order[n]]);
             }
             out[i] = mean / k + radiusShift;
-            if (tied != null) {
-                tied[i] = radii != null && k < size
-                        && squared[order[k]] - squared[order[k - 1]] <= TIE * Math.max(squared[order[k]], 1e-12);
+            if (tied != null && radii != null && k < size) {
+                // ONNX Runtime ranks by |b|^2 - 2 x.b in single precision: its error grows with the lengths
+                double length = norms[order[k]];
+                for (float v : thumb) {
+                    length += (double) v * v;
+                }
+                tied[i] = squared[order[k]] - squared[order[k - 1]] <= TIE * Math.max(length, 1e-12);
             }
         });
         return out;
