@@ -215,7 +215,7 @@ public final class Benchmark {
 
     /**
      * Latency of a fresh detector on fresh topics, fed at {@code rate} images per second once it has
-     * scored {@link #COMPARE_WARM_UP} images as fast as it can: like the first detector, which has
+     * scored {@link #COMPARE_WARM_UP} images (no more than {@code --images}) as fast as it can: like the first detector, which has
      * drained the backlog before its latency is taken, it is measured warm (its start, its first
      * rebalance, the first calls into its ONNX Runtime session are not the commit interval's cost).
      */
@@ -232,14 +232,15 @@ public final class Benchmark {
                      "warm");
              ImageProducer producer = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
                      "lat")) {
-            warmUp.send(cycle(pngs), COMPARE_WARM_UP, 0, () -> false, (seq, id, image) -> { });
-            if (!detector.await(watcher, COMPARE_WARM_UP, Duration.ofSeconds(120))) {
-                throw new IllegalStateException("only " + watcher.count() + " of " + COMPARE_WARM_UP
+            int warm = Math.min(COMPARE_WARM_UP, s.images());
+            warmUp.send(cycle(pngs), warm, 0, () -> false, (seq, id, image) -> { });
+            if (!detector.await(watcher, warm, Duration.ofSeconds(120))) {
+                throw new IllegalStateException("only " + watcher.count() + " of " + warm
                         + " warm-up outputs arrived with a " + tuning.commitInterval().toMillis()
                         + " ms commit interval");
             }
             producer.send(cycle(pngs), images, rate, () -> false, (seq, id, image) -> { });
-            if (!detector.await(watcher, COMPARE_WARM_UP + images, Duration.ofSeconds(120))) {
+            if (!detector.await(watcher, warm + images, Duration.ofSeconds(120))) {
                 throw new IllegalStateException("only " + watcher.count() + " of " + images + " latency outputs"
                         + " arrived with a " + tuning.commitInterval().toMillis() + " ms commit interval");
             }
