@@ -8,15 +8,14 @@ import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
 import io.latentwatch.kafka.TopicAdmin;
+import io.latentwatch.testing.DetectorProcess;
 import io.latentwatch.testing.Records;
 import io.latentwatch.testing.SharedBroker;
-import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,13 +55,17 @@ class BatchBufferCrashIT {
         Path model = dir.resolve("model.onnx");
         Files.write(model, TestModels.blackIsNormal("v1", 0.5));
         Path stateDir = dir.resolve("state");
-        send(topics, 0, 5);
-        Process detector = startDetectorProcess(topics, model, stateDir);
+        Records.sendBlackImages(KAFKA.bootstrapServers(), topics.input(), 0, 5);
+        Path log = dir.resolve("detector.log");
+        Process detector = DetectorProcess.start(log, KAFKA.bootstrapServers(), topics, "--model", model.toString(),
+                "--application-id", "crash-detector", "--state-dir", stateDir.toString(), "--batch-size", "8",
+                "--batch-linger", "600000", "--commit-interval", "100");
         try {
             // When it has buffered all five and committed them (input offsets with the buffer's changelog)
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
                     .until(() -> committedOffset(topics.input()) == 5 || !detector.isAlive());
-            assertThat(detector.isAlive()).as("the detector process runs; its log: " + log()).isTrue();
+            assertThat(detector.isAlive()).as("the detector process runs; its log: " + DetectorProcess.log(log))
+                    .isTrue();
             // and is killed without a chance to flush
             detector.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         } finally {
@@ -72,7 +75,7 @@ class BatchBufferCrashIT {
                 Duration.ofSeconds(1), Duration.ZERO)).as("nothing was scored before the kill").isEmpty();
 
         // And a new detector (same application and state directory) takes over with three more images
-        send(topics, 5, 8);
+        Records.sendBlackImages(KAFKA.bootstrapServers(), topics.input(), 5, 8);
         DetectorConfig config = DetectorConfig.of(Connection.to(KAFKA.bootstrapServers()), topics,
                 ModelSource.file(model), StreamsSettings.of("crash-detector").withStateDir(stateDir))
                 .withTopicSetup(TopicSetup.create(1))
@@ -91,32 +94,6 @@ class BatchBufferCrashIT {
         }
         assertThat(ids).containsExactlyInAnyOrder("img-0", "img-1", "img-2", "img-3", "img-4", "img-5", "img-6",
                 "img-7");
-    }
-
-    private static void send(Topics topics, int from, int to) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
-            for (int i = from; i < to; i++) {
-                producer.send(Records.cloudEvent(topics.input(), "img-" + i, TestImages.greyPng(28, 28, 0))).get();
-            }
-        }
-    }
-
-    private Process startDetectorProcess(Topics topics, Path model, Path stateDir) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.latentwatch.cli.Main", "detect",
-                "--bootstrap-servers", KAFKA.bootstrapServers(), "--model", model.toString(),
-                "--application-id", "crash-detector", "--input-topic", topics.input(),
-                "--anomaly-topic", topics.anomalies(), "--embedding-topic", topics.embeddings(),
-                "--dlq-topic", topics.deadLetter(), "--topic-partitions", "1", "--http-port", "-1",
-                "--state-dir", stateDir.toString(), "--batch-size", "8", "--batch-linger", "600000",
-                "--commit-interval", "100");
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("detector.log").toFile())
-                .start();
-    }
-
-    private String log() throws Exception {
-        Path log = dir.resolve("detector.log");
-        return Files.exists(log) ? Files.readString(log) : "(none)";
     }
 
     private static long committedOffset(String topic) throws Exception {

@@ -8,9 +8,9 @@ import io.latentwatch.config.TopicSetup;
 import io.latentwatch.config.Topics;
 import io.latentwatch.config.Tuning;
 import io.latentwatch.kafka.TopicAdmin;
+import io.latentwatch.testing.DetectorProcess;
 import io.latentwatch.testing.Records;
 import io.latentwatch.testing.SharedBroker;
-import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestModels;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,7 +18,6 @@ import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,13 +62,18 @@ class StableTransactionalIdIT {
         Files.write(model, TestModels.blackIsNormal("v1", 0.5));
         Path kafkaConfig = dir.resolve("kafka.properties");
         Files.writeString(kafkaConfig, "producer.transaction.timeout.ms=" + TRANSACTION_TIMEOUT_MS + "\n");
-        send(topics, 0, 5);
-        Process detector = startDetectorProcess(topics, model, kafkaConfig);
+        Records.sendBlackImages(KAFKA.bootstrapServers(), topics.input(), 0, 5);
+        Path log = dir.resolve("detector.log");
+        Process detector = DetectorProcess.start(log, KAFKA.bootstrapServers(), topics, "--kafka-config",
+                kafkaConfig.toString(), "--model", model.toString(), "--application-id", APPLICATION,
+                "--instance-id", "lw-a", "--state-dir", dir.resolve("state-1").toString(),
+                "--commit-interval", "600000");
         try {
             // When it has written the five outputs inside a transaction it has not committed
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
                     .until(() -> uncommittedEmbeddings(topics) >= 5 || !detector.isAlive());
-            assertThat(detector.isAlive()).as("the detector process runs; its log: " + log()).isTrue();
+            assertThat(detector.isAlive()).as("the detector process runs; its log: " + DetectorProcess.log(log))
+                    .isTrue();
             // and is killed, leaving that transaction open
             detector.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         } finally {
@@ -79,7 +83,7 @@ class StableTransactionalIdIT {
         assertThat(before).as("the killed detector's producer").containsExactly(APPLICATION + "-lw-a-1");
 
         // And a detector with the same instance id takes over, with three more images
-        send(topics, 5, 8);
+        Records.sendBlackImages(KAFKA.bootstrapServers(), topics.input(), 5, 8);
         DetectorConfig config = DetectorConfig.of(
                         new Connection(KAFKA.bootstrapServers(),
                                 Map.of("producer.transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)),
@@ -103,32 +107,6 @@ class StableTransactionalIdIT {
         assertThat(ids).containsExactlyInAnyOrder("img-0", "img-1", "img-2", "img-3", "img-4", "img-5", "img-6",
                 "img-7");
         assertThat(transactionalIds()).isEqualTo(before);
-    }
-
-    private static void send(Topics topics, int from, int to) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
-            for (int i = from; i < to; i++) {
-                producer.send(Records.cloudEvent(topics.input(), "img-" + i, TestImages.greyPng(28, 28, 0))).get();
-            }
-        }
-    }
-
-    private Process startDetectorProcess(Topics topics, Path model, Path kafkaConfig) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.latentwatch.cli.Main", "detect",
-                "--bootstrap-servers", KAFKA.bootstrapServers(), "--kafka-config", kafkaConfig.toString(),
-                "--model", model.toString(), "--application-id", APPLICATION, "--instance-id", "lw-a",
-                "--input-topic", topics.input(), "--anomaly-topic", topics.anomalies(),
-                "--embedding-topic", topics.embeddings(), "--dlq-topic", topics.deadLetter(),
-                "--topic-partitions", "1", "--http-port", "-1", "--state-dir", dir.resolve("state-1").toString(),
-                "--commit-interval", "600000");
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("detector.log").toFile())
-                .start();
-    }
-
-    private String log() throws Exception {
-        Path log = dir.resolve("detector.log");
-        return Files.exists(log) ? Files.readString(log) : "(none)";
     }
 
     private static int uncommittedEmbeddings(Topics topics) {

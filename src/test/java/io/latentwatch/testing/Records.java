@@ -34,6 +34,15 @@ public final class Records {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** Sends black 28x28 PNG events {@code img-from} .. {@code img-(to-1)} to {@code topic}, each acknowledged. */
+    public static void sendBlackImages(String bootstrap, String topic, int from, int to) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            for (int i = from; i < to; i++) {
+                producer.send(cloudEvent(topic, "img-" + i, TestImages.greyPng(28, 28, 0))).get();
+            }
+        }
+    }
+
     /** A CloudEvents binary-mode record carrying a PNG. */
     public static ProducerRecord<byte[], byte[]> cloudEvent(String topic, String id, byte[] png) {
         RecordHeaders headers = new RecordHeaders();
