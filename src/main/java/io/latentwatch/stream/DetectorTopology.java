@@ -97,6 +97,8 @@ public final class DetectorTopology {
      * so slow records do not count against it; only a dead or cut-off process does.
      */
     static final int SESSION_TIMEOUT_MS = 10_000;
+    /** Kafka Streams' own {@code poll.ms}: the longest the detector waits in a poll with nothing to fetch. */
+    static final long DEFAULT_POLL_MS = 100;
 
     /**
      * {@code max.message.bytes} of the topics the detector creates: an image of up to
@@ -151,6 +153,11 @@ public final class DetectorTopology {
         }
         // --commit-interval; a commit.interval.ms in --kafka-config wins
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.tuning().commitInterval().toMillis());
+        // Streams commits only between polls, and a poll with nothing to fetch waits poll.ms (100 ms by
+        // default): the last records of a burst, or every record of a slow stream, would wait that long
+        // for their commit. No longer than the commit interval, so they wait for that, as they should.
+        props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(DEFAULT_POLL_MS,
+                config.tuning().commitInterval().toMillis())));
         props.putAll(own);
         if (config.streams().instanceId() != null) {
             // Streams appends each thread's index, so every consumer has its own static id
