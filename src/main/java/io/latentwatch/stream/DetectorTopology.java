@@ -154,8 +154,8 @@ public final class DetectorTopology {
         // --commit-interval; a commit.interval.ms in --kafka-config wins
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.tuning().commitInterval().toMillis());
         // Streams commits only between polls, and a poll with nothing to fetch waits poll.ms (100 ms by
-        // default): the last records of a burst, or every record of a slow stream, would wait that long
-        // for their commit. No longer than the commit interval, so they wait for that, as they should.
+        // default): the last records of a burst would wait that long for their commit. No longer than
+        // the commit interval, so they wait for that, as they should.
         props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(DEFAULT_POLL_MS,
                 config.tuning().commitInterval().toMillis())));
         props.putAll(own);
