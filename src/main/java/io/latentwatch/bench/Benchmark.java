@@ -215,9 +215,10 @@ public final class Benchmark {
 
     /**
      * Latency of a fresh detector on fresh topics, fed at {@code rate} images per second once it has
-     * scored {@link #COMPARE_WARM_UP} images (no more than {@code --images}) as fast as it can: like the first detector, which has
-     * drained the backlog before its latency is taken, it is measured warm (its start, its first
-     * rebalance, the first calls into its ONNX Runtime session are not the commit interval's cost).
+     * scored {@link #COMPARE_WARM_UP} images (no more than {@code --images}) as fast as it can: like
+     * the first detector, which has drained the backlog before its latency is taken, it is measured
+     * warm (its start, its first rebalance, the first calls into its ONNX Runtime session are not the
+     * commit interval's cost).
      */
     private static Percentiles latencyRun(Settings s, Map<String, Object> props, String bootstrap, Tuning tuning,
                                           List<byte[]> pngs, int images, double rate) throws Exception {
@@ -241,7 +242,7 @@ public final class Benchmark {
             }
             producer.send(cycle(pngs), images, rate, () -> false, (seq, id, image) -> { });
             if (!detector.await(watcher, warm + images, Duration.ofSeconds(120))) {
-                throw new IllegalStateException("only " + watcher.count() + " of " + images + " latency outputs"
+                throw new IllegalStateException("only " + (watcher.count() - warm) + " of " + images + " latency outputs"
                         + " arrived with a " + tuning.commitInterval().toMillis() + " ms commit interval");
             }
             return new Percentiles(watcher.latenciesMs());
