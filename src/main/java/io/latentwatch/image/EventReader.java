@@ -58,7 +58,7 @@ public final class EventReader {
         if (binaryMode || structuredMode) {
             return fromCloudEvent(readCloudEvent(headers, value), keyText, recordTime, fallbackId);
         }
-        if (contentType == null && value[0] == '{') {
+        if (contentType == null && value[0] == '{' && isText(value)) {
             return fromCloudEvent(readStructured(value), keyText, recordTime, fallbackId);
         }
         return new ImageEvent(keyText != null ? keyText : fallbackId, null, null, recordTime, contentType, value);
@@ -92,6 +92,38 @@ public final class EventReader {
         Instant time = event.getTime() != null ? event.getTime().toInstant() : recordTime;
         return new ImageEvent(id, event.getSource() == null ? null : event.getSource().toString(), event.getType(),
                 time, event.getDataContentType(), data.toBytes());
+    }
+
+    /**
+     * Whether a bare value could be JSON text: no control bytes but JSON's whitespace, and valid
+     * UTF-8. A bare value that begins with '{' is read as a structured-mode CloudEvent only then:
+     * raw pixels begin with '{' whenever the first pixel is 123, and they are bytes, not text
+     * (a dark pixel is a control byte; a bright one rarely continues a UTF-8 sequence).
+     */
+    static boolean isText(byte[] value) {
+        int i = 0;
+        while (i < value.length) {
+            int b = value[i] & 0xFF;
+            if (b < 0x80) {
+                if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+                    return false;
+                }
+                i++;
+                continue;
+            }
+            // a UTF-8 lead byte and its continuation bytes (overlong forms and surrogates not policed)
+            int more = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
+            if (more < 0 || i + more >= value.length) {
+                return false;
+            }
+            for (int k = 1; k <= more; k++) {
+                if ((value[i + k] & 0xC0) != 0x80) {
+                    return false;
+                }
+            }
+            i += more + 1;
+        }
+        return true;
     }
 
     private static String header(Headers headers, String name) {

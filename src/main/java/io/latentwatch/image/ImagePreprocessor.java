@@ -10,6 +10,8 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -33,6 +35,8 @@ public final class ImagePreprocessor {
     private final InputLimits limits;
     private final Map<Format, ImageReader> readers = new EnumMap<>(Format.class);
     private final PngFastPath png;
+    /** The second TIFF decoder; null until first needed, then empty when the class path has none. */
+    private Optional<ImageReader> tiffFallback;
 
     public ImagePreprocessor(InputLimits limits) {
         this(limits, true);
@@ -69,10 +73,19 @@ public final class ImagePreprocessor {
                     + " bytes are neither a PNG, JPEG, GIF, BMP, TIFF or WebP image nor raw pixels of the model's size ("
                     + shape.height() + "x" + shape.width() + "x" + shape.channels() + " = " + shape.size() + " bytes)");
         }
-        if (format == Format.PNG && png != null && fastPng(data, shape, dest, offset)) {
-            return;
+        try {
+            if (format == Format.PNG && png != null && fastPng(data, shape, dest, offset)) {
+                return;
+            }
+            fromImage(decode(data, format, shape), shape, dest, offset);
+        } catch (RejectedInputException e) {
+            // Raw pixels may begin like an image file: two pixels of 66 and 77 read "BM". Bytes of
+            // exactly the model's raw size that do not decode as the format they resemble are pixels.
+            if (data.length != shape.size()) {
+                throw e;
+            }
+            fromRaw(data, shape, dest, offset);
         }
-        fromImage(decode(data, format, shape), shape, dest, offset);
     }
 
     /**
@@ -115,10 +128,13 @@ public final class ImagePreprocessor {
             throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE, "this Java runtime has no " + format
                     + " decoder");
         }
+        int width = 0;
+        int height = 0;
+        boolean checked = false;
         try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
             reader.setInput(in, true, true);
-            int width = reader.getWidth(0);
-            int height = reader.getHeight(0);
+            width = reader.getWidth(0);
+            height = reader.getHeight(0);
             checkSize(format, width, height);
             if (format == Format.TIFF) {
                 DecoderGuards.checkTiff(reader.getImageMetadata(0), width, height);
@@ -127,26 +143,72 @@ public final class ImagePreprocessor {
             } else if (format == Format.WEBP) {
                 DecoderGuards.checkWebp(data);
             }
-            ImageReadParam param = reader.getDefaultReadParam();
             // Decode big images at reduced resolution, each axis on its own, so the box filter only sees
             // ~4x the target and a long thin image needs no more memory than a square one.
             int stepX = Math.max(1, width / (4 * shape.width()));
             int stepY = Math.max(1, height / (4 * shape.height()));
-            if (stepX > 1 || stepY > 1) {
-                param.setSourceSubsampling(stepX, stepY, 0, 0);
+            checked = true;
+            return read(reader, format, stepX, stepY);
+        } catch (IIOException e) {
+            // only once the header passed every check: the second decoder reads what they allowed
+            if (format != Format.TIFF || !checked) {
+                throw undecodable(format, e);
             }
-            BufferedImage image = reader.read(0, param);
-            if (image == null) {
-                throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE, "the " + format
-                        + " decoder returned nothing");
-            }
-            return image;
+            return readWithTiffFallback(data, shape, width, height, e);
         } catch (IOException | RuntimeException e) {
-            throw new RejectedInputException(RejectReason.UNDECODABLE_IMAGE,
-                    "the " + format + " image does not decode: " + describe(e), e);
+            throw undecodable(format, e);
         } finally {
             reader.reset();
         }
+    }
+
+    /**
+     * A TIFF that passed the size checks but that the JDK's decoder cannot read (16-bit samples
+     * with a horizontal-differencing predictor, the floating-point predictor: what libtiff and
+     * ImageMagick write for compressed 16-bit and float images) gets a second try with another
+     * TIFF plugin on the class path (TwelveMonkeys), before it is refused with the JDK's reason.
+     * The second decoder must read the size the checks passed ({@code width} x {@code height}).
+     */
+    private BufferedImage readWithTiffFallback(byte[] data, Shape shape, int width, int height, IIOException first)
+            throws RejectedInputException {
+        if (tiffFallback == null) {
+            tiffFallback = Optional.ofNullable(Format.newTiffFallbackReader());
+        }
+        ImageReader reader = tiffFallback.orElse(null);
+        if (reader == null) {
+            throw undecodable(Format.TIFF, first);
+        }
+        try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
+            reader.setInput(in, true, true);
+            if (reader.getWidth(0) != width || reader.getHeight(0) != height) {
+                // the checks above were made on the JDK decoder's reading of the header
+                throw new IIOException("the TIFF decoders disagree on its size");
+            }
+            return read(reader, Format.TIFF, Math.max(1, width / (4 * shape.width())),
+                    Math.max(1, height / (4 * shape.height())));
+        } catch (IOException | RuntimeException e) {
+            first.addSuppressed(e);
+            throw undecodable(Format.TIFF, first);
+        } finally {
+            reader.reset();
+        }
+    }
+
+    private static BufferedImage read(ImageReader reader, Format format, int stepX, int stepY) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        if (stepX > 1 || stepY > 1) {
+            param.setSourceSubsampling(stepX, stepY, 0, 0);
+        }
+        BufferedImage image = reader.read(0, param);
+        if (image == null) {
+            throw new IIOException("the " + format + " decoder returned nothing");
+        }
+        return image;
+    }
+
+    private static RejectedInputException undecodable(Format format, Exception e) {
+        return new RejectedInputException(RejectReason.UNDECODABLE_IMAGE,
+                "the " + format + " image does not decode: " + describe(e), e);
     }
 
     private void checkSize(Format format, int width, int height) throws RejectedInputException {
@@ -287,10 +349,38 @@ public final class ImagePreprocessor {
     enum Format {
         PNG, JPEG, GIF, BMP, TIFF, WEBP;
 
-        /** A new ImageIO decoder for this format, or null when the runtime has none. */
+        /**
+         * A new ImageIO decoder for this format: the JDK's own where it has one (a plugin on the
+         * class path may register ahead of it, and the header checks of {@link DecoderGuards} read
+         * the JDK's TIFF metadata), else the first plugin's; null when the runtime has none.
+         */
         ImageReader newReader() {
             Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(name().toLowerCase(Locale.ROOT));
-            return readers.hasNext() ? readers.next() : null;
+            ImageReader first = null;
+            while (readers.hasNext()) {
+                ImageReader reader = readers.next();
+                if (isJdk(reader)) {
+                    return reader;
+                }
+                first = first == null ? reader : first;
+            }
+            return first;
+        }
+
+        /** A TIFF decoder other than the JDK's, or null when the class path has none. */
+        static ImageReader newTiffFallbackReader() {
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("tiff");
+            while (readers.hasNext()) {
+                ImageReader reader = readers.next();
+                if (!isJdk(reader)) {
+                    return reader;
+                }
+            }
+            return null;
+        }
+
+        private static boolean isJdk(ImageReader reader) {
+            return reader.getClass().getName().startsWith("com.sun.imageio.");
         }
 
         static Format sniff(byte[] b) {

@@ -92,6 +92,30 @@ class EventReaderTest {
     }
 
     @Test
+    void shouldPassOnBareRawPixelsThatBeginWithABrace() throws Exception {
+        // Given bare raw pixels (no headers) whose first pixel is 123, the code of '{'
+        byte[] raw = new byte[784];
+        raw[0] = '{';
+        raw[1] = 40;
+
+        // When the record is read
+        ImageEvent event = reader.read(new RecordHeaders(), null, raw, 1L, "images-0-3");
+
+        // Then its value is the image, not a broken structured-mode CloudEvent
+        assertThat(event.data()).isEqualTo(raw);
+        assertThat(event.contentType()).isNull();
+    }
+
+    @Test
+    void shouldTellJsonTextFromBytes() {
+        assertThat(EventReader.isText(bytes("{\"id\": \"caf\u00e9\",\n\t\"x\": 1}"))).isTrue();
+        assertThat(EventReader.isText(new byte[] {'{', 0, 0})).isFalse();
+        assertThat(EventReader.isText(new byte[] {'{', (byte) 0xC3})).isFalse();
+        assertThat(EventReader.isText(new byte[] {'{', (byte) 0xFF, 'a'})).isFalse();
+        assertThat(EventReader.isText(new byte[] {'{', (byte) 0xE2, (byte) 0x82, (byte) 0xAC})).isTrue();
+    }
+
+    @Test
     void shouldRefuseEmptyAndOversizedRecords() {
         assertThatThrownBy(() -> reader.read(new RecordHeaders(), null, new byte[0], 1L, "x"))
                 .isInstanceOfSatisfying(RejectedInputException.class,

@@ -4,6 +4,8 @@ import io.latentwatch.model.Normalization;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestWebp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -327,6 +329,61 @@ class ImagePreprocessorTest {
         }
         b.putInt(0);
         return b.array();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiff-grey16-lzw-predictor-8x6.tif", "tiff-grey-float-predictor-8x6.tif"})
+    void shouldDecodeTiffsWithAPredictorThatTheJdkCannotRead(String seed) throws Exception {
+        // Given an 8x6 grey gradient written by ImageMagick as 16-bit LZW with the horizontal
+        // predictor, or as 32-bit float with the floating-point predictor (the JDK refuses both)
+        byte[] tiff = fuzzSeed(seed);
+        float[] out = new float[48];
+
+        // When it is converted at its own size, pixel values kept on the 0-255 scale
+        preprocessor.toInput(tiff, "image/tiff", new ImagePreprocessor.Shape(1, 6, 8, Normalization.parse("raw")),
+                out, 0);
+
+        // Then row y holds 51 * y in every column
+        for (int y = 0; y < 6; y++) {
+            for (int x = 0; x < 8; x++) {
+                assertThat(out[y * 8 + x]).as("pixel %d,%d", x, y).isCloseTo(51f * y, within(0.01f));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BM", "GIF8", "II*\0", "\u00ff\u00d8\u00ff", "\u0089PNG"})
+    void shouldReadRawPixelsThatBeginLikeAnImageFileAsPixels(String start) throws Exception {
+        // Given raw 28x28 grey pixels whose first bytes are those of an image format's signature
+        byte[] raw = new byte[784];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (byte) (i * 7);
+        }
+        for (int i = 0; i < start.length(); i++) {
+            raw[i] = (byte) start.charAt(i);
+        }
+        float[] out = new float[784];
+
+        // When they are converted (a decoder of that format refuses them)
+        preprocessor.toInput(raw, null, GREY_28, out, 0);
+
+        // Then they are read as the pixels they are
+        for (int i = 0; i < raw.length; i++) {
+            assertThat(out[i]).isEqualTo(Normalization.UNIT.apply(raw[i] & 0xFF));
+        }
+    }
+
+    @Test
+    void shouldStillRefuseABrokenImageThatIsNotOfTheModelsRawSize() {
+        // Given 785 bytes that begin like a BMP
+        byte[] data = new byte[785];
+        data[0] = 'B';
+        data[1] = 'M';
+
+        // When converted, then the BMP decoder's refusal stands
+        assertThatThrownBy(() -> preprocessor.toInput(data, null, GREY_28, new float[784], 0))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE));
     }
 
     /** A file of InputPathFuzzTest's corpus: the fuzzer's findings are unit tests too. */

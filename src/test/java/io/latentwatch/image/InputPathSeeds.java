@@ -35,7 +35,9 @@ import javax.imageio.stream.ImageOutputStream;
  *
  * <p>Run by {@code scripts/fuzz.sh seeds}; the output is checked in under
  * {@code src/test/resources/io/latentwatch/image/InputPathFuzzTestInputs}. Regression seeds for
- * findings live in the per-target sub-directories and are not written here.
+ * findings live in the per-target sub-directories and are not written here, nor are the two TIFFs
+ * with a predictor ({@code tiff-*-predictor-8x6.tif}, written by ImageMagick: no JDK writer makes
+ * them).
  */
 public final class InputPathSeeds {
     private InputPathSeeds() {
@@ -298,7 +300,18 @@ public final class InputPathSeeds {
 
     private static byte[] write(BufferedImage image, String format, java.util.function.Consumer<ImageWriteParam> setup)
             throws IOException {
-        ImageWriter writer = ImageIO.getImageWriters(ImageTypeSpecifier.createFromRenderedImage(image), format).next();
+        // the JDK's writer where it has one: the seeds' bytes do not depend on the plugins on the class path
+        ImageWriter writer = null;
+        for (java.util.Iterator<ImageWriter> it = ImageIO.getImageWriters(
+                ImageTypeSpecifier.createFromRenderedImage(image), format); it.hasNext(); ) {
+            ImageWriter w = it.next();
+            if (writer == null || w.getClass().getName().startsWith("com.sun.imageio.")) {
+                writer = w;
+            }
+        }
+        if (writer == null) {
+            throw new IOException("no ImageIO writer for " + format);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
             writer.setOutput(stream);

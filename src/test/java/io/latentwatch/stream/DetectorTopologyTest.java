@@ -99,6 +99,30 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void shouldScoreValidImagesThatLookLikeSomethingElse() throws Exception {
+        // Given bare raw pixels whose first pixel is 123 ('{'), raw pixels that begin "BM", and a
+        // 16-bit TIFF with the horizontal predictor (which the JDK's TIFF decoder cannot read)
+        byte[] brace = new byte[784];
+        brace[0] = '{';
+        byte[] bm = new byte[784];
+        bm[0] = 'B';
+        bm[1] = 'M';
+        byte[] tiff;
+        try (java.io.InputStream in = getClass().getResourceAsStream(
+                "/io/latentwatch/image/InputPathFuzzTestInputs/tiff-grey16-lzw-predictor-8x6.tif")) {
+            tiff = in.readAllBytes();
+        }
+        images.pipeInput(new TestRecord<>("brace".getBytes(StandardCharsets.UTF_8), brace));
+        images.pipeInput(new TestRecord<>("bm".getBytes(StandardCharsets.UTF_8), bm));
+        images.pipeInput(new TestRecord<>("tiff".getBytes(StandardCharsets.UTF_8), tiff));
+
+        // Then all three are scored, none dead-lettered
+        assertThat(embeddings.readValuesToList()).extracting(v -> json(v).get("id").asText())
+                .containsExactly("brace", "bm", "tiff");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldDeadLetterAnInputDeclaredAsText() {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", "text/plain".getBytes(StandardCharsets.UTF_8));

@@ -4,7 +4,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /** Images encoded in memory for tests. */
 public final class TestImages {
@@ -33,14 +36,30 @@ public final class TestImages {
         return encode(image, format);
     }
 
+    /**
+     * The image in an ImageIO format, written by the JDK's own writer where it has one (a plugin
+     * on the class path, such as TwelveMonkeys' TIFF writer, may register ahead of it and write
+     * fewer sample types).
+     */
     public static byte[] encode(BufferedImage image, String format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalArgumentException("no ImageIO writer for " + format);
+        ImageWriter writer = null;
+        for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(format); it.hasNext(); ) {
+            ImageWriter w = it.next();
+            if (writer == null || w.getClass().getName().startsWith("com.sun.imageio.")) {
+                writer = w;
             }
+        }
+        if (writer == null) {
+            throw new IllegalArgumentException("no ImageIO writer for " + format);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
         }
         return out.toByteArray();
     }
