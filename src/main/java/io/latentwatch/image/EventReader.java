@@ -14,8 +14,10 @@ import java.util.Locale;
 /**
  * Reads the envelope of an input record: CloudEvents binary mode ({@code ce_*} headers),
  * structured mode ({@code content-type: application/cloudevents+json}, image in
- * {@code data_base64}; also recognised without the header when the value is a JSON object), or
- * bare bytes.
+ * {@code data_base64}; also recognised without the header, or with {@code application/json}, when
+ * the value is JSON text holding an object, after a byte-order mark and whitespace if any), or
+ * bare bytes. A CloudEvents batch is refused with a reason: the input topic takes one image per
+ * record.
  */
 public final class EventReader {
     private static final String CE_SPECVERSION = "ce_specversion";
@@ -43,9 +45,14 @@ public final class EventReader {
                     + " bytes, over the limit of " + limits.maxBytes() + " (--max-image-bytes)");
         }
         String contentType = header(headers, CONTENT_TYPE);
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).trim();
+        if (type.startsWith("application/cloudevents-batch")) {
+            throw new RejectedInputException(RejectReason.INVALID_CLOUDEVENT, "a CloudEvents batch ('" + contentType
+                    + "') holds several events; the input topic takes one image per record: send each event as a"
+                    + " record of its own (structured mode: content-type application/cloudevents+json)");
+        }
         boolean binaryMode = headers.lastHeader(CE_SPECVERSION) != null;
-        boolean structuredMode = contentType != null
-                && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents");
+        boolean structuredMode = type.startsWith("application/cloudevents");
         String keyText = key == null || key.length == 0 ? null : new String(key, StandardCharsets.UTF_8);
         Instant recordTime = timestamp >= 0 ? Instant.ofEpochMilli(timestamp) : null;
         if (binaryMode && !structuredMode) {
@@ -58,7 +65,7 @@ public final class EventReader {
         if (binaryMode || structuredMode) {
             return fromCloudEvent(readCloudEvent(headers, value), keyText, recordTime, fallbackId);
         }
-        if (contentType == null && value[0] == '{' && isText(value)) {
+        if ((contentType == null || type.startsWith("application/json")) && startsJsonObject(value) && isText(value)) {
             return fromCloudEvent(readStructured(value), keyText, recordTime, fallbackId);
         }
         return new ImageEvent(keyText != null ? keyText : fallbackId, null, null, recordTime, contentType, value);
@@ -92,6 +99,16 @@ public final class EventReader {
         Instant time = event.getTime() != null ? event.getTime().toInstant() : recordTime;
         return new ImageEvent(id, event.getSource() == null ? null : event.getSource().toString(), event.getType(),
                 time, event.getDataContentType(), data.toBytes());
+    }
+
+    /** Whether the value's first byte after a UTF-8 byte-order mark and JSON whitespace is '{'. */
+    static boolean startsJsonObject(byte[] value) {
+        int i = value.length >= 3 && (value[0] & 0xFF) == 0xEF && (value[1] & 0xFF) == 0xBB
+                && (value[2] & 0xFF) == 0xBF ? 3 : 0;
+        while (i < value.length && (value[i] == ' ' || value[i] == '\t' || value[i] == '\n' || value[i] == '\r')) {
+            i++;
+        }
+        return i < value.length && value[i] == '{';
     }
 
     /**

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -104,6 +105,34 @@ class EventReaderTest {
         // Then its value is the image, not a broken structured-mode CloudEvent
         assertThat(event.data()).isEqualTo(raw);
         assertThat(event.contentType()).isNull();
+    }
+
+    @Test
+    void shouldReadAStructuredEventAfterWhitespaceOrAByteOrderMarkOrDeclaredAsJson() throws Exception {
+        String event = "{\"specversion\":\"1.0\",\"id\":\"img-9\",\"source\":\"/s\",\"type\":\"t\","
+                + "\"datacontenttype\":\"image/png\",\"data_base64\":\""
+                + Base64.getEncoder().encodeToString(png) + "\"}";
+        RecordHeaders json = new RecordHeaders();
+        json.add("content-type", bytes("application/json; charset=utf-8"));
+        for (byte[] value : List.of(bytes("\n  " + event), bytes("\uFEFF" + event), bytes(event))) {
+            for (RecordHeaders headers : List.of(new RecordHeaders(), json)) {
+                ImageEvent read = reader.read(headers, null, value, 1L, "x");
+                assertThat(read.id()).isEqualTo("img-9");
+                assertThat(read.contentType()).isEqualTo("image/png");
+                assertThat(read.data()).isEqualTo(png);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseACloudEventsBatchSayingWhatToSend() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", bytes("application/cloudevents-batch+json"));
+        assertThatThrownBy(() -> reader.read(headers, null, bytes("[]"), 1L, "x"))
+                .isInstanceOfSatisfying(RejectedInputException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(RejectReason.INVALID_CLOUDEVENT);
+                    assertThat(e.getMessage()).contains("one image per record");
+                });
     }
 
     @Test
