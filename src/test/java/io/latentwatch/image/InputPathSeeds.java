@@ -1,6 +1,7 @@
 package io.latentwatch.image;
 
 import io.latentwatch.testing.FuzzRecord;
+import io.latentwatch.testing.TestImages;
 import io.latentwatch.testing.TestWebp;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -301,17 +302,8 @@ public final class InputPathSeeds {
     private static byte[] write(BufferedImage image, String format, java.util.function.Consumer<ImageWriteParam> setup)
             throws IOException {
         // the JDK's writer where it has one: the seeds' bytes do not depend on the plugins on the class path
-        ImageWriter writer = null;
-        for (java.util.Iterator<ImageWriter> it = ImageIO.getImageWriters(
-                ImageTypeSpecifier.createFromRenderedImage(image), format); it.hasNext(); ) {
-            ImageWriter w = it.next();
-            if (writer == null || w.getClass().getName().startsWith("com.sun.imageio.")) {
-                writer = w;
-            }
-        }
-        if (writer == null) {
-            throw new IOException("no ImageIO writer for " + format);
-        }
+        ImageWriter writer = TestImages.jdkWriterFirst(ImageIO.getImageWriters(
+                ImageTypeSpecifier.createFromRenderedImage(image), format), format);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
             writer.setOutput(stream);

@@ -42,16 +42,7 @@ public final class TestImages {
      * fewer sample types).
      */
     public static byte[] encode(BufferedImage image, String format) {
-        ImageWriter writer = null;
-        for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(format); it.hasNext(); ) {
-            ImageWriter w = it.next();
-            if (writer == null || w.getClass().getName().startsWith("com.sun.imageio.")) {
-                writer = w;
-            }
-        }
-        if (writer == null) {
-            throw new IllegalArgumentException("no ImageIO writer for " + format);
-        }
+        ImageWriter writer = jdkWriterFirst(ImageIO.getImageWritersByFormatName(format), format);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
             writer.setOutput(stream);
@@ -62,5 +53,20 @@ public final class TestImages {
             writer.dispose();
         }
         return out.toByteArray();
+    }
+
+    /** The JDK's writer among {@code writers} where there is one, else the first; throws when there is none. */
+    public static ImageWriter jdkWriterFirst(Iterator<ImageWriter> writers, String format) {
+        ImageWriter writer = null;
+        while (writers.hasNext()) {
+            ImageWriter w = writers.next();
+            if (writer == null || w.getClass().getName().startsWith("com.sun.imageio.")) {
+                writer = w;
+            }
+        }
+        if (writer == null) {
+            throw new IllegalArgumentException("no ImageIO writer for " + format);
+        }
+        return writer;
     }
 }
