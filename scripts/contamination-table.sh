@@ -93,10 +93,11 @@ for C in $SHARES; do
 done
 
 {
-  echo "| traffic | model | est. contamination | AUROC | AUPRC | precision | recall | FPR |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| traffic | model | est. contamination | AUROC | AUPRC | precision | recall | FPR | recall at FPR 1% |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   jq -r '"| \(.traffic) (\(.anomalies) of \(.images)) | \(.model) | \(.estimate) | \(.auroc*1000|round/1000)'\
-' | \(.auprc*1000|round/1000) | \(.precision*1000|round/1000) | \(.recall*1000|round/1000) | \(.fpr*10000|round/10000) |"' \
+' | \(.auprc*1000|round/1000) | \(.precision*1000|round/1000) | \(.recall*1000|round/1000) | \(.fpr*10000|round/10000)'\
+' | \(.recall_at_fpr*1000|round/1000) |"' \
     "$OUT_DIR/results.jsonl"
 } > "$OUT_DIR/results.md"
 cat "$OUT_DIR/results.md"

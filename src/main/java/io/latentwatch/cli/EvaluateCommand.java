@@ -76,6 +76,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Which split to score (default: ${DEFAULT-VALUE}).")
     String split;
 
+    @Option(names = "--at-fpr", defaultValue = "0.01", paramLabel = "RATE",
+            description = {"Also report recall and precision at the threshold that flags exactly this share of the"
+                    + " labelled normal images (recall_at_fpr, precision_at_fpr, threshold_at_fpr): how good the"
+                    + " scores are, apart from how well the model's own threshold was calibrated"
+                    + " (default: ${DEFAULT-VALUE})."})
+    double atFpr;
+
     @CommandLine.Mixin
     ModelOverrideOptions modelOverrides = new ModelOverrideOptions();
 
@@ -90,6 +97,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         if (idx != null && !Files.isDirectory(idx)) {
             throw new CommandLine.ParameterException(cl, "--idx " + idx + ": no such directory");
+        }
+        if (!(atFpr > 0 && atFpr < 1)) {
+            throw new CommandLine.ParameterException(cl, "--at-fpr must be between 0 and 1 (exclusive), got " + atFpr);
         }
         if (fromTopic != null && maxRecords < 1) {
             throw new CommandLine.ParameterException(cl, "--max-records must be at least 1, got " + maxRecords);
@@ -107,8 +117,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (OnnxAutoencoder loaded = OnnxAutoencoder.load(Files.readAllBytes(model), model.toString(), overrides, 1)) {
             Map<String, Object> result = fromTopic != null
                     ? Evaluation.fromTopic(loaded, new TopicImages(connection.clientProperties(), InputLimits.DEFAULT), fromTopic,
-                            maxRecords, labelHeader, normal, modelOverrides.threshold)
-                    : Evaluation.run(loaded, idxData(which), normal, modelOverrides.threshold);
+                            maxRecords, labelHeader, normal, modelOverrides.threshold, atFpr)
+                    : Evaluation.run(loaded, idxData(which), normal, modelOverrides.threshold, atFpr);
             cl.getOut().println(JSON.writeValueAsString(result));
             cl.getOut().flush();
             return 0;

@@ -23,12 +23,16 @@ public final class Evaluation {
     /**
      * The figures as a JSON-ready map: {@code images}, {@code anomalies}, {@code auroc},
      * {@code auprc}, and at the threshold {@code threshold}, {@code precision}, {@code recall},
-     * {@code f1}, {@code fpr}, plus the model's name and version.
+     * {@code f1}, {@code fpr}, plus the model's name and version; and, to tell the scores from the
+     * threshold, the same figures at the threshold that flags exactly a share {@code atFpr} of these
+     * normal images ({@code at_fpr}, {@code threshold_at_fpr}, {@code recall_at_fpr},
+     * {@code precision_at_fpr}).
      *
      * @param threshold the threshold to apply; null takes the model's
+     * @param atFpr     the false-positive rate of the second operating point, in (0, 1)
      */
     public static Map<String, Object> run(OnnxAutoencoder model, IdxDataset data, LabelSet normalClasses,
-                                          Double threshold) {
+                                          Double threshold, double atFpr) {
         if (model.info().channels() != 1 || model.info().height() != data.rows()
                 || model.info().width() != data.cols()) {
             throw new IllegalArgumentException("the model takes " + model.info().channels() + "x"
@@ -48,7 +52,7 @@ public final class Evaluation {
                     + "); AUROC needs both");
         }
         Map<String, Object> json = header(model, normalClasses);
-        json.putAll(figures(model, data.toImages(model.info().normalization()), anomaly, threshold));
+        json.putAll(figures(model, data.toImages(model.info().normalization()), anomaly, threshold, atFpr));
         return json;
     }
 
@@ -63,7 +67,7 @@ public final class Evaluation {
      */
     public static Map<String, Object> fromTopic(OnnxAutoencoder model, TopicImages reader, String topic,
                                                 int maxRecords, String labelHeader, LabelSet normalClasses,
-                                                Double threshold) {
+                                                Double threshold, double atFpr) {
         ImagePreprocessor.Shape shape = new ImagePreprocessor.Shape(model.info().channels(), model.info().height(),
                 model.info().width(), model.info().normalization());
         TopicImages.Batch batch = reader.read(topic, maxRecords, shape, labelHeader);
@@ -93,7 +97,7 @@ public final class Evaluation {
         json.put("records", batch.records());
         json.put("rejected", batch.rejected());
         json.put("unlabelled", labels.size() - n);
-        json.putAll(figures(model, images, Arrays.copyOf(anomaly, n), threshold));
+        json.putAll(figures(model, images, Arrays.copyOf(anomaly, n), threshold, atFpr));
         return json;
     }
 
@@ -118,7 +122,7 @@ public final class Evaluation {
     }
 
     private static Map<String, Object> figures(OnnxAutoencoder model, Images images, boolean[] anomaly,
-                                               Double threshold) {
+                                               Double threshold, double atFpr) {
         float[] scores = BatchScorer.scores(model, images);
         int anomalies = 0;
         for (boolean a : anomaly) {
@@ -136,6 +140,19 @@ public final class Evaluation {
         json.put("recall", at.recall());
         json.put("f1", at.f1());
         json.put("fpr", at.fpr());
+        float[] normal = new float[images.count() - anomalies];
+        int n = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (!anomaly[i]) {
+                normal[n++] = scores[i];
+            }
+        }
+        double exact = Calibration.forFalsePositiveRate(normal, atFpr);
+        DetectionMetrics.AtThreshold best = DetectionMetrics.at(scores, anomaly, exact);
+        json.put("at_fpr", atFpr);
+        json.put("threshold_at_fpr", exact);
+        json.put("recall_at_fpr", best.recall());
+        json.put("precision_at_fpr", best.precision());
         return json;
     }
 }

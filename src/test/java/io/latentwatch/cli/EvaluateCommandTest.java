@@ -55,8 +55,45 @@ class EvaluateCommandTest {
         // Then every figure is a number
         assertThat(code).isZero();
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
-        for (String name : new String[] {"auroc", "auprc", "threshold", "precision", "recall", "f1", "fpr"}) {
+        for (String name : new String[] {"auroc", "auprc", "threshold", "precision", "recall", "f1", "fpr",
+                "at_fpr", "threshold_at_fpr", "recall_at_fpr", "precision_at_fpr"}) {
             assertThat(json.get(name).isNumber()).as(name).isTrue();
         }
+        assertThat(json.get("at_fpr").asDouble()).isEqualTo(0.01);
+    }
+
+    @Test
+    void shouldReportRecallWhereExactlyTheAskedShareOfNormalImagesIsFlagged() throws Exception {
+        // Given a model that scores an image by its brightness, with a threshold above every image
+        Path model = dir.resolve("m.onnx");
+        Files.write(model, TestModels.blackIsNormal("v1", 2.0));
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.setOut(new PrintWriter(out, true));
+
+        // When evaluated at an FPR of 10%
+        int code = cl.execute("evaluate", "--model", model.toString(), "--idx", "data/fashion-mnist-sample",
+                "--normal-classes", "5,7,9", "--at-fpr", "0.1");
+
+        // Then its own threshold flags nothing, and the exact operating point flags some anomalies
+        assertThat(code).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(json.get("recall").asDouble()).isZero();
+        assertThat(json.get("at_fpr").asDouble()).isEqualTo(0.1);
+        assertThat(json.get("threshold_at_fpr").asDouble()).isLessThan(2.0);
+        assertThat(json.get("recall_at_fpr").asDouble()).isGreaterThan(0.0);
+    }
+
+    @Test
+    void shouldRefuseAnFprOutsideZeroToOne() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.setErr(new PrintWriter(err, true));
+
+        int code = cl.execute("evaluate", "--model", "pom.xml", "--idx", "data/fashion-mnist-sample",
+                "--normal-classes", "5,7,9", "--at-fpr", "1.5");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--at-fpr must be between 0 and 1");
     }
 }
