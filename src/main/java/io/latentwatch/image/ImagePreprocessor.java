@@ -22,7 +22,10 @@ import javax.imageio.stream.ImageInputStream;
  * GIF, BMP, TIFF and WebP by their magic numbers (or raw 8-bit pixels of exactly {@code H*W*C} bytes,
  * row-major with interleaved channels), converts colour to grey (Rec. 601 luma) or grey to RGB,
  * and resizes (box filter down, bilinear up). Image dimensions are read from the header and
- * checked against {@link InputLimits} before any pixel is decoded.
+ * checked against {@link InputLimits} before any pixel is decoded. Bytes of exactly the raw size
+ * that begin like an image file but do not decode as one are taken as raw pixels. The JDK's
+ * decoders are used first; a TIFF they cannot read gets a second decoder (see
+ * {@code readWithTiffFallback}).
  *
  * <p>Not thread-safe: it keeps one decoder per format for reuse, so each thread needs its own.
  */
