@@ -18,8 +18,10 @@ import java.util.stream.Stream;
 
 /** An endless, reproducible sequence of images to stream, cycling through its source. */
 public final class ImageStream implements Iterator<LabelledImage> {
+    /** The file types the detector decodes, as {@code train --images-dir} reads them, with their media types. */
     private static final Map<String, String> TYPES = Map.of(".png", "image/png", ".jpg", "image/jpeg",
-            ".jpeg", "image/jpeg", ".gif", "image/gif", ".bmp", "image/bmp", ".tif", "image/tiff", ".tiff", "image/tiff");
+            ".jpeg", "image/jpeg", ".gif", "image/gif", ".bmp", "image/bmp", ".tif", "image/tiff", ".tiff", "image/tiff",
+            ".webp", "image/webp");
     private final List<LabelledImage> normal;
     private final List<LabelledImage> anomalies;
     private final double anomalyFraction;

@@ -2,9 +2,14 @@ package io.latentwatch.produce;
 
 import io.latentwatch.data.IdxDataset;
 import io.latentwatch.data.LabelSet;
+import io.latentwatch.testing.TestImages;
+import io.latentwatch.testing.TestWebp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -51,6 +56,26 @@ class ImageStreamTest {
         assertThat(image.contentType()).isEqualTo("image/png");
         assertThat(image.anomaly()).isFalse();
         assertThat(ImageIO.read(new ByteArrayInputStream(image.bytes())).getWidth()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldSendEveryImageFileOfADirectoryThatTheDetectorDecodes(@TempDir Path dir) throws Exception {
+        // Given a directory with a PNG, an upper-case JPEG name, a WebP and a text file
+        Files.write(dir.resolve("a.png"), TestImages.greyPng(4, 4, 9));
+        Files.write(dir.resolve("b.JPG"), TestImages.rgb(4, 4, 0x808080, "jpeg"));
+        Files.write(dir.resolve("c.webp"), TestWebp.twoGreyLevels(4, 4, 10, 200, (x, y) -> x & 1));
+        Files.writeString(dir.resolve("notes.txt"), "not an image");
+
+        // When streamed
+        ImageStream stream = ImageStream.fromDirectory(dir);
+
+        // Then the three images go out, each with its media type
+        assertThat(stream.size()).isEqualTo(3);
+        List<String> types = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            types.add(stream.next().contentType());
+        }
+        assertThat(types).containsExactly("image/png", "image/jpeg", "image/webp");
     }
 
     /** 30 images of 4x4 pixels, labels 1, 2, 3 in turn. */
