@@ -41,20 +41,10 @@ class EvaluateCommandTest {
 
     @Test
     void shouldWriteEveryFigureAsAJsonNumber() throws Exception {
-        // Given a model and normal classes that the split has
-        Path model = dir.resolve("m.onnx");
-        Files.write(model, TestModels.blackIsNormal("v1", 0.5));
-        StringWriter out = new StringWriter();
-        CommandLine cl = Main.commandLine(Map.of());
-        cl.setOut(new PrintWriter(out, true));
-
-        // When evaluated
-        int code = cl.execute("evaluate", "--model", model.toString(), "--idx", "data/fashion-mnist-sample",
-                "--normal-classes", "5,7,9");
+        // Given a model and normal classes that the split has, when evaluated
+        var json = evaluateSample(0.5);
 
         // Then every figure is a number
-        assertThat(code).isZero();
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
         for (String name : new String[] {"auroc", "auprc", "threshold", "precision", "recall", "f1", "fpr",
                 "at_fpr", "threshold_at_fpr", "recall_at_fpr", "precision_at_fpr"}) {
             assertThat(json.get(name).isNumber()).as(name).isTrue();
@@ -64,20 +54,11 @@ class EvaluateCommandTest {
 
     @Test
     void shouldReportRecallWhereExactlyTheAskedShareOfNormalImagesIsFlagged() throws Exception {
-        // Given a model that scores an image by its brightness, with a threshold above every image
-        Path model = dir.resolve("m.onnx");
-        Files.write(model, TestModels.blackIsNormal("v1", 2.0));
-        StringWriter out = new StringWriter();
-        CommandLine cl = Main.commandLine(Map.of());
-        cl.setOut(new PrintWriter(out, true));
-
-        // When evaluated at an FPR of 10%
-        int code = cl.execute("evaluate", "--model", model.toString(), "--idx", "data/fashion-mnist-sample",
-                "--normal-classes", "5,7,9", "--at-fpr", "0.1");
+        // Given a model that scores an image by its brightness, with a threshold above every image,
+        // when evaluated at an FPR of 10%
+        var json = evaluateSample(2.0, "--at-fpr", "0.1");
 
         // Then its own threshold flags nothing, and the exact operating point flags some anomalies
-        assertThat(code).isZero();
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
         assertThat(json.get("recall").asDouble()).isZero();
         assertThat(json.get("at_fpr").asDouble()).isEqualTo(0.1);
         assertThat(json.get("threshold_at_fpr").asDouble()).isLessThan(2.0);
@@ -95,5 +76,19 @@ class EvaluateCommandTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("--at-fpr must be between 0 and 1");
+    }
+
+    /** {@code evaluate} of the bundled sample (normal classes 5, 7, 9) with a brightness model; its JSON line. */
+    private com.fasterxml.jackson.databind.JsonNode evaluateSample(double threshold, String... extra) throws Exception {
+        Path model = dir.resolve("m.onnx");
+        Files.write(model, TestModels.blackIsNormal("v1", threshold));
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.setOut(new PrintWriter(out, true));
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("evaluate", "--model",
+                model.toString(), "--idx", "data/fashion-mnist-sample", "--normal-classes", "5,7,9"));
+        args.addAll(java.util.List.of(extra));
+        assertThat(cl.execute(args.toArray(String[]::new))).as("exit code").isZero();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
     }
 }
