@@ -114,6 +114,62 @@ public final class Calibration {
         return (sorted[first - 1] + (double) sorted[first]) / 2;
     }
 
+    /** How {@link #forFalsePositiveRateSmoothed} reads the threshold, as written into the metadata. */
+    public static final String SMOOTHED_RULE = "Harrell-Davis estimate of the 1 - target_fpr quantile of the held-out"
+            + " normal scores (the raw quantile when fewer than 1 / target_fpr)";
+    /** Simpson steps per order statistic when the Harrell-Davis weights are integrated. */
+    private static final int HD_STEPS = 16;
+
+    /**
+     * The threshold for a share {@code targetFpr} of false positives, estimated with the
+     * Harrell-Davis quantile of {@code normalScores}: a weighted mean of all the sorted scores,
+     * weight {@code i} being the probability that a Beta({@code p(n+1)}, {@code (1-p)(n+1)})
+     * variable falls in {@code ((i-1)/n, i/n]}, {@code p = 1 - targetFpr}. The raw quantile
+     * ({@link #forFalsePositiveRate}) rests on the two scores either side of it; this estimate on
+     * the few dozen around it, so it moves less from one held-out sample to the next. Measured on
+     * the one-class Fashion-MNIST protocol (the default recipe's 30 models, 600 held-out normal
+     * images each, false positives counted on the 1,000 normal test images): within 0.5 points of
+     * a 1% target in 21 of 30 against 18, mean error 0.36 against 0.43 points (docs/training.md).
+     * With fewer scores than {@code 1 / targetFpr} no quantile can be estimated from them and the
+     * raw rule stands (just above the largest score).
+     */
+    public static double forFalsePositiveRateSmoothed(float[] normalScores, double targetFpr) {
+        double raw = forFalsePositiveRate(normalScores, targetFpr);
+        int n = normalScores.length;
+        double p = 1 - targetFpr;
+        double a = p * (n + 1);
+        double b = (1 - p) * (n + 1);
+        if (Math.floor(targetFpr * n) < 1 || a < 1 || b < 1) {
+            return raw;
+        }
+        float[] sorted = normalScores.clone();
+        Arrays.sort(sorted);
+        // the Beta density relative to its largest value (at the mode), integrated over each
+        // order statistic's interval by Simpson's rule, then normalised: no Beta function needed
+        double logMax = logBetaDensity(Math.min(1, Math.max(0, (a - 1) / (a + b - 2))), a, b);
+        double total = 0;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double lo = (double) i / n;
+            double h = 1.0 / n / HD_STEPS;
+            double area = 0;
+            for (int j = 0; j <= HD_STEPS; j++) {
+                double f = Math.exp(logBetaDensity(lo + j * h, a, b) - logMax);
+                area += f * (j == 0 || j == HD_STEPS ? 1 : j % 2 == 1 ? 4 : 2);
+            }
+            total += area;
+            sum += area * sorted[i];
+        }
+        return sum / total;
+    }
+
+    /** {@code log(x^(a-1) (1-x)^(b-1))} for {@code a, b >= 1}. */
+    private static double logBetaDensity(double x, double a, double b) {
+        double left = a == 1 ? 0 : x <= 0 ? Double.NEGATIVE_INFINITY : (a - 1) * Math.log(x);
+        double right = b == 1 ? 0 : x >= 1 ? Double.NEGATIVE_INFINITY : (b - 1) * Math.log1p(-x);
+        return left + right;
+    }
+
     /**
      * The threshold that flags a share {@code targetFpr} of the distribution {@code normalScores}
      * were drawn from, read off a fitted tail instead of the few highest scores: on the log scale,

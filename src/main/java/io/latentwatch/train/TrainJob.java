@@ -339,7 +339,7 @@ public final class TrainJob {
             } else if (method.equals(Calibration.JUDGED_NORMAL)) {
                 threshold = Calibration.forFalsePositiveRateByTail(normal, config.targetFpr());
             } else {
-                threshold = Calibration.forFalsePositiveRate(normal, config.targetFpr());
+                threshold = Calibration.forFalsePositiveRateSmoothed(normal, config.targetFpr());
             }
             return new Calibrated(threshold, normal, anomalous, heldOut.length - normal.length, method);
         } catch (ModelRefusedException e) {
@@ -372,6 +372,9 @@ public final class TrainJob {
         v.put("images_per_second", result.imagesPerSecond());
         v.put("onnx_max_abs_diff", diff);
         v.put("calibration", c.method);
+        if (Calibration.Method.FPR.id().equals(c.method)) {
+            v.put("calibration_rule", Calibration.SMOOTHED_RULE);
+        }
         if (c.normalScores.length < MIN_CALIBRATION_IMAGES) {
             v.put("calibration_warning", calibrationWarning(c.normalScores.length));
         }

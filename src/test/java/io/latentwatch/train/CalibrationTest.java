@@ -28,6 +28,37 @@ class CalibrationTest {
     }
 
     @Test
+    void shouldEstimateTheQuantileAsHarrellAndDavisDo() {
+        // Given scores whose Harrell-Davis quantiles scipy computes (scipy.stats.beta weights):
+        // 0..999 at 0.99 -> 989.4999999972, i^2 for i in 0..199 at 0.95 -> 35919.73927307
+        float[] line = new float[1000];
+        for (int i = 0; i < line.length; i++) {
+            line[i] = i;
+        }
+        float[] squares = new float[200];
+        for (int i = 0; i < squares.length; i++) {
+            squares[i] = i * i;
+        }
+
+        // Then the smoothed thresholds match to a part in a million
+        assertThat(Calibration.forFalsePositiveRateSmoothed(line, 0.01)).isCloseTo(989.5, within(1e-3));
+        assertThat(Calibration.forFalsePositiveRateSmoothed(squares, 0.05)).isCloseTo(35919.739, within(0.04));
+    }
+
+    @Test
+    void shouldKeepTheRawRuleWhenTooFewScoresForTheSmoothedQuantile() {
+        // Given 90 scores, fewer than 1 / 0.01
+        float[] scores = new float[90];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = i;
+        }
+
+        // Then the threshold is just above the largest, as the raw rule has it
+        assertThat(Calibration.forFalsePositiveRateSmoothed(scores, 0.01))
+                .isEqualTo(Calibration.forFalsePositiveRate(scores, 0.01)).isGreaterThan(89);
+    }
+
+    @Test
     void shouldHoldItsFalsePositiveRateOnFreshScoresFromTheSameDistribution() {
         // Given held-out and fresh normal scores from one distribution
         Random random = new Random(3);

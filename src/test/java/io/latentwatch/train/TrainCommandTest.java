@@ -80,6 +80,7 @@ class TrainCommandTest {
                     "best_epoch", "epochs", "training_seconds", "validation_images", "auroc");
             JsonNode validation = JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION));
             assertThat(validation.get("onnx_max_abs_diff").asDouble()).isLessThanOrEqualTo(ExportCheck.TOLERANCE);
+            assertThat(validation.get("calibration_rule").asText()).startsWith("Harrell-Davis");
             // and, calibrated on 270 held-out normals (fewer than 500), it says so in the output and the metadata
             assertThat(validation.get("calibration_warning").asText()).contains("270 held-out normal images");
             assertThat(train.err()).contains("warning: the threshold was calibrated on 270 held-out normal images");
