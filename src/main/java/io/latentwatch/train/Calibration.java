@@ -8,8 +8,10 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@link Method#FPR}: from normal images only, the threshold that flags a share
- *       {@code targetFpr} of them (the {@code 1 - targetFpr} quantile, halfway between the two
- *       neighbouring scores so that it generalises rather than sitting on one image).</li>
+ *       {@code targetFpr} of them: the {@code 1 - targetFpr} quantile, estimated by
+ *       {@link #forFalsePositiveRateSmoothed} (Harrell-Davis) when training;
+ *       {@link #forFalsePositiveRate} is the raw quantile, halfway between the two neighbouring
+ *       scores, which flags exactly that share of the given scores.</li>
  *   <li>{@link Method#F1}: from normal images and labelled anomalies, the threshold with the best
  *       F1 score (anomalies positive).</li>
  * </ul>
