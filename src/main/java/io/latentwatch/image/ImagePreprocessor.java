@@ -10,7 +10,6 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -38,8 +37,9 @@ public final class ImagePreprocessor {
     private final InputLimits limits;
     private final Map<Format, ImageReader> readers = new EnumMap<>(Format.class);
     private final PngFastPath png;
-    /** The second TIFF decoder; null until first needed, then empty when the class path has none. */
-    private Optional<ImageReader> tiffFallback;
+    /** The second TIFF decoder, looked for when first needed; null where the class path has none. */
+    private ImageReader tiffFallback;
+    private boolean tiffFallbackLooked;
 
     public ImagePreprocessor(InputLimits limits) {
         this(limits, true);
@@ -174,10 +174,11 @@ public final class ImagePreprocessor {
      */
     private BufferedImage readWithTiffFallback(byte[] data, Shape shape, int width, int height, IIOException first)
             throws RejectedInputException {
-        if (tiffFallback == null) {
-            tiffFallback = Optional.ofNullable(Format.newTiffFallbackReader());
+        if (!tiffFallbackLooked) {
+            tiffFallback = Format.newTiffFallbackReader();
+            tiffFallbackLooked = true;
         }
-        ImageReader reader = tiffFallback.orElse(null);
+        ImageReader reader = tiffFallback;
         if (reader == null) {
             throw undecodable(Format.TIFF, first);
         }
