@@ -149,11 +149,11 @@ public final class Calibration {
         // the Beta density relative to its largest value (at the mode), integrated over each
         // order statistic's interval by Simpson's rule, then normalised: no Beta function needed
         double logMax = logBetaDensity(Math.min(1, Math.max(0, (a - 1) / (a + b - 2))), a, b);
+        double h = 1.0 / n / HD_STEPS;
         double total = 0;
         double sum = 0;
         for (int i = 0; i < n; i++) {
             double lo = (double) i / n;
-            double h = 1.0 / n / HD_STEPS;
             double area = 0;
             for (int j = 0; j <= HD_STEPS; j++) {
                 double f = Math.exp(logBetaDensity(lo + j * h, a, b) - logMax);

@@ -110,11 +110,8 @@ class PixelKnnTest {
     @Test
     void shouldPoolTheDoubledSobelGradientsAndTheirAbsoluteValuesAfterThePixels() {
         // Given a 7x7 grey image, black in columns 0-3 and white in columns 4-6
-        float[] pixels = new float[49];
-        for (int y = 0; y < 7; y++) {
-            Arrays.fill(pixels, y * 7 + 4, y * 7 + 7, 1f);
-        }
-        Images image = new Images(pixels, 1, 1, 7, 7);
+        Images image = step(7, 4);
+        float[] pixels = image.pixels();
 
         // When its edge thumbnail is taken (pool 1: every pixel a cell)
         float[] thumb = new float[5 * 49];
@@ -144,11 +141,7 @@ class PixelKnnTest {
     @Test
     void shouldAddTheLargestAbsoluteGradientOfEachWindowAfterTheEdges() {
         // Given an 8x8 grey image, black in columns 0-4 and white in columns 5-7
-        float[] pixels = new float[64];
-        for (int y = 0; y < 8; y++) {
-            Arrays.fill(pixels, y * 8 + 5, y * 8 + 8, 1f);
-        }
-        Images image = new Images(pixels, 1, 1, 8, 8);
+        Images image = step(8, 5);
 
         // When its thumbnail with window maxima is taken (pool 4: 2x2 windows)
         float[] edges = new float[5 * 4];
@@ -255,5 +248,14 @@ class PixelKnnTest {
             Arrays.fill(pixels, i * 49, (i + 1) * 49, values[i]);
         }
         return new Images(pixels, values.length, 1, 7, 7);
+    }
+
+    /** A {@code side x side} grey image, black left of column {@code firstWhite} and white from it on. */
+    private static Images step(int side, int firstWhite) {
+        float[] pixels = new float[side * side];
+        for (int y = 0; y < side; y++) {
+            Arrays.fill(pixels, y * side + firstWhite, (y + 1) * side, 1f);
+        }
+        return new Images(pixels, 1, 1, side, side);
     }
 }
