@@ -34,7 +34,10 @@ import java.util.Set;
 public final class Benchmark {
     /** Images a fresh detector of {@code --compare-commit-intervals} scores before its latency is taken. */
     static final int COMPARE_WARM_UP = 2000;
-    /** With detector processes, their CPU per image is counted once 1/5 of the images are out (after JIT warm-up). */
+    /**
+     * With detector processes and no {@code --warm-up-images}, their CPU per image is counted once 1/5 of
+     * the images are out (after JIT warm-up).
+     */
     private static final int WARM_UP_SHARE = 5;
 
     private Benchmark() {
@@ -42,7 +45,9 @@ public final class Benchmark {
 
     /**
      * @param bootstrapServers broker to use, or null for an embedded one
-     * @param images           images to preload
+     * @param images           images to preload and time
+     * @param warmUpImages     images preloaded ahead of them, which the detector scores before the timing
+     *                         starts (0 to time a cold detector)
      * @param model            ONNX model file
      * @param threshold        threshold override, or null
      * @param data             IDX set whose test images are sent
@@ -56,7 +61,7 @@ public final class Benchmark {
      *                             {@code latentwatch detect} processes sharing the input topic
      * @param detectorJvmOptions   JVM options of those processes
      */
-    public record Settings(String bootstrapServers, int images, Path model, Double threshold, Path data,
+    public record Settings(String bootstrapServers, int images, int warmUpImages, Path model, Double threshold, Path data,
                            int streamThreads, int partitions, String guarantee, Map<String, String> kafkaProperties,
                            Tuning tuning, List<Duration> otherCommitIntervals, int detectorProcesses,
                            List<String> detectorJvmOptions) {
@@ -98,43 +103,51 @@ public final class Benchmark {
             new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input(), topics.embeddings()), Set.of(), true,
                     s.partitions(), (short) -1);
 
-            progress.println("bench: preloading " + s.images() + " images on " + topics.input() + "...");
+            long backlog = (long) s.warmUpImages() + s.images();
+            progress.println("bench: preloading " + backlog + " images on " + topics.input()
+                    + (s.warmUpImages() > 0 ? " (the first " + s.warmUpImages() + " to warm up, not timed)..." : "..."));
             try (ImageProducer producer = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
                     "load")) {
-                producer.send(cycle(pngs), s.images(), 0, () -> false, (seq, id, image) -> { });
+                producer.send(cycle(pngs), backlog, 0, () -> false, (seq, id, image) -> { });
             }
 
             int latencyImages = Math.max(100, Math.min(s.images() / 2, 5000));
-            try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", latencyImages)) {
+            try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", latencyImages,
+                    Math.max(1, s.warmUpImages()))) {
                 progress.println(s.detectorProcesses() > 0
                         ? "bench: " + s.detectorProcesses() + " detector processes draining the backlog..."
                         : "bench: detector draining the backlog...");
                 long started = System.nanoTime();
                 try (DetectorUnderTest detector = DetectorUnderTest.start(s, bootstrap, prefix, topics, s.tuning())) {
                     Jvm before = detector.now();
-                    Duration timeout = Duration.ofSeconds(120 + s.images() / 200);
-                    // per-image CPU is taken from the first committed output on, like the throughput: the
-                    // start, the rebalance and the first poll are not per-image costs
-                    if (!detector.await(watcher, 1, timeout)) {
-                        throw new IllegalStateException("no output arrived within " + timeout.toSeconds() + " s");
+                    Duration timeout = Duration.ofSeconds(120 + backlog / 200);
+                    // per-image CPU is taken from the timed outputs on, like the throughput: the start, the
+                    // rebalance, the first poll and the JIT compiling the hot path are not per-image costs
+                    long mark = Math.max(1, s.warmUpImages());
+                    if (!detector.await(watcher, mark, timeout)) {
+                        throw new IllegalStateException("only " + watcher.count() + " of " + mark
+                                + " outputs arrived within " + timeout.toSeconds() + " s");
                     }
-                    if (s.detectorProcesses() > 0 && !detector.await(watcher, s.images() / WARM_UP_SHARE, timeout)) {
+                    if (s.warmUpImages() == 0 && s.detectorProcesses() > 0
+                            && !detector.await(watcher, s.images() / WARM_UP_SHARE, timeout)) {
                         // fresh JVMs compile the hot path during their first seconds: not a per-image cost either
                         throw new IllegalStateException("only " + watcher.count() + " outputs arrived within "
                                 + timeout.toSeconds() + " s");
                     }
                     Jvm running = detector.now();
                     long outputsAtStart = watcher.count();
-                    if (!detector.await(watcher, s.images(), timeout)) {
-                        throw new IllegalStateException("only " + watcher.count() + " of " + s.images()
+                    if (!detector.await(watcher, backlog, timeout)) {
+                        throw new IllegalStateException("only " + watcher.count() + " of " + backlog
                                 + " outputs arrived within " + timeout.toSeconds() + " s");
                     }
-                    double drainSeconds = (watcher.lastNanos() - watcher.firstNanos()) / 1e9;
+                    // with a warm-up, the timed images are those after the mark; without, the first output is
+                    // the mark and the timed span holds one image less than the run
+                    double drainSeconds = (watcher.lastNanos() - watcher.markNanos()) / 1e9;
+                    double throughput = (s.warmUpImages() > 0 ? s.images() : s.images() - 1) / drainSeconds;
                     Jvm drained = detector.now();
                     double streamCpuSeconds = drained.streamCpuSeconds() - running.streamCpuSeconds();
                     double streamCpuWithStart = drained.streamCpuSeconds() - before.streamCpuSeconds();
-                    long measuredImages = s.images() - outputsAtStart;
-                    double throughput = (s.images() - 1) / drainSeconds;
+                    long measuredImages = backlog - outputsAtStart;
                     double wall = (watcher.lastNanos() - started) / 1e9;
 
                     double rate = Math.max(10, Math.floor(throughput / 2));
@@ -144,7 +157,7 @@ public final class Benchmark {
                             URI.create("/latentwatch/bench"), "lat")) {
                         producer.send(cycle(pngs), latencyImages, rate, () -> false, (seq, id, image) -> { });
                     }
-                    if (!detector.await(watcher, (long) s.images() + latencyImages, Duration.ofSeconds(120))) {
+                    if (!detector.await(watcher, backlog + latencyImages, Duration.ofSeconds(120))) {
                         throw new IllegalStateException("the latency run's outputs did not all arrive");
                     }
                     Percentiles latency = new Percentiles(watcher.latenciesMs());
@@ -158,6 +171,11 @@ public final class Benchmark {
                     }
 
                     result.put("images", s.images());
+                    result.put("warm_up_images", s.warmUpImages());
+                    if (s.warmUpImages() > 1) {
+                        result.put("warm_up_images_per_second", round((s.warmUpImages() - 1)
+                                / ((watcher.markNanos() - watcher.firstNanos()) / 1e9)));
+                    }
                     result.put("seconds", round(drainSeconds));
                     result.put("wall_seconds_from_start", round(wall));
                     result.put("images_per_second", round(throughput));
@@ -227,7 +245,7 @@ public final class Benchmark {
                 prefix + "images-dlq", prefix + "models");
         new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input(), topics.embeddings()), Set.of(), true,
                 s.partitions(), (short) -1);
-        try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", images);
+        try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", images, 1);
              DetectorUnderTest detector = DetectorUnderTest.start(s, bootstrap, prefix, topics, tuning);
              ImageProducer warmUp = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
                      "warm");

@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,20 +21,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads committed embedding records as they appear, counting them and recording, for ids with a
- * given prefix, the latency from event time to the moment the record is read.
+ * given prefix, the latency from event time to the moment the record is read, and the moments the
+ * first, the {@code mark}-th and the last record were read.
  */
 final class OutputWatcher implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final AtomicLong count = new AtomicLong();
     private final String latencyPrefix;
+    private final byte[] latencyId;
     private final double[] latenciesMs;
     private final AtomicLong latencyCount = new AtomicLong();
+    private final long mark;
     private volatile long firstNanos;
+    private volatile long markNanos;
     private volatile long lastNanos;
     private volatile boolean running = true;
 
-    OutputWatcher(Map<String, Object> clientProps, String topic, String latencyPrefix, int maxLatencies) {
+    /** @param mark the record, counted from 1, whose arrival {@link #markNanos()} gives */
+    OutputWatcher(Map<String, Object> clientProps, String topic, String latencyPrefix, int maxLatencies, long mark) {
         Map<String, Object> props = new HashMap<>(clientProps);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "latentwatch-bench-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -42,6 +48,8 @@ final class OutputWatcher implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.consumer.subscribe(List.of(topic));
         this.latencyPrefix = latencyPrefix;
+        this.latencyId = ("\"id\":\"" + latencyPrefix).getBytes(StandardCharsets.UTF_8);
+        this.mark = mark;
         this.latenciesMs = new double[maxLatencies];
         this.thread = new Thread(this::run, "latentwatch-bench-watcher");
         this.thread.setDaemon(true);
@@ -57,8 +65,12 @@ final class OutputWatcher implements AutoCloseable {
                         firstNanos = now;
                     }
                     lastNanos = now;
-                    count.incrementAndGet();
-                    recordLatency(record);
+                    if (count.incrementAndGet() == mark) {
+                        markNanos = now;
+                    }
+                    if (contains(record.value(), latencyId)) {
+                        recordLatency(record);
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -83,12 +95,37 @@ final class OutputWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the record may be one whose latency is taken: the drain's records are counted without
+     * parsing them, so that the measuring consumer takes as little of the machine as it can.
+     */
+    private static boolean contains(byte[] value, byte[] pattern) {
+        if (value == null) {
+            return false;
+        }
+        outer:
+        for (int i = 0; i + pattern.length <= value.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (value[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     long count() {
         return count.get();
     }
 
     long firstNanos() {
         return firstNanos;
+    }
+
+    /** When the {@code mark}-th record was read; 0 before. */
+    long markNanos() {
+        return markNanos;
     }
 
     long lastNanos() {

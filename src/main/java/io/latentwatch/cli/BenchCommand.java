@@ -42,6 +42,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Images to preload and drain (default: ${DEFAULT-VALUE}).")
     int images;
 
+    @Option(names = "--warm-up-images", paramLabel = "N",
+            description = "Images the detector scores before the timed --images, not counted: a fresh JVM compiles"
+                    + " the detector's, the clients' and the broker's hot paths during its first seconds; 0 times a"
+                    + " cold detector from its first output (default: as many as --images).")
+    Integer warmUpImages;
+
     @Option(names = "--model", paramLabel = "FILE",
             description = "ONNX model to serve (default: a quick model trained first on the bundled sample's classes"
                     + " " + QUICK_MODEL_CLASSES + ", " + QUICK_MODEL_EPOCHS + " epochs, which takes some seconds).")
@@ -102,6 +108,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (images < 100) {
             throw new CommandLine.ParameterException(cl, "--images must be at least 100, got " + images);
         }
+        if (warmUpImages == null) {
+            warmUpImages = images;
+        }
+        if (warmUpImages < 0) {
+            throw new CommandLine.ParameterException(cl, "--warm-up-images must be 0 (no warm-up) or more, got "
+                    + warmUpImages);
+        }
         if (model != null) {
             checkModel(cl, model);
         }
@@ -143,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private int run(Path served, Map<String, String> kafka, Tuning tuning, List<Duration> others) throws Exception {
-        Benchmark.Settings settings = new Benchmark.Settings(broker.bootstrapServers, images, served, threshold,
+        Benchmark.Settings settings = new Benchmark.Settings(broker.bootstrapServers, images, warmUpImages, served, threshold,
                 idx == null ? SampleData.dir() : idx, streamThreads,
                 partitions == null ? streamThreads * Math.max(1, detectorProcesses) : partitions,
                 processingGuarantee, kafka, tuning, others, detectorProcesses,

@@ -56,4 +56,23 @@ class BenchCommandTest {
                 .doesNotContain("bench: raw ONNX Runtime").doesNotContain("training a quick model");
         assertThat(out.toString()).isEmpty();
     }
+
+    @Test
+    void shouldRefuseANegativeWarmUpInOneLine() {
+        // Given a negative warm-up
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+
+        // When bench is run so
+        int code = cl.execute("bench", "--warm-up-images", "-1");
+
+        // Then it is a usage error naming the flag, before anything starts
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--warm-up-images must be 0 (no warm-up) or more, got -1")
+                .doesNotContain("bench: raw ONNX Runtime").doesNotContain("training a quick model");
+        assertThat(out.toString()).isEmpty();
+    }
 }

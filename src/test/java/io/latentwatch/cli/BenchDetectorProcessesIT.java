@@ -23,8 +23,9 @@ class BenchDetectorProcessesIT {
         Path model = dir.resolve("m.onnx");
         Files.write(model, TestModels.blackIsNormal("bench-it", 0.5));
 
-        // When bench runs two detector processes on its embedded broker
-        CliRun run = CliRun.of("bench", "--model", model.toString(), "--images", "400", "--detector-processes", "2",
+        // When bench runs two cold detector processes on its embedded broker
+        CliRun run = CliRun.of("bench", "--model", model.toString(), "--images", "400", "--warm-up-images", "0",
+                "--detector-processes", "2",
                 "--detector-jvm-options", "-Xmx256m", "--compare-commit-intervals", "none");
 
         // Then every image is scored, on two partitions, and the CPU of the processes and of their
@@ -32,6 +33,8 @@ class BenchDetectorProcessesIT {
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode result = Json.MAPPER.readTree(run.out());
         assertThat(result.get("images").asInt()).isEqualTo(400);
+        assertThat(result.get("warm_up_images").asInt()).isZero();
+        assertThat(result.has("warm_up_images_per_second")).isFalse();
         assertThat(result.get("detector_processes").asInt()).isEqualTo(2);
         assertThat(result.get("partitions").asInt()).isEqualTo(2);
         assertThat(result.get("detector_jvm_options").asText()).isEqualTo("-Xmx256m");
