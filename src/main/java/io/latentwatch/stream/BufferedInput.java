@@ -6,6 +6,7 @@ import org.apache.kafka.streams.processor.api.Record;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * An input record waiting in the batch buffer, with its origin: a punctuator that flushes the
@@ -18,12 +19,31 @@ import java.nio.charset.StandardCharsets;
 record BufferedInput(Record<byte[], byte[]> record, Origin origin) {
     private static final int NULL = -1;
 
+    /** Slot keys made so far, shared: keys are never modified. */
+    private static volatile byte[][] slotKeys = new byte[0][];
+
     /**
-     * The store's key: the input offset, big-endian, so the store iterates in input order. Offsets
-     * are unique within the store, which belongs to one task and so to one input partition.
+     * The store's key for a slot: the slot number, 4 bytes big-endian. Slots are reused as records
+     * leave the buffer, so the keys, and what compaction keeps of the changelog, stay as few as a
+     * batch. (Buffers written before slots were keyed by input offset, 8 bytes: {@link #slotOf} tells
+     * the two apart, so that such a buffer, restored, leaves under its own keys.)
      */
-    static byte[] key(long offset) {
-        return ByteBuffer.allocate(Long.BYTES).putLong(offset).array();
+    static byte[] slotKey(int slot) {
+        byte[][] keys = slotKeys;
+        if (slot < keys.length) {
+            return keys[slot];
+        }
+        byte[][] more = Arrays.copyOf(keys, Math.max(slot + 1, 2 * keys.length));
+        for (int i = keys.length; i < more.length; i++) {
+            more[i] = ByteBuffer.allocate(Integer.BYTES).putInt(i).array();
+        }
+        slotKeys = more;
+        return more[slot];
+    }
+
+    /** The slot of a key made by {@link #slotKey}, or -1 for any other key. */
+    static int slotOf(byte[] key) {
+        return key.length == Integer.BYTES ? ByteBuffer.wrap(key).getInt() : -1;
     }
 
     byte[] toBytes() {

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -77,11 +78,15 @@ public final class DetectorTopology {
         if (tuning.batchSize() > 1) {
             topology.addStateStore(Stores.keyValueStoreBuilder(
                             Stores.inMemoryKeyValueStore(ScoringProcessor.BUFFER_STORE), Serdes.ByteArray(), Serdes.ByteArray())
-                    // the cache keeps a record scored before the next commit out of the changelog (its
-                    // tombstone goes there instead of a copy of the image); a commit flushes the cache first
+                    // the cache keeps a record scored before the next commit out of the changelog: a commit
+                    // writes the last value of each slot touched since the previous one (a tombstone for
+                    // a slot emptied again), so the changelog takes at most a batch of records per commit
                     .withCachingEnabled()
+                    // a segment a minute, so that compaction, which leaves the active segment alone, keeps
+                    // what a restarted detector restores to about a minute of commits
                     .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                            Integer.toString(bufferMaxMessageBytes))), SCORER);
+                            Integer.toString(bufferMaxMessageBytes),
+                            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(BUFFER_SEGMENT.toMillis()))), SCORER);
         }
         topology.addSink(ANOMALY_SINK, topics.anomalies(), bytesOut, bytesOut, SCORER);
         topology.addSink(EMBEDDING_SINK, topics.embeddings(), bytesOut, bytesOut, SCORER);
@@ -89,6 +94,8 @@ public final class DetectorTopology {
         return topology;
     }
 
+    /** How often the batch buffer's changelog rolls a segment (see {@link #build}). */
+    static final Duration BUFFER_SEGMENT = Duration.ofMinutes(1);
     /** Room above {@code --max-image-bytes} for the headers a dead letter adds. */
     static final int DEAD_LETTER_HEADROOM = 64 * 1024;
     /**

@@ -20,6 +20,7 @@ import io.latentwatch.model.Scores;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -35,6 +36,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -48,7 +51,10 @@ import java.util.List;
  * the batch is full or a wall-clock punctuator finds them waiting (every batch linger); then they
  * are scored in one ONNX Runtime call under one lease. Under exactly-once the buffer's changelog
  * commits with the input offsets, so a detector that dies with a half-full buffer leaves it to the
- * next one, which scores each record once.
+ * next one, which scores each record once. The store's keys are slots, reused as records leave
+ * ({@link BufferedInput#slotKey}): with the store's cache, a commit writes at most one changelog
+ * record per slot touched since the last, and compaction keeps the changelog at a batch's worth of
+ * records per partition, so a restarted detector restores it in no time however long it ran.
  */
 final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** Name of the batch buffer store (its changelog topic is {@code <application id>-score-buffer-changelog}). */
@@ -69,6 +75,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private KeyValueStore<byte[], byte[]> buffer;
     /** What the buffer store holds, in input order: the store is for recovery, this for scoring. */
     private final List<BufferedInput> pending = new ArrayList<>();
+    /** The store key of each pending record, in the same order. */
+    private final List<byte[]> pendingKeys = new ArrayList<>();
+    /** Slots whose key holds a pending record. */
+    private final BitSet slotsInUse = new BitSet();
     private InferenceBatch batch;
     private OnnxAutoencoder batchModel;
     private ImagePreprocessor.Shape shape;
@@ -93,11 +103,26 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (tuning.batchSize() > 1) {
             buffer = context.getStateStore(BUFFER_STORE);
             pending.clear();
-            // records a previous owner of this task buffered and committed, restored from the changelog
+            pendingKeys.clear();
+            slotsInUse.clear();
+            // records a previous owner of this task buffered and committed, restored from the changelog;
+            // scored in input order (slots are not in order; a buffer written by an earlier version is
+            // keyed by offset and leaves under those keys)
+            List<KeyValue<byte[], BufferedInput>> restored = new ArrayList<>();
             try (KeyValueIterator<byte[], byte[]> all = buffer.all()) {
                 while (all.hasNext()) {
-                    pending.add(BufferedInput.fromBytes(all.next().value));
+                    KeyValue<byte[], byte[]> entry = all.next();
+                    restored.add(KeyValue.pair(entry.key, BufferedInput.fromBytes(entry.value)));
                 }
+            }
+            restored.sort(Comparator.comparingLong(e -> e.value.origin().offset()));
+            for (KeyValue<byte[], BufferedInput> entry : restored) {
+                int slot = BufferedInput.slotOf(entry.key);
+                if (slot >= 0) {
+                    slotsInUse.set(slot);
+                }
+                pending.add(entry.value);
+                pendingKeys.add(entry.key);
             }
             context.schedule(tuning.batchLinger(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
         }
@@ -114,8 +139,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             return;
         }
         BufferedInput input = new BufferedInput(record, origin);
-        buffer.put(BufferedInput.key(origin.offset()), input.toBytes());
+        int slot = slotsInUse.nextClearBit(0);
+        slotsInUse.set(slot);
+        byte[] key = BufferedInput.slotKey(slot);
+        buffer.put(key, input.toBytes());
         pending.add(input);
+        pendingKeys.add(key);
         if (pending.size() >= tuning.batchSize()) {
             flush();
         }
@@ -127,12 +156,19 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
      */
     private void flush() {
         while (!pending.isEmpty()) {
-            List<BufferedInput> done = pending.subList(0, Math.min(pending.size(), tuning.batchSize()));
+            int n = Math.min(pending.size(), tuning.batchSize());
+            List<BufferedInput> done = pending.subList(0, n);
             score(done);
-            for (BufferedInput input : done) {
-                buffer.delete(BufferedInput.key(input.origin().offset()));
+            List<byte[]> keys = pendingKeys.subList(0, n);
+            for (byte[] key : keys) {
+                buffer.delete(key);
+                int slot = BufferedInput.slotOf(key);
+                if (slot >= 0) {
+                    slotsInUse.clear(slot);
+                }
             }
             done.clear();
+            keys.clear();
         }
     }
 

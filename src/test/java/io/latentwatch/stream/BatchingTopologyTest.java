@@ -7,6 +7,7 @@ import io.latentwatch.image.InputLimits;
 import io.latentwatch.testing.TestImages;
 import io.latentwatch.util.Json;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +106,35 @@ class BatchingTopologyTest {
                 .isEqualTo("1");
         assertThat(embeddings.readValuesToList()).extracting(v -> json(v).get("id").asText())
                 .containsExactly("ok-1", "ok-2", "ok-3");
+    }
+
+    @Test
+    void shouldKeepTheBuffersChangelogToABatchOfKeysHoweverManyRecordsPass() {
+        // Given the buffer's changelog topic
+        TestOutputTopic<byte[], byte[]> changelog = rig.driver.createOutputTopic(
+                "batching-test-" + ScoringProcessor.BUFFER_STORE + "-changelog", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+
+        // When 50 images pass through batches of 4, the last two still waiting
+        for (int i = 0; i < 50; i++) {
+            images.pipeInput(new TestRecord<>(key("k" + i), TestImages.greyPng(28, 28, 0)));
+        }
+
+        // Then all but those two are scored, and the changelog (what compaction keeps of it, and what a
+        // restarted detector restores) has no more keys than a batch has records
+        assertThat(embeddings.readValuesToList()).hasSize(48);
+        List<TestRecord<byte[], byte[]>> logged = changelog.readRecordsToList();
+        assertThat(logged).isNotEmpty();
+        assertThat(logged.stream().map(r -> ByteBuffer.wrap(r.key())).distinct()).hasSizeLessThanOrEqualTo(4);
+        assertThat(count(rig.driver.getKeyValueStore(ScoringProcessor.BUFFER_STORE))).isEqualTo(2);
+    }
+
+    @Test
+    void shouldTellSlotKeysFromTheOffsetKeysOfEarlierBuffers() {
+        assertThat(BufferedInput.slotOf(BufferedInput.slotKey(0))).isZero();
+        assertThat(BufferedInput.slotOf(BufferedInput.slotKey(37))).isEqualTo(37);
+        assertThat(BufferedInput.slotKey(37)).isSameAs(BufferedInput.slotKey(37));
+        assertThat(BufferedInput.slotOf(ByteBuffer.allocate(Long.BYTES).putLong(5).array())).isEqualTo(-1);
     }
 
     private static int count(KeyValueStore<byte[], byte[]> store) {
