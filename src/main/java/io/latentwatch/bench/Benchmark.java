@@ -34,6 +34,8 @@ import java.util.Set;
 public final class Benchmark {
     /** Images a fresh detector of {@code --compare-commit-intervals} scores before its latency is taken. */
     static final int COMPARE_WARM_UP = 2000;
+    /** How long a latency run streams at half the measured throughput. */
+    static final int LATENCY_SECONDS = 10;
     /**
      * With detector processes and no {@code --warm-up-images}, their CPU per image is counted once 1/5 of
      * the images are out (after JIT warm-up).
@@ -111,8 +113,7 @@ public final class Benchmark {
                 producer.send(cycle(pngs), backlog, 0, () -> false, (seq, id, image) -> { });
             }
 
-            int latencyImages = Math.max(100, Math.min(s.images() / 2, 5000));
-            try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", latencyImages,
+            try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", s.images(),
                     Math.max(1, s.warmUpImages()))) {
                 progress.println(s.detectorProcesses() > 0
                         ? "bench: " + s.detectorProcesses() + " detector processes draining the backlog..."
@@ -151,6 +152,7 @@ public final class Benchmark {
                     double wall = (watcher.lastNanos() - started) / 1e9;
 
                     double rate = Math.max(10, Math.floor(throughput / 2));
+                    int latencyImages = latencyImages(rate, s.images());
                     progress.printf(Locale.ROOT, "bench: %.0f images/s; now %d images at %.0f/s for latency...%n",
                             throughput, latencyImages, rate);
                     try (ImageProducer producer = new ImageProducer(props, topics.input(),
@@ -265,6 +267,15 @@ public final class Benchmark {
             }
             return new Percentiles(watcher.latenciesMs());
         }
+    }
+
+    /**
+     * Images of a latency run: {@link #LATENCY_SECONDS} of the paced stream, at least 100 and at most
+     * {@code --images}. Over a shorter run, any pause of the machine longer than a hundredth of it
+     * (a collection, a busy moment of the broker) decides the p99 alone.
+     */
+    static int latencyImages(double rate, int images) {
+        return (int) Math.max(100, Math.min(images, Math.round(rate * LATENCY_SECONDS)));
     }
 
     private static Map<String, Object> percentiles(Percentiles latency) {
