@@ -5,6 +5,7 @@ import io.latentwatch.util.Json;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -59,7 +60,11 @@ final class OutputWatcher implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                // the moment the records were seen, before any is parsed: the watcher's own work is not
+                // the detector's latency
+                Instant seen = Instant.now();
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     long now = System.nanoTime();
                     if (count.get() == 0) {
                         firstNanos = now;
@@ -69,7 +74,7 @@ final class OutputWatcher implements AutoCloseable {
                         markNanos = now;
                     }
                     if (contains(record.value(), latencyId)) {
-                        recordLatency(record);
+                        recordLatency(record, seen);
                     }
                 }
             }
@@ -80,14 +85,14 @@ final class OutputWatcher implements AutoCloseable {
         }
     }
 
-    private void recordLatency(ConsumerRecord<byte[], byte[]> record) {
+    private void recordLatency(ConsumerRecord<byte[], byte[]> record, Instant seen) {
         try {
             JsonNode json = Json.MAPPER.readTree(record.value());
             if (json.get("id").asText().startsWith(latencyPrefix) && json.hasNonNull("event_time")) {
                 Instant eventTime = Instant.parse(json.get("event_time").asText());
                 long i = latencyCount.getAndIncrement();
                 if (i < latenciesMs.length) {
-                    latenciesMs[(int) i] = Duration.between(eventTime, Instant.now()).toNanos() / 1e6;
+                    latenciesMs[(int) i] = Duration.between(eventTime, seen).toNanos() / 1e6;
                 }
             }
         } catch (IOException e) {
