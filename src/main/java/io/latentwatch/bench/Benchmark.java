@@ -50,6 +50,7 @@ public final class Benchmark {
      * @param images           images to preload and time
      * @param warmUpImages     images preloaded ahead of them, which the detector scores before the timing
      *                         starts (0 to time a cold detector)
+     * @param latencyRate      images per second of the latency runs, or null for half the measured throughput
      * @param model            ONNX model file
      * @param threshold        threshold override, or null
      * @param data             IDX set whose test images are sent
@@ -63,7 +64,7 @@ public final class Benchmark {
      *                             {@code latentwatch detect} processes sharing the input topic
      * @param detectorJvmOptions   JVM options of those processes
      */
-    public record Settings(String bootstrapServers, int images, int warmUpImages, Path model, Double threshold, Path data,
+    public record Settings(String bootstrapServers, int images, int warmUpImages, Double latencyRate, Path model, Double threshold, Path data,
                            int streamThreads, int partitions, String guarantee, Map<String, String> kafkaProperties,
                            Tuning tuning, List<Duration> otherCommitIntervals, int detectorProcesses,
                            List<String> detectorJvmOptions) {
@@ -114,7 +115,11 @@ public final class Benchmark {
             }
 
             try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", s.images(),
-                    Math.max(1, s.warmUpImages()))) {
+                    Math.max(1, s.warmUpImages()));
+                 // connected before the drain, so that its start is not in the first images' latency
+                 ImageProducer paced = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
+                         "lat")) {
+                paced.connect();
                 progress.println(s.detectorProcesses() > 0
                         ? "bench: " + s.detectorProcesses() + " detector processes draining the backlog..."
                         : "bench: detector draining the backlog...");
@@ -151,14 +156,11 @@ public final class Benchmark {
                     long measuredImages = backlog - outputsAtStart;
                     double wall = (watcher.lastNanos() - started) / 1e9;
 
-                    double rate = Math.max(10, Math.floor(throughput / 2));
+                    double rate = s.latencyRate() != null ? s.latencyRate() : Math.max(10, Math.floor(throughput / 2));
                     int latencyImages = latencyImages(rate, s.images());
                     progress.printf(Locale.ROOT, "bench: %.0f images/s; now %d images at %.0f/s for latency...%n",
                             throughput, latencyImages, rate);
-                    try (ImageProducer producer = new ImageProducer(props, topics.input(),
-                            URI.create("/latentwatch/bench"), "lat")) {
-                        producer.send(cycle(pngs), latencyImages, rate, () -> false, (seq, id, image) -> { });
-                    }
+                    paced.send(cycle(pngs), latencyImages, rate, () -> false, (seq, id, image) -> { });
                     if (!detector.await(watcher, backlog + latencyImages, Duration.ofSeconds(120))) {
                         throw new IllegalStateException("the latency run's outputs did not all arrive");
                     }
@@ -253,6 +255,7 @@ public final class Benchmark {
                      "warm");
              ImageProducer producer = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
                      "lat")) {
+            producer.connect();
             int warm = Math.min(COMPARE_WARM_UP, s.images());
             warmUp.send(cycle(pngs), warm, 0, () -> false, (seq, id, image) -> { });
             if (!detector.await(watcher, warm, Duration.ofSeconds(120))) {

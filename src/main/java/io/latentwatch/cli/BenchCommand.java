@@ -97,6 +97,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The detector's batch linger, as in detect (default: ${DEFAULT-VALUE}).")
     long batchLingerMs;
 
+    @Option(names = "--latency-rate", paramLabel = "IMAGES_PER_S",
+            description = "Rate of the paced stream whose latency is measured, e.g. the load a deployment expects"
+                    + " (default: half the measured throughput).")
+    Double latencyRate;
+
     @Option(names = "--compare-commit-intervals", defaultValue = "100", split = ",", paramLabel = "MS,...",
             description = "Other commit intervals whose latency is measured too, each with a fresh detector at the"
                     + " same rate; 'none' for none (default: ${DEFAULT-VALUE}).")
@@ -114,6 +119,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (warmUpImages < 0) {
             throw new CommandLine.ParameterException(cl, "--warm-up-images must be 0 (no warm-up) or more, got "
                     + warmUpImages);
+        }
+        if (latencyRate != null && !(latencyRate >= 1 && latencyRate <= 1_000_000)) {
+            throw new CommandLine.ParameterException(cl, "--latency-rate must be between 1 and 1000000 images per"
+                    + " second, got " + latencyRate);
         }
         if (model != null) {
             checkModel(cl, model);
@@ -156,7 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private int run(Path served, Map<String, String> kafka, Tuning tuning, List<Duration> others) throws Exception {
-        Benchmark.Settings settings = new Benchmark.Settings(broker.bootstrapServers, images, warmUpImages, served, threshold,
+        Benchmark.Settings settings = new Benchmark.Settings(broker.bootstrapServers, images, warmUpImages, latencyRate, served, threshold,
                 idx == null ? SampleData.dir() : idx, streamThreads,
                 partitions == null ? streamThreads * Math.max(1, detectorProcesses) : partitions,
                 processingGuarantee, kafka, tuning, others, detectorProcesses,

@@ -42,6 +42,14 @@ public final class ImageProducer implements AutoCloseable {
     }
 
     /**
+     * Fetches the topic's metadata now, and with it starts the producer's connection and its producer
+     * id, instead of with the first image: for a sender whose first images' timing counts.
+     */
+    public void connect() {
+        producer.partitionsFor(topic);
+    }
+
+    /**
      * Sends images until {@code count} are sent (0: no limit) or {@code stop} says so.
      *
      * @param rate images per second; 0 sends as fast as the producer takes them

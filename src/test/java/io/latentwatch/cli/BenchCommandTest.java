@@ -58,7 +58,7 @@ class BenchCommandTest {
     }
 
     @Test
-    void shouldRefuseANegativeWarmUpInOneLine() {
+    void shouldRefuseANegativeWarmUpOrANullLatencyRateInOneLine() {
         // Given a negative warm-up
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -74,5 +74,9 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--warm-up-images must be 0 (no warm-up) or more, got -1")
                 .doesNotContain("bench: raw ONNX Runtime").doesNotContain("training a quick model");
         assertThat(out.toString()).isEmpty();
+
+        // and so is a latency rate of nothing
+        assertThat(cl.execute("bench", "--latency-rate", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--latency-rate must be between 1 and 1000000 images per second, got 0.0");
     }
 }
