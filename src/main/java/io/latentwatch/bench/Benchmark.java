@@ -36,6 +36,8 @@ public final class Benchmark {
     static final int COMPARE_WARM_UP = 2000;
     /** How long a latency run streams at half the measured throughput. */
     static final int LATENCY_SECONDS = 10;
+    /** How long the paced stream runs before its latency is measured. */
+    static final int LEAD_SECONDS = 2;
     /**
      * With detector processes and no {@code --warm-up-images}, their CPU per image is counted once 1/5 of
      * the images are out (after JIT warm-up).
@@ -116,9 +118,12 @@ public final class Benchmark {
 
             try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", s.images(),
                     Math.max(1, s.warmUpImages()));
-                 // connected before the drain, so that its start is not in the first images' latency
+                 // connected before the drain, so that their start is not in the first images' latency
+                 ImageProducer lead = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
+                         "lead");
                  ImageProducer paced = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
                          "lat")) {
+                lead.connect();
                 paced.connect();
                 progress.println(s.detectorProcesses() > 0
                         ? "bench: " + s.detectorProcesses() + " detector processes draining the backlog..."
@@ -160,8 +165,8 @@ public final class Benchmark {
                     int latencyImages = latencyImages(rate, s.images());
                     progress.printf(Locale.ROOT, "bench: %.0f images/s; now %d images at %.0f/s for latency...%n",
                             throughput, latencyImages, rate);
-                    paced.send(cycle(pngs), latencyImages, rate, () -> false, (seq, id, image) -> { });
-                    if (!detector.await(watcher, backlog + latencyImages, Duration.ofSeconds(120))) {
+                    long led = paced(lead, paced, pngs, rate, latencyImages);
+                    if (!detector.await(watcher, backlog + led + latencyImages, Duration.ofSeconds(120))) {
                         throw new IllegalStateException("the latency run's outputs did not all arrive");
                     }
                     Percentiles latency = new Percentiles(watcher.latenciesMs());
@@ -253,8 +258,11 @@ public final class Benchmark {
              DetectorUnderTest detector = DetectorUnderTest.start(s, bootstrap, prefix, topics, tuning);
              ImageProducer warmUp = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
                      "warm");
+             ImageProducer lead = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
+                     "lead");
              ImageProducer producer = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
                      "lat")) {
+            lead.connect();
             producer.connect();
             int warm = Math.min(COMPARE_WARM_UP, s.images());
             warmUp.send(cycle(pngs), warm, 0, () -> false, (seq, id, image) -> { });
@@ -263,13 +271,28 @@ public final class Benchmark {
                         + " warm-up outputs arrived with a " + tuning.commitInterval().toMillis()
                         + " ms commit interval");
             }
-            producer.send(cycle(pngs), images, rate, () -> false, (seq, id, image) -> { });
-            if (!detector.await(watcher, warm + images, Duration.ofSeconds(120))) {
+            long led = paced(lead, producer, pngs, rate, images);
+            if (!detector.await(watcher, warm + led + images, Duration.ofSeconds(120))) {
                 throw new IllegalStateException("only " + (watcher.count() - warm) + " of " + images + " latency outputs"
                         + " arrived with a " + tuning.commitInterval().toMillis() + " ms commit interval");
             }
             return new Percentiles(watcher.latenciesMs());
         }
+    }
+
+    /**
+     * Streams {@link #LEAD_SECONDS} at {@code rate} with {@code lead}, not measured, then {@code images}
+     * with {@code measured} at the same rate: the latency is that of a detector already serving a
+     * steady stream, not of its passage from a backlog (or from idling) to one, which takes a
+     * fraction of a second in which the first images wait longer.
+     *
+     * @return the images the lead sent
+     */
+    private static long paced(ImageProducer lead, ImageProducer measured, List<byte[]> pngs, double rate, int images) {
+        long led = lead.send(cycle(pngs), Math.max(1, Math.round(rate * LEAD_SECONDS)), rate, () -> false,
+                (seq, id, image) -> { });
+        measured.send(cycle(pngs), images, rate, () -> false, (seq, id, image) -> { });
+        return led;
     }
 
     /**
