@@ -85,15 +85,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
     String processingGuarantee;
 
-    @Option(names = "--commit-interval", defaultValue = "20", paramLabel = "MS",
+    @Option(names = "--commit-interval", defaultValue = "" + Tuning.DEFAULT_COMMIT_INTERVAL_MS, paramLabel = "MS",
             description = "The detector's commit interval, as in detect (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
 
-    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "N",
+    @Option(names = "--batch-size", defaultValue = "" + Tuning.DEFAULT_BATCH_SIZE, paramLabel = "N",
             description = "The detector's batch size, as in detect (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--batch-linger", defaultValue = "10", paramLabel = "MS",
+    @Option(names = "--batch-linger", defaultValue = "" + Tuning.DEFAULT_BATCH_LINGER_MS, paramLabel = "MS",
             description = "The detector's batch linger, as in detect (default: ${DEFAULT-VALUE}).")
     long batchLingerMs;
 

@@ -155,9 +155,11 @@ public final class DetectCommand implements Callable<Integer> {
     long commitIntervalMs;
 
     @Option(names = "--batch-size", defaultValue = "" + Tuning.DEFAULT_BATCH_SIZE, paramLabel = "N",
-            description = "Images per ONNX Runtime call. Above 1, records wait in a changelogged state store (exactly"
-                    + " once even if the detector dies with a half-full batch) until N are there or --batch-linger"
-                    + " passes. Pays for larger models; see docs/benchmarks.md (default: ${DEFAULT-VALUE}).")
+            description = "Images per ONNX Runtime call, at most. Above 1, records wait in a changelogged state store"
+                    + " (topic <application-id>-score-buffer-changelog; exactly once even if the detector dies with a"
+                    + " half-full batch) until N are there or --batch-linger passes; images over 256 KB are scored"
+                    + " at once. 1 scores each record as it comes and needs no state store. See docs/benchmarks.md"
+                    + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--batch-linger", defaultValue = "" + Tuning.DEFAULT_BATCH_LINGER_MS, paramLabel = "MS",

@@ -42,13 +42,14 @@ public final class DetectorTopology {
     }
 
     /**
-     * Builds the topology; the tests use this very method with TopologyTestDriver.
+     * Builds the topology, each record scored as it comes ({@link Tuning#UNBATCHED}); the tests use
+     * this very method with TopologyTestDriver.
      *
      * @param budget largest record the output topics take; dead letters are cut to fit it
      */
     public static Topology build(Topics topics, InputLimits limits, ModelRegistry models, DetectorMetrics metrics,
                                  RecordBudget budget) {
-        return build(topics, limits, models, metrics, budget, Tuning.DEFAULT, RecordBudget.KAFKA_DEFAULT.maxRecordBytes(),
+        return build(topics, limits, models, metrics, budget, Tuning.UNBATCHED, RecordBudget.KAFKA_DEFAULT.maxRecordBytes(),
                 AnomalyMapSettings.OFF);
     }
 

@@ -59,6 +59,17 @@ import java.util.List;
 final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** Name of the batch buffer store (its changelog topic is {@code <application id>-score-buffer-changelog}). */
     static final String BUFFER_STORE = "score-buffer";
+    /**
+     * Largest input that waits in the batch buffer; a larger one is scored at once. A 28x28 PNG is
+     * about a kilobyte, a 1080p JPEG a few hundred.
+     */
+    static final int BUFFERED_RECORD_MAX_BYTES = 256 * 1024;
+    /**
+     * The buffer is flushed once the records in it take this much, whatever the batch size: with the
+     * store, its cache and the changelog each holding a copy, a batch of large images must not be
+     * what exhausts the heap.
+     */
+    static final long BUFFER_MAX_BYTES = 4L * 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
     private final ModelRegistry models;
@@ -79,6 +90,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final List<byte[]> pendingKeys = new ArrayList<>();
     /** Slots whose key holds a pending record. */
     private final BitSet slotsInUse = new BitSet();
+    /** Bytes the pending records take in the store, as buffered since the last flush. */
+    private long pendingBytes;
     private InferenceBatch batch;
     private OnnxAutoencoder batchModel;
     private ImagePreprocessor.Shape shape;
@@ -124,6 +137,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 pending.add(entry.value);
                 pendingKeys.add(entry.key);
             }
+            pendingBytes = 0;
             context.schedule(tuning.batchLinger(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
         }
     }
@@ -133,8 +147,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         metrics.consumed();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         Origin origin = new Origin(meta.topic(), meta.partition(), meta.offset());
-        if (buffer == null || record.value() == null || record.value().length > limits.maxBytes()) {
-            // unbatched, or a record the reader refuses at once: no need to hold it in the buffer
+        if (buffer == null || record.value() == null || record.value().length > BUFFERED_RECORD_MAX_BYTES) {
+            // unbatched; a record the reader refuses at once; or a large image, which would make the
+            // buffer's copies of it a memory risk and gains little from a batch: scored at once, after
+            // what waits in the buffer, so that the outputs keep the input order
+            if (buffer != null) {
+                flush();
+            }
             score(List.of(new BufferedInput(record, origin)));
             return;
         }
@@ -142,10 +161,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         int slot = slotsInUse.nextClearBit(0);
         slotsInUse.set(slot);
         byte[] key = BufferedInput.slotKey(slot);
-        buffer.put(key, input.toBytes());
+        byte[] stored = input.toBytes();
+        buffer.put(key, stored);
         pending.add(input);
         pendingKeys.add(key);
-        if (pending.size() >= tuning.batchSize()) {
+        pendingBytes += stored.length;
+        if (pending.size() >= tuning.batchSize() || pendingBytes >= BUFFER_MAX_BYTES) {
             flush();
         }
     }
@@ -170,6 +191,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             done.clear();
             keys.clear();
         }
+        pendingBytes = 0;
     }
 
     /**

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
@@ -57,6 +58,26 @@ class AnomalyMapTopologyTest {
     }
 
     @Test
+    void shouldAttachTheAnomalysOwnMapWhenItIsScoredInABatch() throws Exception {
+        // Given a detector with anomaly maps scoring in batches of three, the detector's own way
+        rig = new TopologyRig("maps-batch", r -> DetectorTopology.build(r.topics, InputLimits.DEFAULT, r.models,
+                r.metrics, RecordBudget.KAFKA_DEFAULT, new Tuning(3, Duration.ofMillis(50), Duration.ofMillis(20)),
+                2 * 1024 * 1024, AnomalyMapSettings.ON));
+
+        // When a black image, one white on its left half (the anomaly) and a black one are scored together
+        rig.images.pipeInput(record("black-1", TestImages.greyPng(28, 28, 0)));
+        rig.images.pipeInput(record("half", leftHalfWhite()));
+        rig.images.pipeInput(record("black-2", TestImages.greyPng(28, 28, 0)));
+
+        // Then the anomaly's map is its own: hot on the left, cold on the right
+        JsonNode anomaly = json(rig.anomalies.readValue());
+        assertThat(anomaly.get("id").asText()).isEqualTo("half");
+        BufferedImage map = AnomalyMapsTest.decode(Base64.getDecoder().decode(anomaly.get("anomaly_map").asText()));
+        assertThat(AnomalyMapsTest.luminance(map.getRGB(3, 14))).isGreaterThan(AnomalyMapsTest.luminance(map.getRGB(24, 14)) + 0.3);
+        assertThat(rig.embeddings.readValuesToList()).hasSize(3);
+    }
+
+    @Test
     void shouldLeaveTheMapOutByDefault() throws Exception {
         // Given a detector with the default settings
         rig = rig(AnomalyMapSettings.OFF);
@@ -86,7 +107,7 @@ class AnomalyMapTopologyTest {
     void shouldMakeMapsForAModelThatScoresWithItsOwnOutput() throws Exception {
         // Given a detector serving a model whose score is an output of its own (no reconstruction read to score)
         rig = new TopologyRig("maps-own-score", r -> DetectorTopology.build(r.topics, InputLimits.DEFAULT, r.models,
-                r.metrics, RecordBudget.KAFKA_DEFAULT, Tuning.DEFAULT, 2 * 1024 * 1024, AnomalyMapSettings.ON));
+                r.metrics, RecordBudget.KAFKA_DEFAULT, Tuning.UNBATCHED, 2 * 1024 * 1024, AnomalyMapSettings.ON));
         rig.models.swap(OnnxAutoencoder.load(ownScoreModel(), "own-score", ModelOverrides.NONE, 1));
 
         // When an anomaly is scored
@@ -100,7 +121,7 @@ class AnomalyMapTopologyTest {
 
     private static TopologyRig rig(AnomalyMapSettings maps) throws Exception {
         return new TopologyRig("maps-test", r -> DetectorTopology.build(r.topics, InputLimits.DEFAULT, r.models,
-                r.metrics, RecordBudget.KAFKA_DEFAULT, Tuning.DEFAULT, 2 * 1024 * 1024, maps));
+                r.metrics, RecordBudget.KAFKA_DEFAULT, Tuning.UNBATCHED, 2 * 1024 * 1024, maps));
     }
 
     /** The black-is-normal model with its MSE as an output of its own. */

@@ -17,12 +17,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -127,6 +129,33 @@ class BatchingTopologyTest {
         assertThat(logged).isNotEmpty();
         assertThat(logged.stream().map(r -> ByteBuffer.wrap(r.key())).distinct()).hasSizeLessThanOrEqualTo(4);
         assertThat(count(rig.driver.getKeyValueStore(ScoringProcessor.BUFFER_STORE))).isEqualTo(2);
+    }
+
+    @Test
+    void shouldScoreALargeImageAtOnceAfterWhatWaitsInTheBuffer() {
+        // Given two small images waiting in a batch of four
+        images.pipeInput(new TestRecord<>(key("small-1"), TestImages.greyPng(28, 28, 0)));
+        images.pipeInput(new TestRecord<>(key("small-2"), TestImages.greyPng(28, 28, 0)));
+        assertThat(embeddings.isEmpty()).isTrue();
+
+        // When an image larger than what the buffer holds comes (600x600 grey noise, which PNG cannot shrink)
+        BufferedImage noise = new BufferedImage(600, 600, BufferedImage.TYPE_BYTE_GRAY);
+        Random random = new Random(7);
+        for (int y = 0; y < 600; y++) {
+            for (int x = 0; x < 600; x++) {
+                int v = random.nextInt(256);
+                noise.getRaster().setSample(x, y, 0, v);
+            }
+        }
+        byte[] large = TestImages.encode(noise, "png");
+        assertThat(large.length).isGreaterThan(ScoringProcessor.BUFFERED_RECORD_MAX_BYTES);
+        images.pipeInput(new TestRecord<>(key("large"), large));
+
+        // Then the two are scored first and the large one right after, without waiting for a batch or
+        // the linger, and the buffer is empty
+        assertThat(embeddings.readValuesToList()).extracting(v -> json(v).get("id").asText())
+                .containsExactly("small-1", "small-2", "large");
+        assertThat(count(rig.driver.getKeyValueStore(ScoringProcessor.BUFFER_STORE))).isZero();
     }
 
     @Test
