@@ -73,8 +73,13 @@ class ContaminatedTopicIT {
                 assertThat(figures.get(name).isNumber()).as(name).isTrue();
             }
             assertThat(figures.get("auroc").asDouble()).as(evaluate.out()).isGreaterThan(0.9);
-            assertThat(figures.get("recall").asDouble()).as(evaluate.out()).isGreaterThan(0.2);
+            // the recall at the calibrated threshold is issue 14's open point: 0.07-0.56 over seeds and runs
+            // (docs/training.md), and the run's topic order (record timestamps) changes the model; what must
+            // hold is that the threshold flags anomalies, few normal images, and that at a 1% false-positive
+            // rate the scores catch a good share
+            assertThat(figures.get("recall").asDouble()).as(evaluate.out()).isGreaterThan(0.05);
             assertThat(figures.get("precision").asDouble()).as(evaluate.out()).isGreaterThan(0.5);
+            assertThat(figures.get("recall_at_fpr").asDouble()).as(evaluate.out()).isGreaterThan(0.4);
         }
     }
 
