@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -154,6 +155,48 @@ public final class TopicAdmin {
         described.forEach(d -> d.partitions().forEach(p -> ends.put(new TopicPartition(d.name(), p.partition()),
                 OffsetSpec.latest())));
         admin.listOffsets(ends).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Gives {@code follower}, when it exists, as many partitions as {@code leader} has, if it has
+     * fewer: for a changelog topic of Kafka Streams, which must have as many partitions as its
+     * input and which Streams refuses to use otherwise ("has invalid partitions") once partitions
+     * were added to the input. A changelog partition belongs to one task, whatever its keys, so the
+     * added partitions start empty for the added tasks and nothing moves.
+     *
+     * @return true when partitions were added
+     */
+    public boolean growToMatch(String follower, String leader) {
+        Map<String, Object> props = new java.util.HashMap<>(clientProps);
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!existing.contains(follower) || !existing.contains(leader)) {
+                return false;
+            }
+            Map<String, TopicDescription> described = admin.describeTopics(List.of(follower, leader)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            int have = described.get(follower).partitions().size();
+            int want = described.get(leader).partitions().size();
+            if (have >= want) {
+                return false;
+            }
+            admin.createPartitions(Map.of(follower, NewPartitions.increaseTo(want)))
+                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("topic {} has {} partitions now, as many as {} (had {}: partitions were added to {})", follower,
+                    want, leader, have, leader);
+            return true;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka at " + clientProps.get("bootstrap.servers")
+                    + " within " + timeout.toSeconds() + " s while checking the partitions of " + follower, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not give topic " + follower + " as many partitions as " + leader
+                    + ": " + e.getCause().getMessage() + " (it needs the ALTER permission on the topics prefixed with"
+                    + " the application id)", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the partitions of " + follower, e);
+        }
     }
 
     /** Each topic's effective {@code max.message.bytes}: its own setting, or the broker's default. */

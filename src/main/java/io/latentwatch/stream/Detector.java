@@ -132,6 +132,7 @@ public final class Detector implements AutoCloseable {
         admin.ensure(topics, compacted, config.topicSetup().create(), config.topicSetup().partitions(),
                 config.topicSetup().replicationFactor(), DetectorTopology.topicMaxMessageBytes(config));
         RecordBudget budget = recordBudget(admin);
+        alignBufferChangelog(admin);
 
         if (config.httpPort() >= 0) {
             http = HttpEndpoint.start(config.httpPort(), registry, this::health, this::modelJson);
@@ -174,6 +175,15 @@ public final class Detector implements AutoCloseable {
         streams.setUncaughtExceptionHandler(e -> {
             readiness.threadFailed();
             LOG.error("a stream thread failed; replacing it", e);
+            if (String.valueOf(e.getMessage()).contains("has invalid partitions")) {
+                // partitions were added to the input while the detector ran: the replacement thread
+                // finds the buffer's changelog grown to match
+                try {
+                    alignBufferChangelog(admin);
+                } catch (RuntimeException alignFailed) {
+                    LOG.error("the batch buffer's changelog cannot follow the input's partitions", alignFailed);
+                }
+            }
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
@@ -183,6 +193,17 @@ public final class Detector implements AutoCloseable {
         if (config.drift().enabled()) {
             driftPublisher = new DriftPublisher(config.drift(), clientProps, metrics.drift(), registry);
             driftPublisher.start();
+        }
+    }
+
+    /**
+     * With batching, gives the buffer's changelog as many partitions as the input topic: Kafka
+     * Streams refuses to run a changelog with fewer partitions than its input, and partitions
+     * may have been added to the input since the changelog was made (docs/deployment.md).
+     */
+    private void alignBufferChangelog(TopicAdmin admin) {
+        if (config.tuning().batchSize() > 1) {
+            admin.growToMatch(DetectorTopology.bufferChangelog(config.streams().applicationId()), config.topics().input());
         }
     }
 

@@ -95,6 +95,11 @@ public final class DetectorTopology {
         return topology;
     }
 
+    /** The batch buffer's changelog topic of an application id. */
+    public static String bufferChangelog(String applicationId) {
+        return applicationId + "-" + ScoringProcessor.BUFFER_STORE + "-changelog";
+    }
+
     /** How often the batch buffer's changelog rolls a segment (see {@link #build}). */
     static final Duration BUFFER_SEGMENT = Duration.ofMinutes(1);
     /** Room above {@code --max-image-bytes} for the headers a dead letter adds. */

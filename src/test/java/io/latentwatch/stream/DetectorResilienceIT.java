@@ -18,6 +18,7 @@ import io.latentwatch.testing.TestTopics;
 import io.latentwatch.util.Json;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -91,6 +92,50 @@ class DetectorResilienceIT {
             assertThat(Records.header(dead.get(0), Headers.ORIGINAL_BYTES)).isEqualTo("17000000");
             assertThat(Records.header(dead.get(0), Headers.ORIGINAL_SHA256)).hasSize(64);
             assertThat(Records.on(out, topics.embeddings())).hasSize(20);
+            await().atMost(TIMEOUT).until(detector::isReady);
+        }
+    }
+
+    @Test
+    void shouldScoreOnPartitionsAddedToTheInputWhileTheDetectorWasDown() throws Exception {
+        // Given a batching detector (the default) that scored 10 images from a 2-partition input and stopped
+        Topics topics = TestTopics.unique();
+        DetectorConfig config = config(topics, modelFile("v1")).withTopicSetup(TopicSetup.create(2));
+        assertThat(config.tuning().batchSize()).isGreaterThan(1);
+        String changelog = DetectorTopology.bufferChangelog(config.streams().applicationId());
+        try (Detector detector = Detector.start(config);
+             KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(Records.cloudEvent(topics.input(), "before-" + i, black));
+            }
+            producer.flush();
+            Records.readUntil(KAFKA.bootstrapServers(), List.of(topics.embeddings()), r -> r.size() >= 10, TIMEOUT,
+                    Duration.ZERO);
+        }
+
+        // When partitions are added to the input, as docs/deployment.md says one may, and the detector starts again
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            admin.createPartitions(Map.of(topics.input(), NewPartitions.increaseTo(4))).all().get();
+        }
+        try (Detector detector = Detector.start(config);
+             KafkaProducer<byte[], byte[]> producer = Records.producer(KAFKA.bootstrapServers())) {
+            for (int i = 0; i < 40; i++) {
+                producer.send(Records.cloudEvent(topics.input(), "after-" + i, black));
+            }
+            producer.flush();
+
+            // Then the buffer's changelog has grown to match (Kafka Streams refuses one with fewer partitions than
+            // its input) and every image is scored, on all four partitions, the 10 before once
+            List<ConsumerRecord<byte[], byte[]>> out = Records.readUntil(KAFKA.bootstrapServers(),
+                    List.of(topics.embeddings()), r -> r.size() >= 50, TIMEOUT, Duration.ofSeconds(1));
+            assertThat(out).hasSize(50);
+            assertThat(out.stream().map(r -> Records.json(r).get("input").get("partition").asInt()).distinct())
+                    .containsExactlyInAnyOrder(0, 1, 2, 3);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    KAFKA.bootstrapServers()))) {
+                assertThat(admin.describeTopics(List.of(changelog)).allTopicNames().get().get(changelog).partitions())
+                        .hasSize(4);
+            }
             await().atMost(TIMEOUT).until(detector::isReady);
         }
     }
