@@ -25,9 +25,7 @@ class BenchCommandTest {
         // When bench is run with it
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine(Map.of());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        CommandLine cl = commandLine(out, err);
         int code = cl.execute("bench", "--model", notes.toString());
 
         // Then it is a usage error said in one line and the pointer to --help, with no stack trace
@@ -43,9 +41,7 @@ class BenchCommandTest {
         // Given two detector processes asked for on one partition
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine(Map.of());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        CommandLine cl = commandLine(out, err);
 
         // When bench is run so
         int code = cl.execute("bench", "--detector-processes", "2", "--partitions", "1");
@@ -62,9 +58,7 @@ class BenchCommandTest {
         // Given a negative warm-up
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine(Map.of());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        CommandLine cl = commandLine(out, err);
 
         // When bench is run so
         int code = cl.execute("bench", "--warm-up-images", "-1");
@@ -78,5 +72,12 @@ class BenchCommandTest {
         // and so is a latency rate of nothing
         assertThat(cl.execute("bench", "--latency-rate", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--latency-rate must be between 1 and 1000000 images per second, got 0.0");
+    }
+
+    private static CommandLine commandLine(StringWriter out, StringWriter err) {
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl;
     }
 }
