@@ -266,6 +266,12 @@ public final class TrainCommand implements Callable<Integer> {
             if (!Files.isDirectory(idx)) {
                 throw new CommandLine.ParameterException(cl, "--idx " + idx + ": no such directory");
             }
+            if (imageSize != 28 || channels != 1) {
+                // said at start rather than training a 28x28 grey model the user did not ask for
+                throw new CommandLine.ParameterException(cl, "--image-size and --channels apply to --images-dir and"
+                        + " --from-topic; an IDX set is 28x28 grey: leave them out, or train from a directory of"
+                        + " the images");
+            }
             try {
                 return new IdxSource(idx, LabelSet.parse(normalClasses), 2000, seed);
             } catch (IllegalArgumentException e) {

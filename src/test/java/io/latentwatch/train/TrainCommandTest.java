@@ -163,6 +163,8 @@ class TrainCommandTest {
         CliRun badType = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--model-type", "gan", "--output", "x.onnx");
         CliRun badEpochs = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--epochs", "0", "--output", "x.onnx");
         CliRun noTarget = run("train", "--idx", SAMPLE, "--normal-classes", "1");
+        CliRun idxResized = run("train", "--idx", SAMPLE, "--normal-classes", "1", "--image-size", "64",
+                "--channels", "3", "--output", "x.onnx");
 
         assertThat(noSource.exitCode()).isEqualTo(2);
         assertThat(noSource.err()).contains("exactly one training source");
@@ -170,6 +172,8 @@ class TrainCommandTest {
         assertThat(badType.err()).contains("use ae or vae");
         assertThat(badEpochs.err()).contains("--epochs must be at least 1");
         assertThat(noTarget.err()).contains("--output FILE.onnx and/or --publish");
+        assertThat(idxResized.exitCode()).isEqualTo(2);
+        assertThat(idxResized.err()).contains("--image-size and --channels apply to --images-dir and --from-topic");
     }
 
     @Test
