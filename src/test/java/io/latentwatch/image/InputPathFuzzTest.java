@@ -64,6 +64,20 @@ class InputPathFuzzTest {
         } else {
             rig.checkDeadLetter(outcome, record, UNFORESEEN);
         }
+        // and through the batch buffer (the detector's default) a grey-model record comes out the same
+        if (rig.forGrey(record)) {
+            ScoringRig.Outcome batched = rig.pipeBatched(record);
+            assertThat(batched.embeddings().size() + batched.deadLetters().size())
+                    .as("outputs of one input through the batch buffer").isEqualTo(1);
+            assertThat(batched.deadLetters()).as("dead-lettered through the batch buffer")
+                    .hasSameSizeAs(outcome.deadLetters());
+            if (batched.deadLetters().isEmpty()) {
+                rig.checkScored(batched);
+                assertThat(rig.score(batched)).as("score through the batch buffer").isEqualTo(rig.score(outcome));
+            } else {
+                rig.checkDeadLetter(batched, record, UNFORESEEN);
+            }
+        }
     }
 
     /** The envelope alone: an event with data, or a rejection with a foreseen reason. */

@@ -1,7 +1,9 @@
 package io.latentwatch.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latentwatch.config.AnomalyMapSettings;
 import io.latentwatch.config.Topics;
+import io.latentwatch.config.Tuning;
 import io.latentwatch.metrics.DetectorMetrics;
 import io.latentwatch.model.MetadataKeys;
 import io.latentwatch.model.ModelOverrides;
@@ -10,6 +12,7 @@ import io.latentwatch.model.OnnxAutoencoder;
 import io.latentwatch.stream.DeadLetterExceptionHandler;
 import io.latentwatch.stream.DetectorTopology;
 import io.latentwatch.stream.Headers;
+import io.latentwatch.stream.RecordBudget;
 import io.latentwatch.testing.FuzzRecord;
 import io.latentwatch.testing.TestModels;
 import io.latentwatch.util.Json;
@@ -26,6 +29,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,8 +47,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Models, chosen per record by the {@code @model} pseudo header of {@link FuzzRecord}:
  * {@code grey} (default: 1x28x28, reconstruction 0, score in [0, 1]), {@code rgb} (3x32x24,
  * reconstruction = input / 2, score in [0, 0.25]) and {@code tiny} (1x1x1, reconstruction 0).
+ * A fourth lane, {@code grey-batched}, is the grey one scoring through the batch buffer (the
+ * detector's default), flushed by its punctuator after each record ({@link #pipeBatched}).
  */
 final class ScoringRig implements AutoCloseable {
+    private static final String BATCHED = "grey-batched";
+    private static final Tuning BATCHING = new Tuning(4, Duration.ofMillis(1), Duration.ofMillis(20));
     private final Map<String, Lane> lanes;
 
     private ScoringRig(Map<String, Lane> lanes) {
@@ -67,11 +75,17 @@ final class ScoringRig implements AutoCloseable {
         lanes.put("grey", lane("grey", 1, 28, 28, 0f, 1f));
         lanes.put("rgb", lane("rgb", 3, 32, 24, 0.5f, 0.25f));
         lanes.put("tiny", lane("tiny", 1, 1, 1, 0f, 1f));
+        lanes.put(BATCHED, lane(BATCHED, 1, 28, 28, 0f, 1f, BATCHING));
         return new ScoringRig(lanes);
     }
 
     private static Lane lane(String name, int channels, int height, int width, float factor, float maxScore)
             throws Exception {
+        return lane(name, channels, height, width, factor, maxScore, Tuning.UNBATCHED);
+    }
+
+    private static Lane lane(String name, int channels, int height, int width, float factor, float maxScore,
+                             Tuning tuning) throws Exception {
         byte[] onnx = TestModels.scaling(channels, height, width, factor)
                 .metadata(MetadataKeys.NAME, "fuzz-" + name)
                 .metadata(MetadataKeys.VERSION, "v1")
@@ -89,8 +103,9 @@ final class ScoringRig implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
         props.put(DeadLetterExceptionHandler.METRICS_CONFIG, metrics);
-        TopologyTestDriver driver = new TopologyTestDriver(
-                DetectorTopology.build(topics, InputLimits.DEFAULT, models, metrics), props);
+        TopologyTestDriver driver = new TopologyTestDriver(DetectorTopology.build(topics, InputLimits.DEFAULT, models,
+                metrics, RecordBudget.KAFKA_DEFAULT, tuning, RecordBudget.KAFKA_DEFAULT.maxRecordBytes(),
+                AnomalyMapSettings.OFF), props);
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         return new Lane(name, channels, maxScore, driver, models, driver.createInputTopic(topics.input(), ser, ser),
@@ -98,13 +113,36 @@ final class ScoringRig implements AutoCloseable {
                 driver.createOutputTopic(topics.deadLetter(), de, de));
     }
 
+    /**
+     * Pipes one record into the grey model's batching lane and lets the linger pass, so that the
+     * punctuator flushes it: what the default detector does with a record that waits for its batch.
+     */
+    Outcome pipeBatched(FuzzRecord record) {
+        Lane lane = lanes.get(BATCHED);
+        lane.images().pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(),
+                Instant.ofEpochMilli(record.timestamp())));
+        lane.driver().advanceWallClockTime(BATCHING.batchLinger().multipliedBy(2));
+        return new Outcome(lane, lane.embeddings().readRecordsToList(), lane.anomalies().readRecordsToList(),
+                lane.deadLetters().readRecordsToList());
+    }
+
+    /** Whether a record goes to the grey model's lane. */
+    boolean forGrey(FuzzRecord record) {
+        return record.model() == null || !lanes.containsKey(record.model()) || record.model().equals(BATCHED);
+    }
+
     /** Pipes one record into the lane its {@code @model} names (the grey one when unknown). */
     Outcome pipe(FuzzRecord record) {
-        Lane lane = lanes.getOrDefault(record.model() == null ? "grey" : record.model(), lanes.get("grey"));
+        Lane lane = forGrey(record) ? lanes.get("grey") : lanes.get(record.model());
         lane.images().pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(),
                 Instant.ofEpochMilli(record.timestamp())));
         return new Outcome(lane, lane.embeddings().readRecordsToList(), lane.anomalies().readRecordsToList(),
                 lane.deadLetters().readRecordsToList());
+    }
+
+    /** The score of a scored input's embedding record, as written. */
+    String score(Outcome outcome) {
+        return json(outcome.embeddings().get(0).value()).get("score").asText();
     }
 
     /** A scored input: a finite score in the model's range, a finite vector, an anomaly record iff flagged. */
