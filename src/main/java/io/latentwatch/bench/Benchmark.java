@@ -66,8 +66,8 @@ public final class Benchmark {
      *                             {@code latentwatch detect} processes sharing the input topic
      * @param detectorJvmOptions   JVM options of those processes
      */
-    public record Settings(String bootstrapServers, int images, int warmUpImages, Double latencyRate, Path model, Double threshold, Path data,
-                           int streamThreads, int partitions, String guarantee, Map<String, String> kafkaProperties,
+    public record Settings(String bootstrapServers, int images, int warmUpImages, Double latencyRate, Path model,
+                           Double threshold, Path data, int streamThreads, int partitions, String guarantee, Map<String, String> kafkaProperties,
                            Tuning tuning, List<Duration> otherCommitIntervals, int detectorProcesses,
                            List<String> detectorJvmOptions) {
     }
