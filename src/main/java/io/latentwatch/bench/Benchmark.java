@@ -67,9 +67,9 @@ public final class Benchmark {
      * @param detectorJvmOptions   JVM options of those processes
      */
     public record Settings(String bootstrapServers, int images, int warmUpImages, Double latencyRate, Path model,
-                           Double threshold, Path data, int streamThreads, int partitions, String guarantee, Map<String, String> kafkaProperties,
-                           Tuning tuning, List<Duration> otherCommitIntervals, int detectorProcesses,
-                           List<String> detectorJvmOptions) {
+                           Double threshold, Path data, int streamThreads, int partitions, String guarantee,
+                           Map<String, String> kafkaProperties, Tuning tuning, List<Duration> otherCommitIntervals,
+                           int detectorProcesses, List<String> detectorJvmOptions) {
     }
 
     /** Runs the benchmark, printing progress to {@code progress}, and returns the figures. */
