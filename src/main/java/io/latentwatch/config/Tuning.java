@@ -17,8 +17,9 @@ import java.util.Objects;
 public record Tuning(int batchSize, Duration batchLinger, Duration commitInterval) {
     /**
      * Default of {@code --batch-size}: up to 32 records per ONNX Runtime call. Against scoring each
-     * record as it comes, the stream thread does 20-50% more images per CPU-second and the p99 at a
-     * given load is no worse (docs/benchmarks.md, micro-batching).
+     * record as it comes, the stream thread did 0.72-1.12 of raw ONNX Runtime's images per
+     * CPU-second instead of 0.53-0.74, and the p99 at a given load was no worse (docs/benchmarks.md,
+     * warm detectors and batching by default).
      */
     public static final int DEFAULT_BATCH_SIZE = 32;
     /** Default of {@code --batch-linger}, in ms: what a record waits at most when traffic is light. */
