@@ -64,9 +64,7 @@ public final class TopicAdmin {
     public void ensure(Collection<String> topics, Set<String> compacted, boolean create, int partitions,
                        short replicationFactor, int maxMessageBytes) {
         KafkaConnection.check(clientProps, timeout);
-        Map<String, Object> props = new java.util.HashMap<>(clientProps);
-        // Pending calls must give up when we do, or closing the client waits for them.
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        Map<String, Object> props = adminProps();
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -167,9 +165,7 @@ public final class TopicAdmin {
      * @return true when partitions were added
      */
     public boolean growToMatch(String follower, String leader) {
-        Map<String, Object> props = new java.util.HashMap<>(clientProps);
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(adminProps())) {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!existing.contains(follower) || !existing.contains(leader)) {
                 return false;
@@ -199,14 +195,20 @@ public final class TopicAdmin {
         }
     }
 
+    /** The client properties, with calls that give up when this admin's timeout passes. */
+    private Map<String, Object> adminProps() {
+        Map<String, Object> props = new java.util.HashMap<>(clientProps);
+        // Pending calls must give up when we do, or closing the client waits for them.
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        return props;
+    }
+
     /** Each topic's effective {@code max.message.bytes}: its own setting, or the broker's default. */
     public Map<String, Integer> maxMessageBytes(Collection<String> topics) {
-        Map<String, Object> props = new java.util.HashMap<>(clientProps);
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         List<ConfigResource> resources = topics.stream().distinct()
                 .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(adminProps())) {
             while (true) {
                 try {
                     Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
