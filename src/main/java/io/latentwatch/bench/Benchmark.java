@@ -116,8 +116,9 @@ public final class Benchmark {
                 producer.send(cycle(pngs), backlog, 0, () -> false, (seq, id, image) -> { });
             }
 
-            try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", s.images(),
-                    Math.max(1, s.warmUpImages()));
+            // the output from which throughput and CPU are timed: the last warm-up one, or the first
+            long mark = Math.max(1, s.warmUpImages());
+            try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", s.images(), mark);
                  // connected before the drain, so that their start is not in the first images' latency
                  ImageProducer lead = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
                          "lead");
@@ -134,7 +135,6 @@ public final class Benchmark {
                     Duration timeout = Duration.ofSeconds(120 + backlog / 200);
                     // per-image CPU is taken from the timed outputs on, like the throughput: the start, the
                     // rebalance, the first poll and the JIT compiling the hot path are not per-image costs
-                    long mark = Math.max(1, s.warmUpImages());
                     if (!detector.await(watcher, mark, timeout)) {
                         throw new IllegalStateException("only " + watcher.count() + " of " + mark
                                 + " outputs arrived within " + timeout.toSeconds() + " s");
