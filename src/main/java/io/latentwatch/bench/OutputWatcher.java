@@ -31,7 +31,8 @@ final class OutputWatcher implements AutoCloseable {
     private final AtomicLong count = new AtomicLong();
     private final String latencyPrefix;
     private final byte[] latencyId;
-    private final double[] latenciesMs;
+    private final byte[][] latencyRecords;
+    private final Instant[] latencySeen;
     private final AtomicLong latencyCount = new AtomicLong();
     private final long mark;
     private volatile long firstNanos;
@@ -51,7 +52,8 @@ final class OutputWatcher implements AutoCloseable {
         this.latencyPrefix = latencyPrefix;
         this.latencyId = ("\"id\":\"" + latencyPrefix).getBytes(StandardCharsets.UTF_8);
         this.mark = mark;
-        this.latenciesMs = new double[maxLatencies];
+        this.latencyRecords = new byte[maxLatencies][];
+        this.latencySeen = new Instant[maxLatencies];
         this.thread = new Thread(this::run, "latentwatch-bench-watcher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -85,18 +87,18 @@ final class OutputWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps the record and the moment it was seen; it is parsed only when the latencies are asked
+     * for. Parsing here (JSON, an ISO timestamp) slowed the watcher's polls while the JIT compiler had
+     * not yet compiled that path, which the drain's records never take: the first second of every
+     * latency run then read ~100 ms late, and over a 10 s run that alone set the p99.
+     */
     private void recordLatency(ConsumerRecord<byte[], byte[]> record, Instant seen) {
-        try {
-            JsonNode json = Json.MAPPER.readTree(record.value());
-            if (json.get("id").asText().startsWith(latencyPrefix) && json.hasNonNull("event_time")) {
-                Instant eventTime = Instant.parse(json.get("event_time").asText());
-                long i = latencyCount.getAndIncrement();
-                if (i < latenciesMs.length) {
-                    latenciesMs[(int) i] = Duration.between(eventTime, seen).toNanos() / 1e6;
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable embedding record", e);
+        long i = latencyCount.get();
+        if (i < latencyRecords.length) {
+            latencyRecords[(int) i] = record.value();
+            latencySeen[(int) i] = seen;
+            latencyCount.set(i + 1);
         }
     }
 
@@ -137,8 +139,23 @@ final class OutputWatcher implements AutoCloseable {
         return lastNanos;
     }
 
+    /** Latencies of the records with the prefix read so far, from event time to the poll that read them. */
     double[] latenciesMs() {
-        return java.util.Arrays.copyOf(latenciesMs, (int) Math.min(latencyCount.get(), latenciesMs.length));
+        int n = (int) Math.min(latencyCount.get(), latencyRecords.length);
+        double[] ms = new double[n];
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            try {
+                JsonNode json = Json.MAPPER.readTree(latencyRecords[i]);
+                if (json.get("id").asText().startsWith(latencyPrefix) && json.hasNonNull("event_time")) {
+                    Instant eventTime = Instant.parse(json.get("event_time").asText());
+                    ms[kept++] = Duration.between(eventTime, latencySeen[i]).toNanos() / 1e6;
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("unreadable embedding record", e);
+            }
+        }
+        return java.util.Arrays.copyOf(ms, kept);
     }
 
     /** Waits until {@code n} records were read; false when the timeout passes first. */
