@@ -169,6 +169,7 @@ public final class Benchmark {
                     if (!detector.await(watcher, backlog + led + latencyImages, Duration.ofSeconds(120))) {
                         throw new IllegalStateException("the latency run's outputs did not all arrive");
                     }
+                    Jvm afterLatency = detector.now();
                     Percentiles latency = new Percentiles(watcher.latenciesMs());
                     Map<String, Object> byInterval = new LinkedHashMap<>();
                     byInterval.put(Long.toString(s.tuning().commitInterval().toMillis()), percentiles(latency));
@@ -193,6 +194,11 @@ public final class Benchmark {
                     result.put("latency_p95_ms", round(latency.at(95)));
                     result.put("latency_p99_ms", round(latency.at(99)));
                     result.put("latency_by_commit_interval_ms", byInterval);
+                    // how far from compiled code the figures are: seconds the JIT compilers worked meanwhile
+                    result.put("jit_compile_seconds_while_draining",
+                            round(drained.jitCompileSeconds() - running.jitCompileSeconds()));
+                    result.put("jit_compile_seconds_while_latency_run",
+                            round(afterLatency.jitCompileSeconds() - drained.jitCompileSeconds()));
                     result.put("stream_thread_cpu_seconds", round(streamCpuSeconds));
                     result.put("stream_thread_cpu_seconds_with_start", round(streamCpuWithStart));
                     result.put("images_per_stream_thread_cpu_second", round(measuredImages / streamCpuSeconds));

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * Detectors as separate {@code latentwatch detect} processes sharing one application id, the way
@@ -23,6 +24,8 @@ import java.util.Properties;
  * Linux keeps the first 15 bytes of a thread's name in {@code /proc/PID/task/TID/comm}.
  */
 final class DetectorProcesses implements AutoCloseable {
+    /** HotSpot's compiler threads, "C1 CompilerThread0" and so on, as {@code comm} keeps them. */
+    private static final Pattern JIT_COMPILER_THREAD = Pattern.compile("C[12] CompilerThre");
     /** {@code /proc} counts CPU time in USER_HZ ticks, which Linux fixes at 100 per second for user space. */
     private static final double TICKS_PER_SECOND = 100;
     private static final int COMM_LENGTH = 15;
@@ -77,19 +80,16 @@ final class DetectorProcesses implements AutoCloseable {
      * What the processes have spent so far; throws when one of them has exited, with the end of its log.
      */
     Cpu cpu() {
-        double process = 0;
-        double stream = 0;
+        Cpu sum = new Cpu(0, 0, 0);
         for (int i = 0; i < processes.size(); i++) {
             JavaProcess p = processes.get(i);
             if (!p.isAlive()) {
                 throw new IllegalStateException("detector process " + i + " exited with " + p.exitCode().orElse(-1)
                         + "; the end of its log:" + System.lineSeparator() + tail(p.log()));
             }
-            Cpu one = read(Path.of("/proc", Long.toString(p.pid())), streamThreadPrefixes.get(i));
-            process += one.processSeconds();
-            stream += one.streamThreadSeconds();
+            sum = sum.plus(read(Path.of("/proc", Long.toString(p.pid())), streamThreadPrefixes.get(i)));
         }
-        return new Cpu(process, stream);
+        return sum;
     }
 
     /** The last lines of a log, which goes with the processes' directory when bench ends. */
@@ -104,19 +104,24 @@ final class DetectorProcesses implements AutoCloseable {
     }
 
     /**
-     * CPU seconds of one process directory of {@code /proc}: of all its threads, and of those whose
-     * name starts with {@code streamThreadPrefix}. Threads that end while they are read are skipped.
+     * CPU seconds of one process directory of {@code /proc}: of all its threads, of those whose name
+     * starts with {@code streamThreadPrefix}, and of HotSpot's JIT compiler threads. Threads that end
+     * while they are read are skipped.
      */
     static Cpu read(Path procDir, String streamThreadPrefix) {
         double process = 0;
         double stream = 0;
+        double compiler = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(procDir.resolve("task"))) {
             for (Path task : tasks) {
                 try {
                     double seconds = cpuSeconds(Files.readString(task.resolve("stat"), StandardCharsets.UTF_8));
                     process += seconds;
-                    if (Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).startsWith(streamThreadPrefix)) {
+                    String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8);
+                    if (name.startsWith(streamThreadPrefix)) {
                         stream += seconds;
+                    } else if (JIT_COMPILER_THREAD.matcher(name).lookingAt()) {
+                        compiler += seconds;
                     }
                 } catch (NoSuchFileException ended) {
                     // the thread ended between the listing and the read; its time left with it
@@ -126,7 +131,7 @@ final class DetectorProcesses implements AutoCloseable {
             throw new UncheckedIOException("cannot read the CPU time of the detector process in " + procDir
                     + " (bench --detector-processes needs Linux's /proc)", e);
         }
-        return new Cpu(process, stream);
+        return new Cpu(process, stream, compiler);
     }
 
     /**
@@ -153,10 +158,12 @@ final class DetectorProcesses implements AutoCloseable {
      * @param processSeconds      by every thread of the processes (Kafka clients' network threads,
      *                            garbage collection and the JIT compiler included)
      * @param streamThreadSeconds by their Kafka Streams threads
+     * @param compilerSeconds     by the JIT compiler threads (C1 and C2)
      */
-    record Cpu(double processSeconds, double streamThreadSeconds) {
-        Cpu minus(Cpu earlier) {
-            return new Cpu(processSeconds - earlier.processSeconds, streamThreadSeconds - earlier.streamThreadSeconds);
+    record Cpu(double processSeconds, double streamThreadSeconds, double compilerSeconds) {
+        Cpu plus(Cpu other) {
+            return new Cpu(processSeconds + other.processSeconds, streamThreadSeconds + other.streamThreadSeconds,
+                    compilerSeconds + other.compilerSeconds);
         }
     }
 }

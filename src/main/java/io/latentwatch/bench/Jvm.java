@@ -1,5 +1,6 @@
 package io.latentwatch.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -9,10 +10,13 @@ import java.lang.management.ThreadMXBean;
  * A snapshot of what the detector's stream threads have spent so far (CPU time, bytes allocated)
  * and of the garbage collectors' work, to tell per-image costs apart from the broker, producer and
  * consumer that share the process and the machine. For detectors in processes of their own, the
- * CPU time of those processes (all threads) too; what cannot be known of them is NaN or -1.
+ * CPU time of those processes (all threads) too; what cannot be known of them is NaN or -1. The
+ * JIT compilers' time says whether a figure is of compiled code: inside bench it is the whole JVM's
+ * (broker, load and detector: HotSpot's compilation time), for detector processes their compiler
+ * threads' CPU time.
  */
 record Jvm(double streamCpuSeconds, double processCpuSeconds, long streamAllocatedBytes, double gcSeconds,
-           long gcCount) {
+           long gcCount, double jitCompileSeconds) {
     private static final String STREAM_THREAD = "-StreamThread-";
 
     static Jvm now() {
@@ -33,11 +37,14 @@ record Jvm(double streamCpuSeconds, double processCpuSeconds, long streamAllocat
             gcMillis += Math.max(0, gc.getCollectionTime());
             gcCount += Math.max(0, gc.getCollectionCount());
         }
-        return new Jvm(nanos / 1e9, Double.NaN, bytes, gcMillis / 1e3, gcCount);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        double jitSeconds = jit != null && jit.isCompilationTimeMonitoringSupported()
+                ? jit.getTotalCompilationTime() / 1e3 : Double.NaN;
+        return new Jvm(nanos / 1e9, Double.NaN, bytes, gcMillis / 1e3, gcCount, jitSeconds);
     }
 
     /** The figures of detector processes, which only the operating system's accounts give. */
     static Jvm of(DetectorProcesses.Cpu cpu) {
-        return new Jvm(cpu.streamThreadSeconds(), cpu.processSeconds(), -1, Double.NaN, -1);
+        return new Jvm(cpu.streamThreadSeconds(), cpu.processSeconds(), -1, Double.NaN, -1, cpu.compilerSeconds());
     }
 }

@@ -29,17 +29,20 @@ class DetectorProcessesTest {
     @Test
     void shouldCountEveryThreadForTheProcessAndOnlyTheNamedOnesForTheStreamThreads() throws IOException {
         // Given a process directory with a stream thread, Streams' state updater (same first bytes
-        // but for the suffix) and a producer network thread
+        // but for the suffix), a producer network thread and two JIT compiler threads
         thread("11", "lw-bd0-StreamTh", 100, 50);
         thread("12", "lw-bd0-StateUpd", 7, 3);
         thread("13", "kafka-producer-", 30, 20);
+        thread("14", "C2 CompilerThre", 40, 0);
+        thread("15", "C1 CompilerThre", 4, 1);
 
         // When the process's CPU is read
         DetectorProcesses.Cpu cpu = DetectorProcesses.read(proc, "lw-bd0-StreamTh");
 
-        // Then the process counts all three threads and the stream threads only the first
-        assertThat(cpu.processSeconds()).isCloseTo(2.10, within(1e-9));
+        // Then the process counts every thread, the stream threads only the first, the compilers the last two
+        assertThat(cpu.processSeconds()).isCloseTo(2.55, within(1e-9));
         assertThat(cpu.streamThreadSeconds()).isCloseTo(1.50, within(1e-9));
+        assertThat(cpu.compilerSeconds()).isCloseTo(0.45, within(1e-9));
     }
 
     private void thread(String tid, String comm, long utime, long stime) throws IOException {

@@ -42,5 +42,8 @@ class BenchCompareCommitIntervalsIT {
         assertThat(result.get("warm_up_images").asInt()).isEqualTo(300);
         assertThat(result.get("warm_up_images_per_second").asDouble()).isPositive();
         assertThat(result.get("images_per_second").asDouble()).isPositive();
+        // and the JIT compilers' time while the timed figures were taken is reported with them
+        assertThat(result.get("jit_compile_seconds_while_draining").asDouble()).isNotNegative();
+        assertThat(result.get("jit_compile_seconds_while_latency_run").asDouble()).isNotNegative();
     }
 }
