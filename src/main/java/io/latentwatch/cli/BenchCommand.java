@@ -31,6 +31,13 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer> {
     private static final String QUICK_MODEL_CLASSES = "5,7,9";
     private static final int QUICK_MODEL_EPOCHS = 3;
+    /**
+     * Default warm-up images per timed image. On two cores the JVM inside bench (broker, load and
+     * detector) was still compiling through the drain after a warm-up of 20,000 images (3-4.6 s of
+     * JIT time in a 3-4 s drain; end-to-end 0.53-0.71 of raw decode+ONNX) and less so after 60,000
+     * (1.9-2.5 s; 0.67-0.78), measured 2026-11-30.
+     */
+    static final int WARM_UP_PER_TIMED_IMAGE = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,8 +51,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warm-up-images", paramLabel = "N",
             description = "Images the detector scores before the timed --images, not counted: a fresh JVM compiles"
-                    + " the detector's, the clients' and the broker's hot paths during its first seconds; 0 times a"
-                    + " cold detector from its first output (default: as many as --images).")
+                    + " the detector's, the clients' and the broker's hot paths for its first half minute or so"
+                    + " (jit_compile_seconds_while_draining in the output says how much was left); 0 times a cold"
+                    + " detector from its first output (default: three times --images).")
     Integer warmUpImages;
 
     @Option(names = "--model", paramLabel = "FILE",
@@ -114,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--images must be at least 100, got " + images);
         }
         if (warmUpImages == null) {
-            warmUpImages = images;
+            warmUpImages = (int) Math.min(Integer.MAX_VALUE, WARM_UP_PER_TIMED_IMAGE * (long) images);
         }
         if (warmUpImages < 0) {
             throw new CommandLine.ParameterException(cl, "--warm-up-images must be 0 (no warm-up) or more, got "

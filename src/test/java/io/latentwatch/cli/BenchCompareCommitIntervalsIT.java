@@ -38,8 +38,8 @@ class BenchCompareCommitIntervalsIT {
             assertThat(p.get("p99").asDouble()).as(interval).isGreaterThanOrEqualTo(p.get("p50").asDouble());
         }
         assertThat(byInterval.get("20").get("p99").asDouble()).isEqualTo(result.get("latency_p99_ms").asDouble());
-        // and the first detector drained as many images to warm up as it timed (the default)
-        assertThat(result.get("warm_up_images").asInt()).isEqualTo(300);
+        // and the first detector drained three times as many images to warm up as it timed (the default)
+        assertThat(result.get("warm_up_images").asInt()).isEqualTo(900);
         assertThat(result.get("warm_up_images_per_second").asDouble()).isPositive();
         assertThat(result.get("images_per_second").asDouble()).isPositive();
         // and the JIT compilers' time while the timed figures were taken is reported with them
