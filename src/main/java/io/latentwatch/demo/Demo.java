@@ -146,13 +146,13 @@ public final class Demo {
                 settings.anomalyFraction(), 7);
         AtomicLong sent = new AtomicLong();
         AtomicReference<String> status = new AtomicReference<>("");
-        ChallengerLoop loop = new ChallengerLoop(props, topics.input(), modelTopic, MODEL_NAME, models,
-                () -> trainConfig(props, settings.epochs(), 43, 0.2), settings.images(), stop,
-                status);
         Thread producerThread;
         try (Scoreboard board = new Scoreboard(props, topics.embeddings(), startNanos);
              ImageProducer producer = new ImageProducer(props, topics.input(), URI.create("/latentwatch/demo"),
                      "demo")) {
+            ChallengerLoop loop = new ChallengerLoop(props, topics.input(), modelTopic, MODEL_NAME, models,
+                    () -> trainConfig(props, settings.epochs(), 43, 0.2), settings.images(), stop, status,
+                    board::snapshot);
             AtomicReference<Exception> producerFailure = new AtomicReference<>();
             producerThread = new Thread(() -> {
                 try {
