@@ -40,6 +40,11 @@ final class Summary {
                 View.fmt(c.precision()), View.fmt(c.recall()), View.fmt(c.f1()), View.fmt(s.auroc()));
         out.printf(Locale.ROOT, "      latency, event time to committed output: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%n",
                 s.latencyMs().at(50), s.latencyMs().at(95), s.latencyMs().at(99));
+        if (s.latencyAfterStartMs() != null) {
+            out.printf(Locale.ROOT, "      after the first %d images: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms (a fresh JVM compiles"
+                            + " its hot paths during its first seconds)%n", Scoreboard.STARTING_IMAGES,
+                    s.latencyAfterStartMs().at(50), s.latencyAfterStartMs().at(95), s.latencyAfterStartMs().at(99));
+        }
         out.println("      challenger           " + challenger);
         Scoreboard.Shadow shadow = s.shadow();
         if (shadow != null) {
