@@ -38,6 +38,8 @@ public final class Benchmark {
     static final int LATENCY_SECONDS = 10;
     /** How long the paced stream runs before its latency is measured. */
     static final int LEAD_SECONDS = 2;
+    /** Shortest timed drain whose rate means something: a commit interval or two is noise. */
+    private static final double MIN_TIMED_SECONDS = 1.0;
     /**
      * With detector processes and no {@code --warm-up-images}, their CPU per image is counted once 1/5 of
      * the images are out (after JIT warm-up).
@@ -65,11 +67,13 @@ public final class Benchmark {
      * @param detectorProcesses    0 to run the detector inside this process; N to run N
      *                             {@code latentwatch detect} processes sharing the input topic
      * @param detectorJvmOptions   JVM options of those processes
+     * @param keepTopics           on an external broker, keep the topics and consumer groups the run made
+     *                             instead of deleting them at the end
      */
     public record Settings(String bootstrapServers, int images, int warmUpImages, Double latencyRate, Path model,
                            Double threshold, Path data, int streamThreads, int partitions, String guarantee,
                            Map<String, String> kafkaProperties, Tuning tuning, List<Duration> otherCommitIntervals,
-                           int detectorProcesses, List<String> detectorJvmOptions) {
+                           int detectorProcesses, List<String> detectorJvmOptions, boolean keepTopics) {
     }
 
     /** Runs the benchmark, printing progress to {@code progress}, and returns the figures. */
@@ -97,11 +101,14 @@ public final class Benchmark {
         }
 
         EmbeddedKafka embedded = s.bootstrapServers() == null ? EmbeddedKafka.start() : null;
+        // the name prefixes of every topic and group made, to delete them from an external broker at the end
+        List<String> prefixes = new ArrayList<>();
         try {
             String bootstrap = embedded != null ? embedded.bootstrapServers() : s.bootstrapServers();
             Map<String, Object> props = new HashMap<>(s.kafkaProperties());
             props.put("bootstrap.servers", bootstrap);
             String prefix = "bench-" + Long.toHexString(System.currentTimeMillis()) + "-";
+            prefixes.add(prefix);
             Topics topics = new Topics(prefix + "images", prefix + "anomalies", prefix + "embeddings",
                     prefix + "images-dlq", prefix + "models");
             // the embeddings topic too: the watcher subscribes to it before a detector process would create it
@@ -153,8 +160,13 @@ public final class Benchmark {
                     }
                     // with a warm-up, the timed images are those after the mark; without, the first output is
                     // the mark and the timed span holds one image less than the run
-                    double drainSeconds = (watcher.lastNanos() - watcher.markNanos()) / 1e9;
+                    double drainSeconds = Math.max(1e-6, (watcher.lastNanos() - watcher.markNanos()) / 1e9);
                     double throughput = (s.warmUpImages() > 0 ? s.images() : s.images() - 1) / drainSeconds;
+                    if (drainSeconds < MIN_TIMED_SECONDS) {
+                        progress.printf(Locale.ROOT, "bench: warning: the timed images came out within %.3f s, a few"
+                                + " commits: too short to time, the rates below are noise; raise --images%n",
+                                drainSeconds);
+                    }
                     Jvm drained = detector.now();
                     double streamCpuSeconds = drained.streamCpuSeconds() - running.streamCpuSeconds();
                     double streamCpuWithStart = drained.streamCpuSeconds() - before.streamCpuSeconds();
@@ -177,7 +189,7 @@ public final class Benchmark {
                         progress.printf(Locale.ROOT, "bench: latency with a %d ms commit interval...%n",
                                 interval.toMillis());
                         byInterval.put(Long.toString(interval.toMillis()), percentiles(latencyRun(s, props, bootstrap,
-                                s.tuning().withCommitInterval(interval), pngs, latencyImages, rate)));
+                                s.tuning().withCommitInterval(interval), pngs, latencyImages, rate, prefixes)));
                     }
 
                     result.put("images", s.images());
@@ -242,6 +254,29 @@ public final class Benchmark {
         } finally {
             if (embedded != null) {
                 embedded.close();
+            } else if (!s.keepTopics()) {
+                deleteTopicsAndGroups(s, prefixes, progress);
+            }
+        }
+    }
+
+    /**
+     * Deletes what the run made on an external broker (its input and output topics, the detectors'
+     * internal topics and groups, the measuring consumers' groups: all named with the run's
+     * prefixes), so that repeated runs do not fill a user's cluster. A failure (no DELETE
+     * permission, say) is reported, not thrown: the figures are already taken.
+     */
+    private static void deleteTopicsAndGroups(Settings s, List<String> prefixes, PrintStream progress) {
+        Map<String, Object> props = new HashMap<>(s.kafkaProperties());
+        props.put("bootstrap.servers", s.bootstrapServers());
+        for (String prefix : prefixes) {
+            try {
+                List<String> deleted = new TopicAdmin(props, Duration.ofSeconds(30)).deleteByPrefix(prefix);
+                progress.println("bench: deleted the " + deleted.size() + " topics and consumer groups starting with "
+                        + prefix + " (--keep-topics keeps them)");
+            } catch (RuntimeException e) {
+                progress.println("bench: could not delete the topics and consumer groups starting with " + prefix
+                        + " (" + e.getMessage() + "); delete them yourself");
             }
         }
     }
@@ -254,8 +289,10 @@ public final class Benchmark {
      * commit interval's cost).
      */
     private static Percentiles latencyRun(Settings s, Map<String, Object> props, String bootstrap, Tuning tuning,
-                                          List<byte[]> pngs, int images, double rate) throws Exception {
+                                          List<byte[]> pngs, int images, double rate, List<String> prefixes)
+            throws Exception {
         String prefix = "bench-" + Long.toHexString(System.nanoTime()) + "-";
+        prefixes.add(prefix);
         Topics topics = new Topics(prefix + "images", prefix + "anomalies", prefix + "embeddings",
                 prefix + "images-dlq", prefix + "models");
         new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input(), topics.embeddings()), Set.of(), true,
@@ -295,7 +332,9 @@ public final class Benchmark {
      * @return the images the lead sent
      */
     private static long paced(ImageProducer lead, ImageProducer measured, List<byte[]> pngs, double rate, int images) {
-        long led = lead.send(cycle(pngs), Math.max(1, Math.round(rate * LEAD_SECONDS)), rate, () -> false,
+        // no more than the measured images: after a drain too short to time, the rate can be absurd
+        long led = lead.send(cycle(pngs), Math.max(1, Math.min(images, Math.round(rate * LEAD_SECONDS))), rate,
+                () -> false,
                 (seq, id, image) -> { });
         measured.send(cycle(pngs), images, rate, () -> false, (seq, id, image) -> { });
         return led;

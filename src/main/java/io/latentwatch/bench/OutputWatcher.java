@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,7 +42,8 @@ final class OutputWatcher implements AutoCloseable {
     /** @param mark the record, counted from 1, whose arrival {@link #markNanos()} gives */
     OutputWatcher(Map<String, Object> clientProps, String topic, String latencyPrefix, int maxLatencies, long mark) {
         Map<String, Object> props = new HashMap<>(clientProps);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "latentwatch-bench-" + UUID.randomUUID());
+        // named after the topic, which bench names per run: deleted with the run's topics
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, topic + "-watcher");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -89,6 +89,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + " launcher gives detect).")
     String detectorJvmOptions;
 
+    @Option(names = "--keep-topics",
+            description = "With --bootstrap-servers: keep the topics and consumer groups the run made (names starting"
+                    + " with bench-); by default they are deleted at the end, so that runs do not fill the cluster.")
+    boolean keepTopics;
+
     @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", paramLabel = "GUARANTEE",
             description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
     String processingGuarantee;
@@ -177,7 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
                 idx == null ? SampleData.dir() : idx, streamThreads,
                 partitions == null ? streamThreads * Math.max(1, detectorProcesses) : partitions,
                 processingGuarantee, kafka, tuning, others, detectorProcesses,
-                Arrays.stream(detectorJvmOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList());
+                Arrays.stream(detectorJvmOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList(), keepTopics);
         Map<String, Object> result = Benchmark.run(settings, System.err);
         spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(result));
         spec.commandLine().getOut().flush();

@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -192,6 +193,46 @@ public final class TopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the partitions of " + follower, e);
+        }
+    }
+
+    /**
+     * Deletes the topics and consumer groups whose names start with {@code prefix}, such as the
+     * ones a benchmark run made on a user's broker (its topics, the detector's internal topics
+     * and group, the measuring consumers' groups). Groups still in use cannot be deleted: call it
+     * once their members are closed.
+     *
+     * @return the topics and groups deleted
+     * @throws IllegalStateException when Kafka does not answer or refuses (e.g. no DELETE permission)
+     */
+    public List<String> deleteByPrefix(String prefix) {
+        if (prefix.isEmpty()) {
+            throw new IllegalArgumentException("an empty prefix would delete every topic");
+        }
+        try (Admin admin = Admin.create(adminProps())) {
+            List<String> topics = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream()
+                    .filter(t -> t.startsWith(prefix)).sorted().toList();
+            List<String> groups = admin.listGroups().all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream()
+                    .map(GroupListing::groupId).filter(g -> g.startsWith(prefix)).sorted().toList();
+            if (!groups.isEmpty()) {
+                admin.deleteConsumerGroups(groups).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (!topics.isEmpty()) {
+                admin.deleteTopics(topics).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            List<String> deleted = new ArrayList<>(topics);
+            deleted.addAll(groups);
+            return deleted;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka at " + clientProps.get("bootstrap.servers")
+                    + " within " + timeout.toSeconds() + " s while deleting the topics and groups starting with "
+                    + prefix, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not delete the topics and groups starting with " + prefix + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting the topics starting with " + prefix, e);
         }
     }
 
