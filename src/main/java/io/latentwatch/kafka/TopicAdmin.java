@@ -214,11 +214,13 @@ public final class TopicAdmin {
                     .filter(t -> t.startsWith(prefix)).sorted().toList();
             List<String> groups = admin.listGroups().all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream()
                     .map(GroupListing::groupId).filter(g -> g.startsWith(prefix)).sorted().toList();
-            if (!groups.isEmpty()) {
-                admin.deleteConsumerGroups(groups).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            // topics first: a group that still has members (a detector process killed, not stopped) cannot
+            // be deleted until its session times out, and must not keep the topics from going
             if (!topics.isEmpty()) {
                 admin.deleteTopics(topics).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (!groups.isEmpty()) {
+                admin.deleteConsumerGroups(groups).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
             List<String> deleted = new ArrayList<>(topics);
             deleted.addAll(groups);

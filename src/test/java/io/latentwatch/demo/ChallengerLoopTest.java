@@ -10,7 +10,7 @@ class ChallengerLoopTest {
 
     @Test
     void shouldPromoteAChallengerThatFlagsNoMoreNormalImagesAndCatchesAsManyAnomalies() {
-        // Given a challenger with the serving model's false positives and one anomaly less (18 of 20 is the floor)
+        // Given a challenger with the serving model's false positives and two anomalies fewer (18 of 20 is the floor)
         Confusion challenger = new Confusion(18, 2, 470, 10);
 
         // When it is judged, then nothing speaks against it
