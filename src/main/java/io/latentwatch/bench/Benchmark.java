@@ -107,13 +107,8 @@ public final class Benchmark {
             String bootstrap = embedded != null ? embedded.bootstrapServers() : s.bootstrapServers();
             Map<String, Object> props = new HashMap<>(s.kafkaProperties());
             props.put("bootstrap.servers", bootstrap);
-            String prefix = "bench-" + Long.toHexString(System.currentTimeMillis()) + "-";
-            prefixes.add(prefix);
-            Topics topics = new Topics(prefix + "images", prefix + "anomalies", prefix + "embeddings",
-                    prefix + "images-dlq", prefix + "models");
-            // the embeddings topic too: the watcher subscribes to it before a detector process would create it
-            new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input(), topics.embeddings()), Set.of(), true,
-                    s.partitions(), (short) -1);
+            String prefix = newRun(s, props, prefixes);
+            Topics topics = topicsOf(prefix);
 
             long backlog = (long) s.warmUpImages() + s.images();
             progress.println("bench: preloading " + backlog + " images on " + topics.input()
@@ -261,6 +256,26 @@ public final class Benchmark {
     }
 
     /**
+     * A fresh name prefix for one detector's topics and groups, added to {@code prefixes} (deleted
+     * from an external broker at the end), with its input and embeddings topics created: the
+     * embeddings topic too, since the watcher subscribes to it before a detector process would
+     * create it.
+     */
+    private static String newRun(Settings s, Map<String, Object> props, List<String> prefixes) {
+        String prefix = "bench-" + Long.toHexString(System.nanoTime()) + "-";
+        prefixes.add(prefix);
+        Topics topics = topicsOf(prefix);
+        new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input(), topics.embeddings()), Set.of(),
+                true, s.partitions(), (short) -1);
+        return prefix;
+    }
+
+    private static Topics topicsOf(String prefix) {
+        return new Topics(prefix + "images", prefix + "anomalies", prefix + "embeddings", prefix + "images-dlq",
+                prefix + "models");
+    }
+
+    /**
      * Deletes what the run made on an external broker (its input and output topics, the detectors'
      * internal topics and groups, the measuring consumers' groups: all named with the run's
      * prefixes), so that repeated runs do not fill a user's cluster. A failure (no DELETE
@@ -291,12 +306,8 @@ public final class Benchmark {
     private static Percentiles latencyRun(Settings s, Map<String, Object> props, String bootstrap, Tuning tuning,
                                           List<byte[]> pngs, int images, double rate, List<String> prefixes)
             throws Exception {
-        String prefix = "bench-" + Long.toHexString(System.nanoTime()) + "-";
-        prefixes.add(prefix);
-        Topics topics = new Topics(prefix + "images", prefix + "anomalies", prefix + "embeddings",
-                prefix + "images-dlq", prefix + "models");
-        new TopicAdmin(props, Duration.ofSeconds(30)).ensure(List.of(topics.input(), topics.embeddings()), Set.of(), true,
-                s.partitions(), (short) -1);
+        String prefix = newRun(s, props, prefixes);
+        Topics topics = topicsOf(prefix);
         try (OutputWatcher watcher = new OutputWatcher(props, topics.embeddings(), "lat-", images, 1);
              DetectorUnderTest detector = DetectorUnderTest.start(s, bootstrap, prefix, topics, tuning);
              ImageProducer warmUp = new ImageProducer(props, topics.input(), URI.create("/latentwatch/bench"),
