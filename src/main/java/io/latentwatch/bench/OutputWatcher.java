@@ -20,16 +20,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reads committed embedding records as they appear, counting them and recording, for ids with a
- * given prefix, the latency from event time to the moment the record is read, and the moments the
- * first, the {@code mark}-th and the last record were read.
+ * Reads committed embedding records as they appear, counting them; keeps those whose id has a given
+ * prefix with the moment they were read, and gives, for those with a narrower one, the latency from
+ * event time to that moment; and the moments the first, the {@code mark}-th and the last record
+ * were read.
  */
 final class OutputWatcher implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final AtomicLong count = new AtomicLong();
-    private final String latencyPrefix;
-    private final byte[] latencyId;
+    private final String measuredPrefix;
+    private final byte[] keptId;
     private final byte[][] latencyRecords;
     private final Instant[] latencySeen;
     private final AtomicLong latencyCount = new AtomicLong();
@@ -39,8 +40,18 @@ final class OutputWatcher implements AutoCloseable {
     private volatile long lastNanos;
     private volatile boolean running = true;
 
-    /** @param mark the record, counted from 1, whose arrival {@link #markNanos()} gives */
-    OutputWatcher(Map<String, Object> clientProps, String topic, String latencyPrefix, int maxLatencies, long mark) {
+    /**
+     * @param keptPrefix     ids of the records kept, each with the moment it was read
+     * @param measuredPrefix ids, among those, whose latency {@link #latenciesMs()} gives
+     * @param maxKept        records kept at most
+     * @param mark           the record, counted from 1, whose arrival {@link #markNanos()} gives
+     */
+    OutputWatcher(Map<String, Object> clientProps, String topic, String keptPrefix, String measuredPrefix, int maxKept,
+                  long mark) {
+        if (!measuredPrefix.startsWith(keptPrefix)) {
+            throw new IllegalArgumentException("measured ids (" + measuredPrefix + ") must be among the kept ones ("
+                    + keptPrefix + ")");
+        }
         Map<String, Object> props = new HashMap<>(clientProps);
         // named after the topic, which bench names per run: deleted with the run's topics
         props.put(ConsumerConfig.GROUP_ID_CONFIG, topic + "-watcher");
@@ -49,11 +60,11 @@ final class OutputWatcher implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.consumer.subscribe(List.of(topic));
-        this.latencyPrefix = latencyPrefix;
-        this.latencyId = ("\"id\":\"" + latencyPrefix).getBytes(StandardCharsets.UTF_8);
+        this.measuredPrefix = measuredPrefix;
+        this.keptId = ("\"id\":\"" + keptPrefix).getBytes(StandardCharsets.UTF_8);
         this.mark = mark;
-        this.latencyRecords = new byte[maxLatencies][];
-        this.latencySeen = new Instant[maxLatencies];
+        this.latencyRecords = new byte[maxKept][];
+        this.latencySeen = new Instant[maxKept];
         this.thread = new Thread(this::run, "latentwatch-bench-watcher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -75,7 +86,7 @@ final class OutputWatcher implements AutoCloseable {
                     if (count.incrementAndGet() == mark) {
                         markNanos = now;
                     }
-                    if (contains(record.value(), latencyId)) {
+                    if (contains(record.value(), keptId)) {
                         recordLatency(record, seen);
                     }
                 }
@@ -139,7 +150,7 @@ final class OutputWatcher implements AutoCloseable {
         return lastNanos;
     }
 
-    /** Latencies of the records with the prefix read so far, from event time to the poll that read them. */
+    /** Latencies of the measured records read so far, from event time to the poll that read them. */
     double[] latenciesMs() {
         int n = (int) Math.min(latencyCount.get(), latencyRecords.length);
         double[] ms = new double[n];
@@ -147,7 +158,7 @@ final class OutputWatcher implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             try {
                 JsonNode json = Json.MAPPER.readTree(latencyRecords[i]);
-                if (json.get("id").asText().startsWith(latencyPrefix) && json.hasNonNull("event_time")) {
+                if (json.get("id").asText().startsWith(measuredPrefix) && json.hasNonNull("event_time")) {
                     Instant eventTime = Instant.parse(json.get("event_time").asText());
                     ms[kept++] = Duration.between(eventTime, latencySeen[i]).toNanos() / 1e6;
                 }
