@@ -42,8 +42,9 @@ public final class Benchmark {
      * Event ids of the paced stream: the lead's and the measured images' share a prefix, and the
      * measuring consumer keeps the records of both the same way, parsing only the measured ones
      * after the run. When it kept only the measured ones, the first of them took a branch its
-     * compiled loop had never taken: the JIT threw that code away, the loop ran interpreted and was
-     * compiled again, and the first second of the measured images read late.
+     * compiled loop had never taken: the JIT threw that code away and the loop ran interpreted
+     * until it was compiled again, while the first measured images arrived (docs/benchmarks.md:
+     * no measurable part of the p99, but not the detector's work either).
      */
     static final String LEAD_ID = "lat-lead";
     static final String MEASURED_ID = "lat-run";
