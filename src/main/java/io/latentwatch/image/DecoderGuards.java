@@ -97,6 +97,103 @@ final class DecoderGuards {
         }
     }
 
+    /**
+     * The memory a decoder takes to hold the whole image at full resolution, before it subsamples
+     * ({@link InputLimits#maxWholeImageBytes}); 0 for a decoder that subsamples as it reads.
+     * WebP is decoded whole into 4-byte pixels on the heap. A JPEG whose first scan does not cover
+     * every component, which a progressive JPEG never does, is decoded by libjpeg from a buffer of
+     * all its DCT coefficients (128 bytes per 8x8 block of each component, native memory);
+     * a baseline JPEG with one interleaved scan is decoded a row of blocks at a time.
+     */
+    static long wholeImageBytes(ImagePreprocessor.Format format, byte[] data, int width, int height) {
+        if (format == ImagePreprocessor.Format.WEBP) {
+            return 4L * width * height;
+        }
+        if (format == ImagePreprocessor.Format.JPEG) {
+            return jpegCoefficientBytes(data, width, height);
+        }
+        return 0;
+    }
+
+    /**
+     * The coefficient buffer of a JPEG decoded from all its scans at once; 0 for one interleaved
+     * baseline scan, or when the markers up to the first scan cannot be read (the decoder then
+     * refuses the file itself).
+     */
+    static long jpegCoefficientBytes(byte[] data, int width, int height) {
+        int at = 2; // after SOI
+        int[] horizontal = null;
+        int[] vertical = null;
+        boolean progressive = false;
+        while (at + 4 <= data.length) {
+            if ((data[at] & 0xFF) != 0xFF) {
+                return 0;
+            }
+            int marker = data[at + 1] & 0xFF;
+            if (marker == 0xFF) {
+                at++; // fill byte
+                continue;
+            }
+            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+                at += 2; // a marker without a segment
+                continue;
+            }
+            int length = (data[at + 2] & 0xFF) << 8 | (data[at + 3] & 0xFF);
+            int body = at + 4;
+            if (length < 2 || at + 2 + length > data.length) {
+                return 0;
+            }
+            if (isStartOfFrame(marker) && length >= 8) {
+                int components = data[body + 5] & 0xFF;
+                if (components < 1 || length < 8 + 3 * components) {
+                    return 0;
+                }
+                horizontal = new int[components];
+                vertical = new int[components];
+                for (int c = 0; c < components; c++) {
+                    int factors = data[body + 6 + 3 * c + 1] & 0xFF;
+                    horizontal[c] = Math.max(1, factors >> 4);
+                    vertical[c] = Math.max(1, factors & 0x0F);
+                }
+                progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
+            } else if (marker == 0xDA) {
+                if (horizontal == null || length < 3) {
+                    return 0;
+                }
+                boolean oneScan = !progressive && (data[body] & 0xFF) >= horizontal.length;
+                return oneScan ? 0 : coefficientBytes(horizontal, vertical, width, height);
+            }
+            at += 2 + length;
+        }
+        return 0;
+    }
+
+    /** SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
+    private static boolean isStartOfFrame(int marker) {
+        return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    }
+
+    /** 64 two-byte coefficients per 8x8 block of each component, subsampled by its factors. */
+    private static long coefficientBytes(int[] horizontal, int[] vertical, int width, int height) {
+        int maxH = 1;
+        int maxV = 1;
+        for (int c = 0; c < horizontal.length; c++) {
+            maxH = Math.max(maxH, horizontal[c]);
+            maxV = Math.max(maxV, vertical[c]);
+        }
+        long bytes = 0;
+        for (int c = 0; c < horizontal.length; c++) {
+            long blocksAcross = ceilDiv(ceilDiv((long) width * horizontal[c], maxH), 8);
+            long blocksDown = ceilDiv(ceilDiv((long) height * vertical[c], maxV), 8);
+            bytes += blocksAcross * blocksDown * 128;
+        }
+        return bytes;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
     private static long le32(byte[] b, int at) {
         return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
     }

@@ -139,6 +139,7 @@ public final class ImagePreprocessor {
             width = reader.getWidth(0);
             height = reader.getHeight(0);
             checkSize(format, width, height);
+            checkWholeImage(format, DecoderGuards.wholeImageBytes(format, data, width, height), width, height);
             if (format == Format.TIFF) {
                 DecoderGuards.checkTiff(reader.getImageMetadata(0), width, height);
             } else if (format == Format.BMP) {
@@ -231,6 +232,23 @@ public final class ImagePreprocessor {
                     + width + "x" + height + " pixels, over the limit of " + limits.maxPixels()
                     + " pixels (--max-image-pixels)");
         }
+    }
+
+    private void checkWholeImage(Format format, long bytes, int width, int height) throws RejectedInputException {
+        if (bytes <= limits.maxWholeImageBytes()) {
+            return;
+        }
+        String what = format == Format.WEBP ? "a WebP is decoded whole, 4 bytes a pixel"
+                : "a progressive (or multi-scan) JPEG is decoded from all its coefficients at once";
+        throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is " + width + "x"
+                + height + " pixels and " + what + ": " + mebibytes(bytes) + " MiB, over the limit of "
+                + mebibytes(limits.maxWholeImageBytes()) + " MiB (half the detector's heap); give the detector more"
+                + " heap (JAVA_OPTS=-Xmx...) or send large images as PNG or baseline JPEG, which are decoded"
+                + " at reduced size");
+    }
+
+    private static long mebibytes(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
     }
 
     /** A decoder's exception as a person can read it: some carry no message at all. */

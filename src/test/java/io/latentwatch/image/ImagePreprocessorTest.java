@@ -156,15 +156,93 @@ class ImagePreprocessorTest {
     }
 
     @Test
-    void shouldRefuseAWebpOverThePixelLimitFromItsHeader() throws Exception {
-        // Given the first 64 bytes of a 16384x16384 lossless WebP (268 megapixels)
+    void shouldRefuseAWebpOverTheLimitsFromItsHeader() throws Exception {
+        // Given the first 64 bytes of a 16384x16384 lossless WebP (268 megapixels, 1 GiB decoded
+        // at 4 bytes a pixel), and detectors that allow fewer pixels, or less memory for an image
+        // decoded whole
         byte[] webp = java.util.Arrays.copyOf(TestWebp.twoGreyLevels(16384, 16384, 0, 255, (x, y) -> 0), 64);
+        long pixels = 16384L * 16384;
+        for (InputLimits limits : java.util.List.of(new InputLimits(InputLimits.DEFAULT_MAX_BYTES, pixels - 1),
+                new InputLimits(InputLimits.DEFAULT_MAX_BYTES, pixels, 4 * pixels - 1))) {
+            ImagePreprocessor limited = new ImagePreprocessor(limits);
 
-        // When it is converted, then it is refused from the header alone, naming the size
-        assertThatThrownBy(() -> preprocessor.toInput(webp, "image/webp", GREY_28, new float[784], 0))
-                .isInstanceOfSatisfying(RejectedInputException.class,
-                        e -> assertThat(e.reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE))
-                .hasMessageContaining("16384x16384");
+            // When it is converted, then it is refused from the header alone, naming the size
+            assertThatThrownBy(() -> limited.toInput(webp, "image/webp", GREY_28, new float[784], 0))
+                    .isInstanceOfSatisfying(RejectedInputException.class,
+                            e -> assertThat(e.reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE))
+                    .hasMessageContaining("16384x16384");
+        }
+    }
+
+    @Test
+    void shouldScoreAPngOfAHundredMegapixels() throws Exception {
+        // Given a 10000 x 10000 grey PNG (as large as a camera's), white in its top half
+        byte[] png = largeGreyPng(10_000, 10_000, y -> y < 5_000 ? 255 : 0);
+        float[] out = new float[784];
+
+        // When it is converted with the default limits, then it is scored: white above, black below
+        preprocessor.toInput(png, "image/png", GREY_28, out, 0);
+
+        assertThat(out[0]).isCloseTo(1f, within(1e-3f));
+        assertThat(out[783]).isCloseTo(0f, within(1e-3f));
+    }
+
+    @Test
+    void shouldScoreABaselineJpegOfFortyEightMegapixels() throws Exception {
+        // Given an 8000 x 6000 grey baseline JPEG (a 48-megapixel phone photo's size), bright on the left
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(8_000, 6_000,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, 4_000, 6_000);
+        g.dispose();
+        byte[] jpeg = TestImages.encode(image, "jpeg");
+        float[] out = new float[784];
+
+        // When it is converted with the default limits, then it is scored
+        preprocessor.toInput(jpeg, "image/jpeg", GREY_28, out, 0);
+
+        assertThat(out[0]).isCloseTo(1f, within(0.02f));
+        assertThat(out[27]).isCloseTo(0f, within(0.02f));
+    }
+
+    @Test
+    void shouldMeasureTheCoefficientBufferOfAProgressiveJpegFromItsHeader() throws Exception {
+        // Given a 1000 x 1000 colour JPEG, written progressive and baseline (4:2:0: chroma at half
+        // resolution each way)
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(1_000, 1_000,
+                java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        byte[] progressive = jpeg(image, true);
+        byte[] baseline = jpeg(image, false);
+
+        // When the memory its decoder needs for the whole image is read from the header, then a
+        // progressive one needs 128 bytes per block: 125 x 125 luma blocks and 63 x 63 blocks of
+        // each chroma component; a baseline one (one interleaved scan) none
+        assertThat(DecoderGuards.jpegCoefficientBytes(progressive, 1_000, 1_000))
+                .isEqualTo(128L * (125 * 125 + 2 * 63 * 63));
+        assertThat(DecoderGuards.jpegCoefficientBytes(baseline, 1_000, 1_000)).isZero();
+    }
+
+    @Test
+    void shouldRefuseAnImageDecodedWholeOverTheMemoryLimitAndNoOther() throws Exception {
+        // Given a detector with 2 MiB for an image decoded whole, and three 1000 x 1000 images: a
+        // progressive JPEG (3 MB of coefficients), a lossless WebP (4 MB) and a baseline JPEG
+        ImagePreprocessor small = new ImagePreprocessor(new InputLimits(InputLimits.DEFAULT_MAX_BYTES,
+                InputLimits.DEFAULT_MAX_PIXELS, 2L << 20));
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(1_000, 1_000,
+                java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        byte[] webp = TestWebp.twoGreyLevels(1_000, 1_000, 0, 255, (x, y) -> x & 1);
+
+        // When they are converted, then the two decoded whole are refused, saying what to do,
+        // and the baseline JPEG is scored
+        for (byte[] whole : java.util.List.of(jpeg(image, true), webp)) {
+            assertThatThrownBy(() -> small.toInput(whole, null, GREY_28, new float[784], 0))
+                    .isInstanceOfSatisfying(RejectedInputException.class,
+                            e -> assertThat(e.reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE))
+                    .hasMessageContaining("1000x1000").hasMessageContaining("over the limit of 2 MiB")
+                    .hasMessageContaining("-Xmx");
+        }
+        small.toInput(jpeg(image, false), null, GREY_28, new float[784], 0);
     }
 
     @Test
@@ -395,6 +473,44 @@ class ImagePreprocessorTest {
     }
 
     /** A PNG signature, an IHDR chunk of the given size and a small IDAT of zeros. */
+    /** A grey PNG written row by row, without holding the image: each row's value from {@code value}. */
+    private static byte[] largeGreyPng(int width, int height, java.util.function.IntUnaryOperator value)
+            throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        PngFastPathTest.chunk(out, "IHDR", ihdr.array());
+        ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+        byte[] row = new byte[width + 1]; // filter type 0, then the samples
+        try (DeflaterOutputStream z = new DeflaterOutputStream(deflated, new Deflater(1))) {
+            for (int y = 0; y < height; y++) {
+                java.util.Arrays.fill(row, 1, row.length, (byte) value.applyAsInt(y));
+                z.write(row);
+            }
+        }
+        PngFastPathTest.chunk(out, "IDAT", deflated.toByteArray());
+        PngFastPathTest.chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static byte[] jpeg(java.awt.image.BufferedImage image, boolean progressive) throws Exception {
+        javax.imageio.ImageWriter writer = TestImages.jdkWriterFirst(
+                javax.imageio.ImageIO.getImageWritersByFormatName("jpeg"), "jpeg");
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        if (progressive) {
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream stream = javax.imageio.ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
     private static byte[] pngHeaderOnly(int width, int height) throws Exception {
         return pngHeaderOnly(width, height, 8, 0);
     }
