@@ -234,17 +234,24 @@ public final class ImagePreprocessor {
         }
     }
 
+    /**
+     * A WebP's whole-image buffer (heap) may take {@link InputLimits#maxWholeImageBytes}; a JPEG's
+     * coefficients (native memory, which the heap limit does not cover and which shares the
+     * process's headroom beside the heap with ONNX Runtime) half of that.
+     */
     private void checkWholeImage(Format format, long bytes, int width, int height) throws RejectedInputException {
-        if (bytes <= limits.maxWholeImageBytes()) {
+        boolean heap = format == Format.WEBP;
+        long limit = heap ? limits.maxWholeImageBytes() : limits.maxWholeImageBytes() / 2;
+        if (bytes <= limit) {
             return;
         }
-        String what = format == Format.WEBP ? "a WebP is decoded whole, 4 bytes a pixel"
-                : "a progressive (or multi-scan) JPEG is decoded from all its coefficients at once";
+        String what = heap ? "a WebP is decoded whole, 4 bytes a pixel"
+                : "a progressive (or multi-scan) JPEG is decoded from all its coefficients at once, in native memory";
         throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is " + width + "x"
                 + height + " pixels and " + what + ": " + mebibytes(bytes) + " MiB, over the limit of "
-                + mebibytes(limits.maxWholeImageBytes()) + " MiB (half the detector's heap); give the detector more"
-                + " heap (JAVA_OPTS=-Xmx...) or send large images as PNG or baseline JPEG, which are decoded"
-                + " at reduced size");
+                + mebibytes(limit) + " MiB (" + (heap ? "half" : "a quarter") + " of the detector's heap); give the"
+                + " detector more memory (JAVA_OPTS=-Xmx...) or send large images as PNG or baseline JPEG, which are"
+                + " decoded at reduced size");
     }
 
     private static long mebibytes(long bytes) {

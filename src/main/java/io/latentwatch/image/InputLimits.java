@@ -7,11 +7,11 @@ package io.latentwatch.image;
  * @param maxPixels      largest decoded image accepted, width times height ({@code --max-image-pixels});
  *                       checked from the image header before any pixel is decoded, which stops
  *                       decompression bombs
- * @param maxWholeImageBytes most memory a decoder that holds a whole image at full resolution may
- *                       take for it (lossless and lossy WebP: 4 bytes a pixel on the heap; a progressive
- *                       or multi-scan JPEG: 128 bytes per 8x8 block of each component in native
- *                       memory); the other decoders subsample as they read, in a few MB whatever the
- *                       image's size. Checked from the header, before decoding.
+ * @param maxWholeImageBytes most heap a decoder that holds a whole image at full resolution may
+ *                       take for it (WebP: 4 bytes a pixel); a progressive or multi-scan JPEG's
+ *                       coefficients (128 bytes per 8x8 block of each component, native memory) may
+ *                       take half of it. The other decoders subsample as they read, in a few MB
+ *                       whatever the image's size. Checked from the header, before decoding.
  */
 public record InputLimits(int maxBytes, long maxPixels, long maxWholeImageBytes) {
     /**
@@ -37,7 +37,7 @@ public record InputLimits(int maxBytes, long maxPixels, long maxWholeImageBytes)
     public static final long DEFAULT_MAX_PIXELS = 16_384L * 16_384;
     /** Upper end of {@link #defaultMaxWholeImageBytes()}: 1 GiB. */
     public static final long MAX_DEFAULT_WHOLE_IMAGE_BYTES = 1L << 30;
-    /** 16 MiB, 268 megapixels, half the heap for an image decoded whole. */
+    /** 16 MiB, 268 megapixels, half the heap for an image decoded whole (a quarter for JPEG's native buffer). */
     public static final InputLimits DEFAULT = new InputLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS);
 
     public InputLimits {
@@ -60,9 +60,9 @@ public record InputLimits(int maxBytes, long maxPixels, long maxWholeImageBytes)
 
     /**
      * Half of this JVM's heap ({@code -Xmx}), at most 1 GiB: a 512 MiB heap (the launcher's default
-     * for {@code detect}) decodes a WebP of up to 67 megapixels or a progressive colour JPEG of up to
-     * 89 (4:2:0) or 44 (4:4:4) megapixels. The heap stands for the memory the process was given: a
-     * progressive JPEG's coefficients are native memory, outside the heap.
+     * for {@code detect}) decodes a WebP of up to 67 megapixels, and (with a quarter of the heap) a
+     * progressive colour JPEG of up to 44 (4:2:0) or 22 (4:4:4) megapixels. The heap stands for the
+     * memory the process was given: a progressive JPEG's coefficients are native memory, beside it.
      */
     public static long defaultMaxWholeImageBytes() {
         return Math.min(MAX_DEFAULT_WHOLE_IMAGE_BYTES, Runtime.getRuntime().maxMemory() / 2);

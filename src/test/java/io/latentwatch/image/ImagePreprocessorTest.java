@@ -225,24 +225,30 @@ class ImagePreprocessorTest {
 
     @Test
     void shouldRefuseAnImageDecodedWholeOverTheMemoryLimitAndNoOther() throws Exception {
-        // Given a detector with 2 MiB for an image decoded whole, and three 1000 x 1000 images: a
-        // progressive JPEG (3 MB of coefficients), a lossless WebP (4 MB) and a baseline JPEG
+        // Given a detector with 4 MiB of heap for an image decoded whole (so 2 MiB of native memory
+        // for a JPEG's coefficients), and 1000 x 1000 images
         ImagePreprocessor small = new ImagePreprocessor(new InputLimits(InputLimits.DEFAULT_MAX_BYTES,
-                InputLimits.DEFAULT_MAX_PIXELS, 2L << 20));
+                InputLimits.DEFAULT_MAX_PIXELS, 4L << 20));
         java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(1_000, 1_000,
                 java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
-        byte[] webp = TestWebp.twoGreyLevels(1_000, 1_000, 0, 255, (x, y) -> x & 1);
 
-        // When they are converted, then the two decoded whole are refused, saying what to do,
-        // and the baseline JPEG is scored
-        for (byte[] whole : java.util.List.of(jpeg(image, true), webp)) {
-            assertThatThrownBy(() -> small.toInput(whole, null, GREY_28, new float[784], 0))
-                    .isInstanceOfSatisfying(RejectedInputException.class,
-                            e -> assertThat(e.reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE))
-                    .hasMessageContaining("1000x1000").hasMessageContaining("over the limit of 2 MiB")
-                    .hasMessageContaining("-Xmx");
-        }
+        // When a progressive JPEG (3 MB of coefficients) and an 1100 x 1000 WebP (4.4 MB) are
+        // converted, then both are refused, saying what to do
+        assertThatThrownBy(() -> small.toInput(jpeg(image, true), null, GREY_28, new float[784], 0))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE))
+                .hasMessageContaining("1000x1000").hasMessageContaining("over the limit of 2 MiB")
+                .hasMessageContaining("-Xmx");
+        byte[] wideWebp = TestWebp.twoGreyLevels(1_100, 1_000, 0, 255, (x, y) -> x & 1);
+        assertThatThrownBy(() -> small.toInput(wideWebp, null, GREY_28, new float[784], 0))
+                .isInstanceOfSatisfying(RejectedInputException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE))
+                .hasMessageContaining("1100x1000").hasMessageContaining("over the limit of 4 MiB");
+
+        // And a baseline JPEG of the same size, and a 1000 x 1000 WebP (4.0 MB), are scored
         small.toInput(jpeg(image, false), null, GREY_28, new float[784], 0);
+        small.toInput(TestWebp.twoGreyLevels(1_000, 1_000, 0, 255, (x, y) -> x & 1), null, GREY_28,
+                new float[784], 0);
     }
 
     @Test
