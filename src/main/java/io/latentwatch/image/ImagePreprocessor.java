@@ -65,9 +65,11 @@ public final class ImagePreprocessor {
      */
     public void toInput(byte[] data, String contentType, Shape shape, float[] dest, int offset)
             throws RejectedInputException {
-        checkContentType(contentType);
         Format format = Format.sniff(data);
         if (format == null) {
+            // an image file is decoded whatever its declared type says (S3's binary/octet-stream, an
+            // empty header, the wrong image type): only what is not one must be declared as an image
+            checkContentType(contentType);
             if (data.length == shape.size()) {
                 fromRaw(data, shape, dest, offset);
                 return;
@@ -114,7 +116,7 @@ public final class ImagePreprocessor {
     }
 
     private static void checkContentType(String contentType) throws RejectedInputException {
-        if (contentType == null) {
+        if (contentType == null || contentType.isBlank()) {
             return;
         }
         String type = contentType.toLowerCase(Locale.ROOT).trim();
@@ -122,7 +124,8 @@ public final class ImagePreprocessor {
             return;
         }
         throw new RejectedInputException(RejectReason.UNSUPPORTED_CONTENT_TYPE, "content type '" + contentType
-                + "' is not an image; send image/png, image/jpeg, ... or application/octet-stream for raw pixels");
+                + "' is not an image, nor are the bytes a PNG, JPEG, GIF, BMP, TIFF or WebP file; send image/png,"
+                + " image/jpeg, ... or application/octet-stream for raw pixels");
     }
 
     private BufferedImage decode(byte[] data, Format format, Shape shape) throws RejectedInputException {

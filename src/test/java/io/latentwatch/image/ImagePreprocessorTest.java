@@ -107,11 +107,31 @@ class ImagePreprocessorTest {
     }
 
     @Test
-    void shouldRefuseADeclaredContentTypeThatIsNoImage() {
-        byte[] png = TestImages.greyPng(28, 28, 0);
-        assertThatThrownBy(() -> preprocessor.toInput(png, "text/plain", GREY_28, new float[784], 0))
-                .isInstanceOfSatisfying(RejectedInputException.class,
-                        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_CONTENT_TYPE));
+    void shouldRefuseBytesThatAreNoImageDeclaredAsSomethingElse() {
+        // Given text declared as text, and raw pixels of the model's size declared as JSON
+        byte[] text = "hello".getBytes(StandardCharsets.UTF_8);
+
+        // When they are converted, then both are refused for their content type
+        for (Object[] input : new Object[][] {{text, "text/plain"}, {new byte[784], "application/json"}}) {
+            assertThatThrownBy(() -> preprocessor.toInput((byte[]) input[0], (String) input[1], GREY_28,
+                    new float[784], 0))
+                    .isInstanceOfSatisfying(RejectedInputException.class,
+                            e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_CONTENT_TYPE))
+                    .hasMessageContaining((String) input[1]);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/plain", "binary/octet-stream", "", "image/jpeg", "application/json"})
+    void shouldScoreAnImageFileWhateverContentTypeItIsDeclaredAs(String contentType) throws Exception {
+        // Given a white PNG declared as something else (S3's default type, an empty header, the wrong format)
+        byte[] png = TestImages.greyPng(28, 28, 255);
+        float[] out = new float[784];
+
+        // When it is converted, then it is read as the PNG it is
+        preprocessor.toInput(png, contentType, GREY_28, out, 0);
+
+        assertThat(out[0]).isEqualTo(1f);
     }
 
     @Test
