@@ -121,13 +121,35 @@ final class DecoderGuards {
      * refuses the file itself).
      */
     static long jpegCoefficientBytes(byte[] data, int width, int height) {
+        JpegFrame frame = jpegFrame(data);
+        if (frame == null || frame.scanComponents() < 0
+                || (!frame.progressive() && frame.scanComponents() >= frame.horizontal().length)) {
+            return 0;
+        }
+        return coefficientBytes(frame.horizontal(), frame.vertical(), width, height);
+    }
+
+    /** The number of colour components of a JPEG (4 for CMYK and YCCK), or 0 when its frame header cannot be read. */
+    static int jpegComponents(byte[] data) {
+        JpegFrame frame = jpegFrame(data);
+        return frame == null ? 0 : frame.horizontal().length;
+    }
+
+    /**
+     * What a JPEG's frame header says, up to its first scan.
+     *
+     * @param scanComponents components in the first scan; -1 when no scan header follows the frame's
+     */
+    private record JpegFrame(int[] horizontal, int[] vertical, boolean progressive, int scanComponents) {
+    }
+
+    /** The frame header (SOFn) and the first scan header (SOS) of a JPEG; null when no frame header can be read. */
+    private static JpegFrame jpegFrame(byte[] data) {
         int at = 2; // after SOI
-        int[] horizontal = null;
-        int[] vertical = null;
-        boolean progressive = false;
+        JpegFrame frame = null;
         while (at + 4 <= data.length) {
             if ((data[at] & 0xFF) != 0xFF) {
-                return 0;
+                return frame;
             }
             int marker = data[at + 1] & 0xFF;
             if (marker == 0xFF) {
@@ -141,31 +163,42 @@ final class DecoderGuards {
             int length = (data[at + 2] & 0xFF) << 8 | (data[at + 3] & 0xFF);
             int body = at + 4;
             if (length < 2 || at + 2 + length > data.length) {
-                return 0;
+                return frame;
             }
             if (isStartOfFrame(marker) && length >= 8) {
                 int components = data[body + 5] & 0xFF;
                 if (components < 1 || length < 8 + 3 * components) {
-                    return 0;
+                    return null;
                 }
-                horizontal = new int[components];
-                vertical = new int[components];
+                int[] horizontal = new int[components];
+                int[] vertical = new int[components];
                 for (int c = 0; c < components; c++) {
                     int factors = data[body + 6 + 3 * c + 1] & 0xFF;
                     horizontal[c] = Math.max(1, factors >> 4);
                     vertical[c] = Math.max(1, factors & 0x0F);
                 }
-                progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
+                boolean progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
+                frame = new JpegFrame(horizontal, vertical, progressive, -1);
             } else if (marker == 0xDA) {
-                if (horizontal == null || length < 3) {
-                    return 0;
+                if (frame == null || length < 3) {
+                    return frame;
                 }
-                boolean oneScan = !progressive && (data[body] & 0xFF) >= horizontal.length;
-                return oneScan ? 0 : coefficientBytes(horizontal, vertical, width, height);
+                return new JpegFrame(frame.horizontal(), frame.vertical(), frame.progressive(), data[body] & 0xFF);
             }
             at += 2 + length;
         }
-        return 0;
+        return frame;
+    }
+
+    /** Whether a TIFF's colours are CIELab, ICCLab or ITULab (photometric interpretation 8, 9 or 10). */
+    static boolean isLabTiff(IIOMetadata metadata) {
+        try {
+            long photometric = first(TIFFDirectory.createFromMetadata(metadata),
+                    BaselineTIFFTagSet.TAG_PHOTOMETRIC_INTERPRETATION, -1);
+            return photometric >= 8 && photometric <= 10;
+        } catch (IIOInvalidTreeException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC). */

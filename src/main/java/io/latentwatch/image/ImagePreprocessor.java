@@ -23,8 +23,8 @@ import javax.imageio.stream.ImageInputStream;
  * and resizes (box filter down, bilinear up). Image dimensions are read from the header and
  * checked against {@link InputLimits} before any pixel is decoded. Bytes of exactly the raw size
  * that begin like an image file but do not decode as one are taken as raw pixels. The JDK's
- * decoders are used first; a TIFF they cannot read gets a second decoder (see
- * {@code readWithTiffFallback}).
+ * decoders are used first; a TIFF they cannot read, and a CMYK JPEG or CIELab TIFF whose colours
+ * they get wrong, go to a second decoder (see {@code readWithSecondDecoder}).
  *
  * <p>Not thread-safe: it keeps one decoder per format for reuse, so each thread needs its own.
  */
@@ -37,9 +37,11 @@ public final class ImagePreprocessor {
     private final InputLimits limits;
     private final Map<Format, ImageReader> readers = new EnumMap<>(Format.class);
     private final PngFastPath png;
-    /** The second TIFF decoder, looked for when first needed; null where the class path has none. */
-    private ImageReader tiffFallback;
-    private boolean tiffFallbackLooked;
+    /**
+     * The second decoders (TIFF, JPEG), each looked for when first needed; a null value where the
+     * class path has none.
+     */
+    private final Map<Format, ImageReader> secondReaders = new EnumMap<>(Format.class);
 
     public ImagePreprocessor(InputLimits limits) {
         this(limits, true);
@@ -150,18 +152,21 @@ public final class ImagePreprocessor {
             } else if (format == Format.WEBP) {
                 DecoderGuards.checkWebp(data);
             }
+            checked = true;
+            if (coloursNeedSecondDecoder(format, data, reader) && secondReader(format) != null) {
+                return readWithSecondDecoder(format, data, shape, width, height, null);
+            }
             // Decode big images at reduced resolution, each axis on its own, so the box filter only sees
             // ~4x the target and a long thin image needs no more memory than a square one.
             int stepX = Math.max(1, width / (4 * shape.width()));
             int stepY = Math.max(1, height / (4 * shape.height()));
-            checked = true;
             return read(reader, format, stepX, stepY);
         } catch (IIOException e) {
             // only once the header passed every check: the second decoder reads what they allowed
             if (format != Format.TIFF || !checked) {
                 throw undecodable(format, e);
             }
-            return readWithTiffFallback(data, shape, width, height, e);
+            return readWithSecondDecoder(format, data, shape, width, height, e);
         } catch (IOException | RuntimeException e) {
             throw undecodable(format, e);
         } finally {
@@ -170,33 +175,51 @@ public final class ImagePreprocessor {
     }
 
     /**
-     * A TIFF that passed the size checks but that the JDK's decoder cannot read (16-bit samples
-     * with a horizontal-differencing predictor, the floating-point predictor: what libtiff and
-     * ImageMagick write for compressed 16-bit and float images) gets a second try with another
-     * TIFF plugin on the class path (TwelveMonkeys), before it is refused with the JDK's reason.
-     * The second decoder must read the size the checks passed ({@code width} x {@code height}).
+     * Images whose colours the JDK's decoder gets wrong, though it reads them: a four-component JPEG
+     * (CMYK or YCCK, Adobe's inverted ones included: the JDK hands out the raw components, far too
+     * bright) and a CIELab TIFF (read as if it were RGB, nearly black). The second decoder converts
+     * them to RGB.
      */
-    private BufferedImage readWithTiffFallback(byte[] data, Shape shape, int width, int height, IIOException first)
-            throws RejectedInputException {
-        if (!tiffFallbackLooked) {
-            tiffFallback = Format.newTiffFallbackReader();
-            tiffFallbackLooked = true;
+    private static boolean coloursNeedSecondDecoder(Format format, byte[] data, ImageReader reader)
+            throws IOException {
+        if (format == Format.JPEG) {
+            return DecoderGuards.jpegComponents(data) == 4;
         }
-        ImageReader reader = tiffFallback;
+        return format == Format.TIFF && DecoderGuards.isLabTiff(reader.getImageMetadata(0));
+    }
+
+    private ImageReader secondReader(Format format) {
+        return secondReaders.computeIfAbsent(format, Format::newSecondReader);
+    }
+
+    /**
+     * Decodes with the second decoder of the format (TwelveMonkeys' plugin), when the JDK's reads
+     * the image with the wrong colours ({@code first} null) or cannot read it at all: a TIFF that
+     * passed the size checks but has 16-bit samples with a horizontal-differencing predictor, or the
+     * floating-point predictor (what libtiff and ImageMagick write for compressed 16-bit and float
+     * images), gets a second try before it is refused with the JDK's reason ({@code first}). The
+     * second decoder must read the size the checks passed ({@code width} x {@code height}).
+     */
+    private BufferedImage readWithSecondDecoder(Format format, byte[] data, Shape shape, int width, int height,
+                                                IIOException first) throws RejectedInputException {
+        ImageReader reader = secondReader(format);
         if (reader == null) {
-            throw undecodable(Format.TIFF, first);
+            throw undecodable(format, first);
         }
         try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
             reader.setInput(in, true, true);
             if (reader.getWidth(0) != width || reader.getHeight(0) != height) {
                 // the checks above were made on the JDK decoder's reading of the header
-                throw new IIOException("the TIFF decoders disagree on its size");
+                throw new IIOException("the " + format + " decoders disagree on its size");
             }
-            return read(reader, Format.TIFF, Math.max(1, width / (4 * shape.width())),
+            return read(reader, format, Math.max(1, width / (4 * shape.width())),
                     Math.max(1, height / (4 * shape.height())));
         } catch (IOException | RuntimeException e) {
+            if (first == null) {
+                throw undecodable(format, e);
+            }
             first.addSuppressed(e);
-            throw undecodable(Format.TIFF, first);
+            throw undecodable(format, first);
         } finally {
             reader.reset();
         }
@@ -399,9 +422,9 @@ public final class ImagePreprocessor {
             return first;
         }
 
-        /** A TIFF decoder other than the JDK's, or null when the class path has none. */
-        static ImageReader newTiffFallbackReader() {
-            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("tiff");
+        /** A decoder of this format other than the JDK's, or null when the class path has none. */
+        ImageReader newSecondReader() {
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(name().toLowerCase(Locale.ROOT));
             while (readers.hasNext()) {
                 ImageReader reader = readers.next();
                 if (!isJdk(reader)) {

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class ImagePreprocessorTest {
     private static final ImagePreprocessor.Shape GREY_28 = new ImagePreprocessor.Shape(1, 28, 28, Normalization.UNIT);
+    private static final ImagePreprocessor.Shape RGB_28 = new ImagePreprocessor.Shape(3, 28, 28, Normalization.UNIT);
     private final ImagePreprocessor preprocessor = new ImagePreprocessor(InputLimits.DEFAULT);
 
     @Test
@@ -269,6 +270,27 @@ class ImagePreprocessorTest {
         small.toInput(jpeg(image, false), null, GREY_28, new float[784], 0);
         small.toInput(TestWebp.twoGreyLevels(1_000, 1_000, 0, 255, (x, y) -> x & 1), null, GREY_28,
                 new float[784], 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jpeg-cmyk-red-blue-28x28.jpg", "tiff-cielab-red-blue-28x28.tif"})
+    void shouldConvertCmykJpegsAndCielabTiffsToTheirColours(String seed) throws Exception {
+        // Given a 28x28 image, red on the left and blue on the right, stored as CMYK JPEG (Adobe's
+        // inverted components, as ImageMagick writes them) or as CIELab TIFF, which the JDK's
+        // decoders read with the wrong colours (far too bright; nearly black)
+        byte[] image = fuzzSeed(seed);
+        float[] out = new float[3 * 784];
+
+        // When it is converted for an RGB model
+        preprocessor.toInput(image, null, RGB_28, out, 0);
+
+        // Then the left is red and the right blue
+        int left = 14 * 28 + 3;
+        int right = 14 * 28 + 24;
+        assertThat(new float[] {out[left], out[784 + left], out[1568 + left]})
+                .containsExactly(new float[] {1f, 0f, 0f}, within(0.05f));
+        assertThat(new float[] {out[right], out[784 + right], out[1568 + right]})
+                .containsExactly(new float[] {0f, 0f, 1f}, within(0.05f));
     }
 
     @Test
