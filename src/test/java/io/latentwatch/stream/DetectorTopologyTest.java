@@ -123,6 +123,25 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void shouldScoreValidImagesOfAnySizeColourOrDeclaredType() throws Exception {
+        // Given a 48-megapixel JPEG (a phone camera's), a CMYK JPEG, a CIELab TIFF, and PNGs declared
+        // as S3's binary/octet-stream and as JPEG
+        java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(8_000, 6_000,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        images.pipeInput(binaryCloudEvent("photo-48mp", TestImages.encode(photo, "jpeg"), "image/jpeg"));
+        images.pipeInput(binaryCloudEvent("cmyk", seed("jpeg-cmyk-red-blue-28x28.jpg"), "image/jpeg"));
+        images.pipeInput(binaryCloudEvent("cielab", seed("tiff-cielab-red-blue-28x28.tif"), "image/tiff"));
+        byte[] png = TestImages.greyPng(28, 28, 0);
+        images.pipeInput(binaryCloudEvent("octet", png, "binary/octet-stream"));
+        images.pipeInput(binaryCloudEvent("mislabelled", png, "image/jpeg"));
+
+        // Then every one is scored, none dead-lettered
+        assertThat(embeddings.readValuesToList()).extracting(v -> json(v).get("id").asText())
+                .containsExactly("photo-48mp", "cmyk", "cielab", "octet", "mislabelled");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldDeadLetterAnInputDeclaredAsText() {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", "text/plain".getBytes(StandardCharsets.UTF_8));
@@ -161,13 +180,25 @@ class DetectorTopologyTest {
     }
 
     private static TestRecord<byte[], byte[]> binaryCloudEvent(String id, byte[] image) {
+        return binaryCloudEvent(id, image, "image/png");
+    }
+
+    private static TestRecord<byte[], byte[]> binaryCloudEvent(String id, byte[] image, String contentType) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
         headers.add("ce_id", id.getBytes(StandardCharsets.UTF_8));
         headers.add("ce_source", "/test".getBytes(StandardCharsets.UTF_8));
         headers.add("ce_type", "test.image".getBytes(StandardCharsets.UTF_8));
-        headers.add("content-type", "image/png".getBytes(StandardCharsets.UTF_8));
+        headers.add("content-type", contentType.getBytes(StandardCharsets.UTF_8));
         return new TestRecord<>(("key-" + id).getBytes(StandardCharsets.UTF_8), image, headers);
+    }
+
+    private byte[] seed(String name) throws java.io.IOException {
+        try (java.io.InputStream in = getClass().getResourceAsStream("/io/latentwatch/image/InputPathFuzzTestInputs/"
+                + name)) {
+            assertThat(in).as("seed %s", name).isNotNull();
+            return in.readAllBytes();
+        }
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {
