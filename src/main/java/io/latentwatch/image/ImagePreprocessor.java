@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -33,6 +34,11 @@ public final class ImagePreprocessor {
         // ImageIO would otherwise spill large streams to temporary files.
         ImageIO.setUseCache(false);
     }
+
+    /** The heap budget for images decoded whole ({@link InputLimits#defaultMaxWholeImageBytes()}), in MiB. */
+    static final int WHOLE_IMAGE_PERMITS = (int) Math.max(1, InputLimits.defaultMaxWholeImageBytes() >> 20);
+    private static final long WHOLE_IMAGE_FLOOR_BYTES = 16L << 20;
+    private static final Semaphore WHOLE_IMAGE_MEMORY = new Semaphore(WHOLE_IMAGE_PERMITS, true);
 
     private final InputLimits limits;
     private final Map<Format, ImageReader> readers = new EnumMap<>(Format.class);
@@ -139,12 +145,15 @@ public final class ImagePreprocessor {
         int width = 0;
         int height = 0;
         boolean checked = false;
+        int permits = 0;
         try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
             reader.setInput(in, true, true);
             width = reader.getWidth(0);
             height = reader.getHeight(0);
             checkSize(format, width, height);
-            checkWholeImage(format, DecoderGuards.wholeImageBytes(format, data, width, height), width, height);
+            long wholeImageBytes = DecoderGuards.wholeImageBytes(format, data, width, height);
+            checkWholeImage(format, wholeImageBytes, width, height);
+            permits = acquireWholeImageMemory(wholeImageBytes);
             if (format == Format.TIFF) {
                 DecoderGuards.checkTiff(reader.getImageMetadata(0), width, height);
             } else if (format == Format.BMP) {
@@ -171,7 +180,30 @@ public final class ImagePreprocessor {
             throw undecodable(format, e);
         } finally {
             reader.reset();
+            WHOLE_IMAGE_MEMORY.release(permits);
         }
+    }
+
+    /**
+     * Waits until an image decoded whole may take its memory, counted in MiB across every thread of
+     * the process: each stream thread has a preprocessor of its own, and two threads decoding the
+     * largest WebP the budget allows at once would need twice it. Small images (under 16 MiB) go
+     * by without counting. Returns the permits to give back.
+     */
+    private static int acquireWholeImageMemory(long bytes) {
+        if (bytes < WHOLE_IMAGE_FLOOR_BYTES) {
+            return 0;
+        }
+        int permits = (int) Math.min(WHOLE_IMAGE_PERMITS, (bytes + (1 << 20) - 1) >> 20);
+        // uninterruptibly: an interrupted wait must not turn a valid image into a dead letter; the
+        // wait is at most another thread's decode of one image
+        WHOLE_IMAGE_MEMORY.acquireUninterruptibly(permits);
+        return permits;
+    }
+
+    /** The permits free now, for tests: all of them when no image is being decoded whole. */
+    static int freeWholeImagePermits() {
+        return WHOLE_IMAGE_MEMORY.availablePermits();
     }
 
     /**

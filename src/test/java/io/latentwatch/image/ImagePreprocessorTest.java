@@ -294,6 +294,24 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void shouldGiveBackTheMemoryOfAnImageDecodedWholeWhetherItDecodesOrNot() throws Exception {
+        // Given a 2000 x 2100 WebP (16 MB decoded, so counted against the process's budget for
+        // images decoded whole), whole and cut short
+        byte[] webp = TestWebp.twoGreyLevels(2_000, 2_100, 0, 255, (x, y) -> x & 1);
+        byte[] cut = java.util.Arrays.copyOf(webp, webp.length / 2);
+        int free = ImagePreprocessor.freeWholeImagePermits();
+
+        // When each is converted, then the one decodes and the other is refused, and after either
+        // every permit is back
+        preprocessor.toInput(webp, null, GREY_28, new float[784], 0);
+        assertThat(ImagePreprocessor.freeWholeImagePermits()).isEqualTo(free);
+        assertThatThrownBy(() -> preprocessor.toInput(cut, null, GREY_28, new float[784], 0))
+                .isInstanceOf(RejectedInputException.class);
+        assertThat(ImagePreprocessor.freeWholeImagePermits()).isEqualTo(free)
+                .isEqualTo(ImagePreprocessor.WHOLE_IMAGE_PERMITS);
+    }
+
+    @Test
     void shouldRefuseATruncatedWebpWithAReason() {
         byte[] webp = TestWebp.twoGreyLevels(64, 64, 0, 255, (x, y) -> (x + y) & 1);
         byte[] truncated = java.util.Arrays.copyOf(webp, webp.length / 2);
