@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * underneath, which refuses a second metric of the same name.
  */
 public final class DetectorMetrics {
+    /** Longest end-to-end latency recorded: 100 years. */
+    static final Duration MAX_END_TO_END = Duration.ofDays(36_525);
+
     /**
      * Refusal reasons whose counters exist from the start (at 0): those of
      * {@link ModelRefusedException.Reason} and the signature reasons of
@@ -156,8 +159,14 @@ public final class DetectorMetrics {
         batchSize.record(images);
     }
 
+    /**
+     * Records the time from an event's time to its output. An event time in the future (a producer's
+     * clock ahead) or over {@link #MAX_END_TO_END} in the past (a wrong year: the timer's nanoseconds
+     * would overflow at 292 years) says nothing about latency and is left out: a metric must never
+     * fail a record that was scored.
+     */
     public void endToEnd(Duration latency) {
-        if (!latency.isNegative()) {
+        if (!latency.isNegative() && latency.compareTo(MAX_END_TO_END) <= 0) {
             endToEnd.record(latency);
         }
     }

@@ -312,14 +312,15 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (verdict != null) {
             metrics.challenger().compared(challenger.model().info(), verdict.score(), anomaly, verdict.anomaly());
         }
+        if (event.time() != null) {
+            metrics.endToEnd(Duration.between(event.time(), Instant.now()));
+        }
+        // nothing after the first forward may throw: a record would then leave both an output and a dead letter
         if (anomaly) {
             context.forward(record.withValue(anomalyValue).withHeaders(headers), DetectorTopology.ANOMALY_SINK);
         }
         context.forward(record.withValue(embeddingValue).withHeaders(new RecordHeaders(outputHeaders)),
                 DetectorTopology.EMBEDDING_SINK);
-        if (event.time() != null) {
-            metrics.endToEnd(Duration.between(event.time(), Instant.now()));
-        }
     }
 
     private byte[] embedding(ImageEvent event, ModelInfo info, float score, boolean anomaly, Origin origin,

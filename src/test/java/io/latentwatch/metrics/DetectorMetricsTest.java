@@ -19,6 +19,19 @@ class DetectorMetricsTest {
     private final DetectorMetrics metrics = DetectorMetrics.forApplication(registry, "app-1");
 
     @Test
+    void shouldLeaveOutEndToEndLatenciesFromEventTimesThatAreNoLatency() {
+        // Given latencies of 20 ms, from an event time in the future, and from event times 100
+        // years and 1,000 years ago (a wrong year: 1,000 years overflow a timer's nanoseconds)
+        metrics.endToEnd(java.time.Duration.ofMillis(20));
+        metrics.endToEnd(java.time.Duration.ofSeconds(-5));
+        metrics.endToEnd(DetectorMetrics.MAX_END_TO_END);
+        metrics.endToEnd(java.time.Duration.ofDays(365_250));
+
+        // Then the first and the 100 years are recorded, and nothing threw
+        assertThat(registry.get("latentwatch.end.to.end.latency").timer().count()).isEqualTo(2);
+    }
+
+    @Test
     void shouldBucketFractionalScoresInAPrometheusHistogram() {
         // Given a served model
         ModelInfo model = TestModelInfos.info("v1", Map.of());
