@@ -223,6 +223,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                     events.add(event);
                 } catch (RejectedInputException e) {
                     deadLetter(record, input.origin(), e.reason(), e.getMessage(), info);
+                } catch (RuntimeException e) {
+                    // unforeseen: this record alone goes; thrown out of a batch, it would leave the batch
+                    // pending, to be scored again with every later record
+                    LOG.warn("an input could not be read; dead-lettered", e);
+                    deadLetter(record, input.origin(), RejectReason.INTERNAL_ERROR, "the input could not be read: "
+                            + describe(e), info);
                 }
             }
             if (ready.isEmpty()) {
@@ -282,9 +288,49 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         return maps;
     }
 
+    /**
+     * Forwards a scored record's outputs. What can fail before them (writing the records, metrics)
+     * dead-letters this record alone; the forwards themselves are left to Kafka Streams, whose
+     * exceptions (a fenced producer, a migrated task) must reach it.
+     */
     private void emit(Record<byte[], byte[]> record, Origin origin, ImageEvent event, ModelInfo info, float score,
                       float[] vector, OutputRecords.Challenger verdict, ModelRegistry.Lease challenger,
                       String anomalyMap) {
+        Outputs outputs;
+        try {
+            outputs = outputs(record, event, info, score, vector, verdict, challenger, anomalyMap, origin);
+        } catch (RuntimeException e) {
+            LOG.warn("the outputs of a scored input could not be written; dead-lettered", e);
+            deadLetter(record, origin, RejectReason.INTERNAL_ERROR, "the image scored " + score
+                    + " but its output records could not be written: " + describe(e), info);
+            return;
+        }
+        if (outputs == null) {
+            // a huge id or source from the input's headers: the outputs would fail to send and stall the partition
+            deadLetter(record, origin, RejectReason.OUTPUT_TOO_LARGE, "the image scored " + score + " but its output"
+                    + " records would be larger than the " + budget.maxRecordBytes() + " bytes the output topics take"
+                    + " (an overlong key, event id or source?)", info);
+            return;
+        }
+        if (outputs.anomaly() != null) {
+            context.forward(record.withValue(outputs.anomaly()).withHeaders(outputs.headers()),
+                    DetectorTopology.ANOMALY_SINK);
+        }
+        context.forward(record.withValue(outputs.embedding()).withHeaders(new RecordHeaders(outputHeaders)),
+                DetectorTopology.EMBEDDING_SINK);
+    }
+
+    /** A scored record's output values: the anomaly record (null for a normal image) and the embedding record. */
+    private record Outputs(byte[] anomaly, byte[] embedding, RecordHeaders headers) {
+    }
+
+    /**
+     * The output records of a scored input, with its metrics recorded; null when they would not fit
+     * the output topics.
+     */
+    private Outputs outputs(Record<byte[], byte[]> record, ImageEvent event, ModelInfo info, float score,
+                            float[] vector, OutputRecords.Challenger verdict, ModelRegistry.Lease challenger,
+                            String anomalyMap, Origin origin) {
         boolean anomaly = score >= info.threshold();
         // the producer makes a record's headers read-only, so each output gets its own list of the shared headers
         RecordHeaders headers = new RecordHeaders(outputHeaders);
@@ -302,11 +348,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         if (!budget.fits(record.key(), embeddingValue, headers)
                 || (anomaly && !budget.fits(record.key(), anomalyValue, headers))) {
-            // a huge id or source from the input's headers: the outputs would fail to send and stall the partition
-            deadLetter(record, origin, RejectReason.OUTPUT_TOO_LARGE, "the image scored " + score + " but its output"
-                    + " records would be larger than the " + budget.maxRecordBytes() + " bytes the output topics take"
-                    + " (an overlong key, event id or source?)", info);
-            return;
+            return null;
         }
         metrics.scored(info, score, anomaly);
         if (verdict != null) {
@@ -315,12 +357,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (event.time() != null) {
             metrics.endToEnd(Duration.between(event.time(), Instant.now()));
         }
-        // nothing after the first forward may throw: a record would then leave both an output and a dead letter
-        if (anomaly) {
-            context.forward(record.withValue(anomalyValue).withHeaders(headers), DetectorTopology.ANOMALY_SINK);
-        }
-        context.forward(record.withValue(embeddingValue).withHeaders(new RecordHeaders(outputHeaders)),
-                DetectorTopology.EMBEDDING_SINK);
+        return new Outputs(anomaly ? anomalyValue : null, embeddingValue, headers);
     }
 
     private byte[] embedding(ImageEvent event, ModelInfo info, float score, boolean anomaly, Origin origin,
@@ -362,5 +399,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             batch.close();
         }
         shadow.close();
+    }
+
+    /** An exception as a person can read it: some carry no message at all. */
+    private static String describe(RuntimeException e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName()
+                + ": " + message;
     }
 }
