@@ -307,9 +307,9 @@ public final class ImagePreprocessor {
                 : "a progressive (or multi-scan) JPEG is decoded from all its coefficients at once, in native memory";
         throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the " + format + " image is " + width + "x"
                 + height + " pixels and " + what + ": " + mebibytes(bytes) + " MiB, over the limit of "
-                + mebibytes(limit) + " MiB (" + (heap ? "half" : "a quarter") + " of the detector's heap); give the"
-                + " detector more memory (JAVA_OPTS=-Xmx...) or send large images as PNG or baseline JPEG, which are"
-                + " decoded at reduced size");
+                + mebibytes(limit) + " MiB (" + (heap ? "half" : "a quarter") + " of the detector's heap, at most "
+                + (heap ? "1024" : "512") + " MiB); give the detector more memory (JAVA_OPTS=-Xmx...) or send large"
+                + " images as PNG or baseline JPEG, which are decoded at reduced size");
     }
 
     private static long mebibytes(long bytes) {
