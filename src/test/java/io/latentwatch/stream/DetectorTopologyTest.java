@@ -107,11 +107,7 @@ class DetectorTopologyTest {
         byte[] bm = new byte[784];
         bm[0] = 'B';
         bm[1] = 'M';
-        byte[] tiff;
-        try (java.io.InputStream in = getClass().getResourceAsStream(
-                "/io/latentwatch/image/InputPathFuzzTestInputs/tiff-grey16-lzw-predictor-8x6.tif")) {
-            tiff = in.readAllBytes();
-        }
+        byte[] tiff = seed("tiff-grey16-lzw-predictor-8x6.tif");
         images.pipeInput(new TestRecord<>("brace".getBytes(StandardCharsets.UTF_8), brace));
         images.pipeInput(new TestRecord<>("bm".getBytes(StandardCharsets.UTF_8), bm));
         images.pipeInput(new TestRecord<>("tiff".getBytes(StandardCharsets.UTF_8), tiff));
