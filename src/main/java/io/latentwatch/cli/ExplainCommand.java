@@ -35,7 +35,7 @@ public final class ExplainCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--image", paramLabel = "FILE",
-            description = "The image to explain: PNG, JPEG, GIF, BMP, TIFF or WebP, any size and colour.")
+            description = "The image to explain: PNG, JPEG, GIF, BMP, TIFF, WebP or PBM/PGM/PPM, any size and colour.")
     Path image;
 
     @Option(names = "--idx", paramLabel = "DIR", description = "Instead of --image: an MNIST-style IDX set ...")

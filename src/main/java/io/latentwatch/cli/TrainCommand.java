@@ -61,7 +61,8 @@ public final class TrainCommand implements Callable<Integer> {
     String normalClasses;
 
     @Option(names = "--images-dir", paramLabel = "DIR",
-            description = "Directory of PNG/JPEG (GIF, BMP, TIFF, WebP) images, all normal; sub-directories included.")
+            description = "Directory of PNG/JPEG (GIF, BMP, TIFF, WebP, PBM/PGM/PPM) images, all normal; sub-directories"
+                    + " included.")
     Path imagesDir;
 
     @Option(names = "--from-topic", arity = "0..1", fallbackValue = Topics.DEFAULT_INPUT, paramLabel = "TOPIC",

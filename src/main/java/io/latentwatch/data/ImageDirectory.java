@@ -15,14 +15,14 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Loads every image file under a directory (PNG, JPEG, GIF, BMP, TIFF, WebP; sub-directories included,
- * in path order) through the detector's own {@link ImagePreprocessor}, so training and detection
+ * Loads every image file under a directory (PNG, JPEG, GIF, BMP, TIFF, WebP, PBM/PGM/PPM;
+ * sub-directories included, in path order) through the detector's own {@link ImagePreprocessor}, so training and detection
  * see identical input. Files that do not decode are skipped with a log line.
  */
 public final class ImageDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDirectory.class);
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff",
-            ".webp");
+            ".webp", ".pbm", ".pgm", ".ppm", ".pnm");
 
     private ImageDirectory() {
     }

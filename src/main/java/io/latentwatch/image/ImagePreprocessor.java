@@ -19,8 +19,8 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Converts image bytes to normalised model input, {@code [C, H, W]} floats: decodes PNG, JPEG,
- * GIF, BMP, TIFF and WebP by their magic numbers (or raw 8-bit pixels of exactly {@code H*W*C} bytes,
- * row-major with interleaved channels), converts colour to grey (Rec. 601 luma) or grey to RGB,
+ * GIF, BMP, TIFF, WebP and PNM (PBM, PGM, PPM: {@link PnmDecoder}) by their magic numbers (or
+ * raw 8-bit pixels of exactly {@code H*W*C} bytes, row-major with interleaved channels), converts colour to grey (Rec. 601 luma) or grey to RGB,
  * and resizes (box filter down, bilinear up). Image dimensions are read from the header and
  * checked against {@link InputLimits} before any pixel is decoded. Bytes of exactly the raw size
  * that begin like an image file but do not decode as one are taken as raw pixels. The JDK's
@@ -83,11 +83,16 @@ public final class ImagePreprocessor {
                 return;
             }
             throw new RejectedInputException(RejectReason.UNRECOGNISED_FORMAT, "the " + data.length
-                    + " bytes are neither a PNG, JPEG, GIF, BMP, TIFF or WebP image nor raw pixels of the model's size ("
+                    + " bytes are neither a PNG, JPEG, GIF, BMP, TIFF, WebP or PNM (PBM, PGM, PPM) image nor raw"
+                    + " pixels of the model's size ("
                     + shape.height() + "x" + shape.width() + "x" + shape.channels() + " = " + shape.size() + " bytes)");
         }
         try {
             if (format == Format.PNG && png != null && fastPng(data, shape, dest, offset)) {
+                return;
+            }
+            if (format == Format.PNM) {
+                fromPnm(data, shape, dest, offset);
                 return;
             }
             fromImage(decode(data, format, shape), shape, dest, offset);
@@ -123,6 +128,20 @@ public final class ImagePreprocessor {
         return true;
     }
 
+    /** A Netpbm image, which ImageIO has no decoder for: read by {@link PnmDecoder}, subsampled as it reads. */
+    private void fromPnm(byte[] data, Shape shape, float[] dest, int offset) throws RejectedInputException {
+        PnmDecoder.Header h = PnmDecoder.header(data);
+        checkSize(Format.PNM, h.width(), h.height());
+        PnmDecoder.Planes planes;
+        try {
+            planes = PnmDecoder.decode(data, h, Math.max(1, h.width() / (4 * shape.width())),
+                    Math.max(1, h.height() / (4 * shape.height())));
+        } catch (RuntimeException e) {
+            throw undecodable(Format.PNM, e);
+        }
+        fromSamples(planes.samples(), planes.grey(), planes.width(), planes.height(), shape, dest, offset);
+    }
+
     private static void checkContentType(String contentType) throws RejectedInputException {
         if (contentType == null || contentType.isBlank()) {
             return;
@@ -132,7 +151,7 @@ public final class ImagePreprocessor {
             return;
         }
         throw new RejectedInputException(RejectReason.UNSUPPORTED_CONTENT_TYPE, "content type '" + contentType
-                + "' is not an image, nor are the bytes a PNG, JPEG, GIF, BMP, TIFF or WebP file; send image/png,"
+                + "' is not an image, nor are the bytes a PNG, JPEG, GIF, BMP, TIFF, WebP or PNM file; send image/png,"
                 + " image/jpeg, ... or application/octet-stream for raw pixels");
     }
 
@@ -434,7 +453,7 @@ public final class ImagePreprocessor {
 
     /** Image formats recognised by their first bytes. */
     enum Format {
-        PNG, JPEG, GIF, BMP, TIFF, WEBP;
+        PNG, JPEG, GIF, BMP, TIFF, WEBP, PNM;
 
         /**
          * A new ImageIO decoder for this format: the JDK's own where it has one (a plugin on the
@@ -490,6 +509,9 @@ public final class ImagePreprocessor {
             if (b.length >= 16 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
                     && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
                 return WEBP;
+            }
+            if (PnmDecoder.sniff(b)) {
+                return PNM;
             }
             return null;
         }

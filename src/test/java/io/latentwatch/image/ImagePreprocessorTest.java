@@ -496,7 +496,7 @@ class ImagePreprocessorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"BM", "GIF8", "II*\0", "\u00ff\u00d8\u00ff", "\u0089PNG"})
+    @ValueSource(strings = {"BM", "GIF8", "II*\0", "\u00ff\u00d8\u00ff", "\u0089PNG", "P5\n", "P1 "})
     void shouldReadRawPixelsThatBeginLikeAnImageFileAsPixels(String start) throws Exception {
         // Given raw 28x28 grey pixels whose first bytes are those of an image format's signature
         byte[] raw = new byte[784];
