@@ -55,7 +55,7 @@ abstract class DetectorScenarios {
         Topics topics = topics();
         String appId = "it-" + UUID.randomUUID();
         try (Detector detector = Detector.start(config(topics, appId))) {
-            // When a real producer writes PNG CloudEvents, a structured event, garbage and text
+            // When a real producer writes PNG CloudEvents, a structured event, other valid images, garbage and text
             List<String> anomalous = new ArrayList<>();
             List<String> normal = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> producer = Records.producer(bootstrapServers())) {
@@ -71,6 +71,18 @@ abstract class DetectorScenarios {
                 json.add("content-type", bytes("application/cloudevents+json"));
                 producer.send(new ProducerRecord<>(topics.input(), null, (byte[]) null, bytes(structured), json));
                 normal.add("structured-1");
+                // valid images the detector once dead-lettered: a 48-megapixel photo (over the old pixel
+                // limit), a PPM (no ImageIO decoder), a PNG declared as S3's binary/octet-stream
+                java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(8_000, 6_000,
+                        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+                producer.send(Records.cloudEvent(topics.input(), "photo-48mp", TestImages.encode(photo, "jpeg")));
+                byte[] ppmHeader = bytes("P6\n28 28\n255\n");
+                byte[] ppm = java.util.Arrays.copyOf(ppmHeader, ppmHeader.length + 28 * 28 * 3);
+                producer.send(Records.cloudEvent(topics.input(), "ppm-1", ppm));
+                ProducerRecord<byte[], byte[]> octet = Records.cloudEvent(topics.input(), "octet-1", black);
+                octet.headers().remove("content-type").add("content-type", bytes("binary/octet-stream"));
+                producer.send(octet);
+                normal.addAll(List.of("photo-48mp", "ppm-1", "octet-1"));
                 producer.send(new ProducerRecord<>(topics.input(), bytes("pill-1"), new byte[] {0, 1, 2, 3, 4}));
                 producer.send(new ProducerRecord<>(topics.input(), bytes("pill-2"), bytes("{\"not\":\"an event\"}")));
                 RecordHeaders text = new RecordHeaders();
