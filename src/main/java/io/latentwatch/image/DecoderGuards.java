@@ -100,39 +100,14 @@ final class DecoderGuards {
     /**
      * The memory a decoder takes to hold the whole image at full resolution, before it subsamples
      * ({@link InputLimits#maxWholeImageBytes}); 0 for a decoder that subsamples as it reads.
-     * WebP is decoded whole into 4-byte pixels on the heap. A JPEG whose first scan does not cover
-     * every component, which a progressive JPEG never does, is decoded by libjpeg from a buffer of
-     * all its DCT coefficients (128 bytes per 8x8 block of each component, native memory);
-     * a baseline JPEG with one interleaved scan is decoded a row of blocks at a time.
+     * WebP is decoded whole into 4-byte pixels on the heap; a JPEG as {@link JpegFrame#wholeImageBytes}
+     * says ({@code jpeg}: its frame, null for other formats or when it cannot be read).
      */
-    static long wholeImageBytes(ImagePreprocessor.Format format, byte[] data, int width, int height) {
+    static long wholeImageBytes(ImagePreprocessor.Format format, JpegFrame jpeg, int width, int height) {
         if (format == ImagePreprocessor.Format.WEBP) {
             return 4L * width * height;
         }
-        if (format == ImagePreprocessor.Format.JPEG) {
-            return jpegCoefficientBytes(data, width, height);
-        }
-        return 0;
-    }
-
-    /**
-     * The coefficient buffer of a JPEG decoded from all its scans at once; 0 for one interleaved
-     * baseline scan, or when the markers up to the first scan cannot be read (the decoder then
-     * refuses the file itself).
-     */
-    static long jpegCoefficientBytes(byte[] data, int width, int height) {
-        JpegFrame frame = jpegFrame(data);
-        if (frame == null || frame.scanComponents() < 0
-                || (!frame.progressive() && frame.scanComponents() >= frame.horizontal().length)) {
-            return 0;
-        }
-        return coefficientBytes(frame.horizontal(), frame.vertical(), width, height);
-    }
-
-    /** The number of colour components of a JPEG (4 for CMYK and YCCK), or 0 when its frame header cannot be read. */
-    static int jpegComponents(byte[] data) {
-        JpegFrame frame = jpegFrame(data);
-        return frame == null ? 0 : frame.horizontal().length;
+        return jpeg == null ? 0 : jpeg.wholeImageBytes(width, height);
     }
 
     /**
@@ -140,11 +115,29 @@ final class DecoderGuards {
      *
      * @param scanComponents components in the first scan; -1 when no scan header follows the frame's
      */
-    private record JpegFrame(int[] horizontal, int[] vertical, boolean progressive, int scanComponents) {
+    record JpegFrame(int[] horizontal, int[] vertical, boolean progressive, int scanComponents) {
+        /** The number of colour components: 1 grey, 3 YCbCr or RGB, 4 CMYK or YCCK. */
+        int components() {
+            return horizontal.length;
+        }
+
+        /**
+         * The coefficient buffer libjpeg decodes the image from when its first scan does not cover
+         * every component, which a progressive JPEG's never does: all the DCT coefficients, 128
+         * bytes per 8x8 block of each component, in native memory. 0 for a baseline JPEG with one
+         * interleaved scan, which is decoded a row of blocks at a time, or when no scan header
+         * follows the frame's (the decoder then refuses the file itself).
+         */
+        long wholeImageBytes(int width, int height) {
+            if (scanComponents < 0 || (!progressive && scanComponents >= components())) {
+                return 0;
+            }
+            return coefficientBytes(horizontal, vertical, width, height);
+        }
     }
 
     /** The frame header (SOFn) and the first scan header (SOS) of a JPEG; null when no frame header can be read. */
-    private static JpegFrame jpegFrame(byte[] data) {
+    static JpegFrame jpegFrame(byte[] data) {
         int at = 2; // after SOI
         JpegFrame frame = null;
         while (at + 4 <= data.length) {

@@ -170,7 +170,8 @@ public final class ImagePreprocessor {
             width = reader.getWidth(0);
             height = reader.getHeight(0);
             checkSize(format, width, height);
-            long wholeImageBytes = DecoderGuards.wholeImageBytes(format, data, width, height);
+            DecoderGuards.JpegFrame jpeg = format == Format.JPEG ? DecoderGuards.jpegFrame(data) : null;
+            long wholeImageBytes = DecoderGuards.wholeImageBytes(format, jpeg, width, height);
             checkWholeImage(format, wholeImageBytes, width, height);
             permits = acquireWholeImageMemory(wholeImageBytes);
             if (format == Format.TIFF) {
@@ -181,7 +182,7 @@ public final class ImagePreprocessor {
                 DecoderGuards.checkWebp(data);
             }
             checked = true;
-            if (coloursNeedSecondDecoder(format, data, reader) && secondReader(format) != null) {
+            if (coloursNeedSecondDecoder(format, jpeg, reader) && secondReader(format) != null) {
                 return readWithSecondDecoder(format, data, shape, width, height, null);
             }
             // Decode big images at reduced resolution, each axis on its own, so the box filter only sees
@@ -231,10 +232,10 @@ public final class ImagePreprocessor {
      * bright) and a CIELab TIFF (read as if it were RGB, nearly black). The second decoder converts
      * them to RGB.
      */
-    private static boolean coloursNeedSecondDecoder(Format format, byte[] data, ImageReader reader)
+    private static boolean coloursNeedSecondDecoder(Format format, DecoderGuards.JpegFrame jpeg, ImageReader reader)
             throws IOException {
         if (format == Format.JPEG) {
-            return DecoderGuards.jpegComponents(data) == 4;
+            return jpeg != null && jpeg.components() == 4;
         }
         return format == Format.TIFF && DecoderGuards.isLabTiff(reader.getImageMetadata(0));
     }

@@ -239,9 +239,9 @@ class ImagePreprocessorTest {
         // When the memory its decoder needs for the whole image is read from the header, then a
         // progressive one needs 128 bytes per block: 125 x 125 luma blocks and 63 x 63 blocks of
         // each chroma component; a baseline one (one interleaved scan) none
-        assertThat(DecoderGuards.jpegCoefficientBytes(progressive, 1_000, 1_000))
+        assertThat(DecoderGuards.jpegFrame(progressive).wholeImageBytes(1_000, 1_000))
                 .isEqualTo(128L * (125 * 125 + 2 * 63 * 63));
-        assertThat(DecoderGuards.jpegCoefficientBytes(baseline, 1_000, 1_000)).isZero();
+        assertThat(DecoderGuards.jpegFrame(baseline).wholeImageBytes(1_000, 1_000)).isZero();
     }
 
     @Test
