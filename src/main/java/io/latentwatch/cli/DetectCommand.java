@@ -106,8 +106,8 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--max-image-pixels", defaultValue = "" + InputLimits.DEFAULT_MAX_PIXELS, paramLabel = "PIXELS",
             description = "Largest image (width x height) accepted, checked before decoding"
-                    + " (default: ${DEFAULT-VALUE}, 16384x16384). WebP and progressive JPEG, which are"
-                    + " decoded whole, may also take at most half the heap (-Xmx).")
+                    + " (default: ${DEFAULT-VALUE}, 16384x16384). Images decoded whole are also bounded by"
+                    + " the heap (-Xmx): a WebP may take half of it, a progressive JPEG's coefficients a quarter.")
     long maxImagePixels;
 
     @Option(names = "--anomaly-maps", defaultValue = "false",
