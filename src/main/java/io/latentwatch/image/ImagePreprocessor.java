@@ -214,7 +214,7 @@ public final class ImagePreprocessor {
         if (bytes < WHOLE_IMAGE_FLOOR_BYTES) {
             return 0;
         }
-        int permits = (int) Math.min(WHOLE_IMAGE_PERMITS, (bytes + (1 << 20) - 1) >> 20);
+        int permits = (int) Math.min(WHOLE_IMAGE_PERMITS, mebibytes(bytes));
         // uninterruptibly: an interrupted wait must not turn a valid image into a dead letter; the
         // wait is at most another thread's decode of one image
         WHOLE_IMAGE_MEMORY.acquireUninterruptibly(permits);

@@ -166,16 +166,12 @@ final class PnmDecoder {
             }
         }
 
-        /** A positive decimal number of the header (at most 65536 for a side, 65535 for the maximum value). */
+        /** A positive decimal number of the header; the sides are checked against the limits by the caller. */
         int headerNumber(String what) throws RejectedInputException {
             skipSpaceAndComments();
             long value = digits(what);
             if (value < 1) {
                 throw undecodable("its " + what + " is 0");
-            }
-            if (value > InputLimits.MAX_SIDE && !"maximum value".equals(what)) {
-                throw new RejectedInputException(RejectReason.IMAGE_TOO_LARGE, "the PNM image's " + what + " is "
-                        + value + " pixels; neither side may exceed " + InputLimits.MAX_SIDE + " pixels");
             }
             return (int) value;
         }

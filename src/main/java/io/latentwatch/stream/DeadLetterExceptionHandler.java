@@ -52,7 +52,7 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
         if (metrics != null) {
             metrics.deadLetter(RejectReason.INTERNAL_ERROR);
         }
-        String message = exception.getClass().getSimpleName() + ": " + exception.getMessage();
+        String message = DeadLetters.describe(exception);
         RecordBudget.Parts parts = budget.fit(context.sourceRawKey(), context.sourceRawValue(),
                 DeadLetters.headers(context.headers(), RejectReason.INTERNAL_ERROR, message, origin, null));
         ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(topic, null, context.timestamp(),

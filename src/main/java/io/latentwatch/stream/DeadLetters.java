@@ -32,6 +32,13 @@ public final class DeadLetters {
         return headers;
     }
 
+    /** An unforeseen exception as the reason of an {@code internal-error} dead letter: its class, and its message when it has one. */
+    static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + message;
+    }
+
     private static void put(RecordHeaders headers, String key, String value) {
         RecordBudget.put(headers, key, value);
     }

@@ -228,7 +228,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                     // pending, to be scored again with every later record
                     LOG.warn("an input could not be read; dead-lettered", e);
                     deadLetter(record, input.origin(), RejectReason.INTERNAL_ERROR, "the input could not be read: "
-                            + describe(e), info);
+                            + DeadLetters.describe(e), info);
                 }
             }
             if (ready.isEmpty()) {
@@ -302,7 +302,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         } catch (RuntimeException e) {
             LOG.warn("the outputs of a scored input could not be written; dead-lettered", e);
             deadLetter(record, origin, RejectReason.INTERNAL_ERROR, "the image scored " + score
-                    + " but its output records could not be written: " + describe(e), info);
+                    + " but its output records could not be written: " + DeadLetters.describe(e), info);
             return;
         }
         if (outputs == null) {
@@ -399,12 +399,5 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             batch.close();
         }
         shadow.close();
-    }
-
-    /** An exception as a person can read it: some carry no message at all. */
-    private static String describe(RuntimeException e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName()
-                + ": " + message;
     }
 }
