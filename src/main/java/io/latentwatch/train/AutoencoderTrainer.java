@@ -32,9 +32,14 @@ import java.util.Random;
  */
 public final class AutoencoderTrainer {
     private static final int REFERENCE_BATCH = 64;
+    /** Negatives drawn per training image of a batch, when there are negatives. */
+    static final double NEGATIVES_PER_BATCH = 0.25;
+    /** How many times the training images' mean error a negative is pushed to. */
+    static final double NEGATIVE_MARGIN = 4.0;
     private final Hyperparameters hp;
     private final double trim;
     private final PrintWriter progress;
+    private Images negatives;
 
     /**
      * @param progress where the per-epoch progress lines go (stderr for the CLI)
@@ -64,6 +69,29 @@ public final class AutoencoderTrainer {
 
     /** Trains on {@code train}, validating and stopping early on {@code validation}. */
     public TrainingResult train(Images train, Images validation) {
+        return train(train, validation, null);
+    }
+
+    /**
+     * Trains on {@code train} as {@link #train(Images, Images)} does, and teaches the network to
+     * reconstruct {@code negatives} (images judged anomalous; null or empty for none) badly: every
+     * batch draws {@link #NEGATIVES_PER_BATCH} as many negatives at random, and their mean of
+     * {@code max(0, ln(m * e) - ln(e_i))} is added to the loss, where {@code e_i} is a negative's
+     * error, {@code e} the (trimmed) mean error of the batch's training images, taken as a
+     * constant, and {@code m} {@link #NEGATIVE_MARGIN}. A negative reconstructed more than
+     * {@code m} times worse than the training images adds nothing. On the log scale the push is
+     * strong next to the squared error: for the first epoch or two the network reconstructs
+     * everything badly, then learns the training images back while the negatives stay out (with
+     * the push scaled down to the squared error's size, measured on the bundled sample, the
+     * anomalies separated less: AUROC 0.977 instead of 0.992-0.996 at 10%). It needs some
+     * hundreds of batches to recover, which traffic of a few thousand images gives. Images that
+     * resemble the negatives, such as anomalies of the same kind that the network never sees, then
+     * score high as well: on the bundled sample with 10% anomalies this lifted AUROC from about
+     * 0.96 to 0.99 (docs/training.md). Outlier exposure in the sense of Hendrycks et al. (2019) and
+     * Qiu et al. (2022), with labels inferred by the earlier rounds of {@link ContaminatedTraining}.
+     */
+    public TrainingResult train(Images train, Images validation, Images negatives) {
+        this.negatives = negatives == null || negatives.count() == 0 ? null : negatives;
         if (train.count() == 0 || validation.count() == 0) {
             throw new IllegalArgumentException("training needs at least one training and one validation image, got "
                     + train.count() + " and " + validation.count());
@@ -126,9 +154,14 @@ public final class AutoencoderTrainer {
         double total = 0;
         for (int from = 0; from < order.length; from += hp.batchSize()) {
             int n = Math.min(hp.batchSize(), order.length - from);
-            float[] pixels = new float[n * size];
+            int k = negatives == null ? 0 : (int) Math.max(1, Math.round(n * NEGATIVES_PER_BATCH));
+            float[] pixels = new float[(n + k) * size];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(train.pixels(), order[from + i] * size, pixels, i * size, size);
+            }
+            for (int i = 0; i < k; i++) {
+                System.arraycopy(negatives.pixels(), random.nextInt(negatives.count()) * size, pixels, (n + i) * size,
+                        size);
             }
             try (NDManager manager = trainer.getManager().newSubManager()) {
                 NDArray target = batch(manager, pixels, train);
@@ -136,7 +169,8 @@ public final class AutoencoderTrainer {
                         ? target.add(manager.randomNormal(0f, hp.denoise(), target.getShape(), target.getDataType()))
                         : target;
                 try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDArray loss = trimmedMean(objective(trainer.forward(new NDList(input)), target));
+                    NDArray perImage = objective(trainer.forward(new NDList(input)), target);
+                    NDArray loss = k == 0 ? trimmedMean(perImage) : withNegatives(perImage, n);
                     collector.backward(loss);
                     total += loss.getFloat() * n;
                 }
@@ -166,6 +200,13 @@ public final class AutoencoderTrainer {
     /** Mean over each image's values; DJL's PyTorch engine averages over one axis at a time. */
     private static NDArray perImageMean(NDArray values) {
         return values.reshape(values.getShape().get(0), -1).mean(new int[] {1});
+    }
+
+    /** The loss of a batch whose last images are negatives: see {@link #train(Images, Images, Images)}. */
+    private NDArray withNegatives(NDArray perImage, int n) {
+        NDArray normal = trimmedMean(perImage.get("0:" + n));
+        NDArray margin = normal.stopGradient().mul((float) NEGATIVE_MARGIN);
+        return normal.add(margin.log().sub(perImage.get(n + ":").log()).maximum(0f).mean());
     }
 
     /** Mean of the per-image losses, leaving out the {@code trim} share with the highest loss. */

@@ -119,7 +119,7 @@ public final class TrainJob {
         Images[] split = screened ? heldOutByContent(data) : split(data.normal());
         Images train = split[0];
         Images validation = split[1];
-        int leftOutOfTraining = split.length > 2 ? split[2].count() : 0;
+        Images leftOutOfTraining = split.length > 2 ? split[2] : null;
         int leftOutHeldOut = split.length > 2 ? split[3].count() : 0;
         Hyperparameters hp = config.hyperparameters();
         progress.printf("training %s on %d images (%d held out for validation%s)%n", hp.type().id(), train.count(),
@@ -420,6 +420,10 @@ public final class TrainJob {
         c.put("refine_back_k", ContaminatedTraining.REFINE_BACK_K);
         c.put("dropped", rounds.dropped());
         c.put("trained", rounds.trained());
+        c.put("contrast_min_estimate", ContaminatedTraining.CONTRAST_MIN_ESTIMATE);
+        c.put("contrast_floor", ContaminatedTraining.CONTRAST_FLOOR);
+        c.put("negative_margin", AutoencoderTrainer.NEGATIVE_MARGIN);
+        c.put("negatives", rounds.negatives());
         c.put("held_out_judged_anomalous", calibrated.judgedAnomalous);
         if (Calibration.JUDGED_NORMAL.equals(calibrated.method)) {
             c.put("calibration_rule", Calibration.TAIL_RULE + "; taken off the held-out images first: "

@@ -60,6 +60,16 @@ class ContaminatedTopicIT {
             assertThat(JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION)).get("calibration").asText())
                     .isEqualTo(Calibration.JUDGED_NORMAL);
             assertThat(train.err()).contains("contamination").contains("published");
+            // about 8% anomalies: estimated at or above the gate, the final network pushed the images judged
+            // anomalous away; below it (the estimate errs low), no image was pushed
+            int negatives = contamination.get("negatives").asInt();
+            if (contamination.get("estimate").asDouble() >= ContaminatedTraining.CONTRAST_MIN_ESTIMATE) {
+                assertThat(negatives).as(train.err()).isPositive();
+                assertThat(train.err()).contains("contrast run on", "pushing " + negatives + " judged anomalous");
+            } else {
+                assertThat(negatives).isZero();
+                assertThat(train.err()).contains("no contrast run");
+            }
 
             // and on the fresh stream's labels it separates the anomalies and flags them at its threshold
             CliRun evaluate = run("evaluate", "--model", model.toString(), "--from-topic", "fresh",

@@ -1,0 +1,68 @@
+package io.latentwatch.train;
+
+import io.latentwatch.data.Images;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ContaminatedTrainingTest {
+
+    @Test
+    void shouldPushAwayTheImagesJudgedAnomalousWhenTheTrafficHoldsManyAnomalies() {
+        // Given 810 sandals, sneakers and ankle boots with 100 T-shirts mixed in (11%), and 90 held out
+        Images shirts = TrainingFixtures.trainImages(0);
+        Images traffic = shoes(false).concat(shirts.range(0, 100));
+        Images validation = shoes(true);
+        StringWriter log = new StringWriter();
+
+        // When the contaminated rounds train on it, told the share
+        ContaminatedTraining.Outcome outcome = rounds(Contamination.parse("0.11"), log).train(traffic, validation, null);
+
+        // Then the share passed the gate, the contrast run pushed images away, and T-shirts none of the
+        // networks trained on score far above the held-out normal images (9.3x their median when written)
+        assertThat(outcome.negatives()).as(log.toString()).isPositive();
+        assertThat(log.toString()).contains("contrast run on " + outcome.trained() + " images, pushing "
+                + outcome.negatives() + " judged anomalous");
+        float[] unseen = ExportedScores.of(outcome.result().weights(), 1, shirts.range(100, 200));
+        float[] heldOut = ExportedScores.of(outcome.result().weights(), 1, validation);
+        assertThat(median(unseen)).isGreaterThan(5 * median(heldOut));
+    }
+
+    @Test
+    void shouldNotPushAwayHardNormalImagesWhenTheTrafficLooksClean() {
+        // Given sandals, sneakers and ankle boots only, and a current model that left out 5 of them
+        Images heldOut = shoes(true);
+        StringWriter log = new StringWriter();
+
+        // When the contaminated rounds train on them
+        ContaminatedTraining.Outcome outcome = rounds(Contamination.AUTO, log).train(shoes(false), heldOut.range(5, heldOut.count()),
+                heldOut.range(0, 5));
+
+        // Then the estimate stays below the gate and no image was pushed away, the current model's 5 included
+        assertThat(outcome.traffic()).as(log.toString()).isLessThan(ContaminatedTraining.CONTRAST_MIN_ESTIMATE);
+        assertThat(outcome.negatives()).isZero();
+        assertThat(log.toString()).contains("no contrast run: contamination")
+                .doesNotContain("contrast run on");
+    }
+
+    /** The sample's sandals, sneakers and ankle boots: every tenth ({@code heldOut}) or the others. */
+    private static Images shoes(boolean heldOut) {
+        Images all = TrainingFixtures.trainImages(5, 7, 9);
+        return all.select(java.util.stream.IntStream.range(0, all.count()).filter(i -> (i % 10 == 0) == heldOut)
+                .toArray());
+    }
+
+    private static ContaminatedTraining rounds(Contamination setting, StringWriter log) {
+        Hyperparameters hp = TrainingFixtures.quick(ModelType.AE, 6, 0f);
+        return new ContaminatedTraining(hp, setting, 1, new PrintWriter(log, true));
+    }
+
+    private static double median(float[] values) {
+        float[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
