@@ -61,9 +61,13 @@ final class ContaminatedTraining {
      * happens to reconstruct fairly well would otherwise return.
      */
     static final double REFINE_BACK_K = 2.0;
-    /** Estimated contamination of the traffic from which the contrast run is made. */
+    /** Contamination acted on (estimated or given) from which the contrast run is made. */
     static final double CONTRAST_MIN_ESTIMATE = 0.06;
-    /** Share of the training images beyond the estimate's cut taken to be hard normal images. */
+    /**
+     * Share of the traffic taken off the contamination when choosing the images to push away: it
+     * stands for the hard normal images among the highest-scoring, and the normal images among
+     * the current model's flags.
+     */
     static final double CONTRAST_FLOOR = 0.045;
     private static final double MAX_DROP = 0.45;
     private static final double DROP_PER_CONTAMINATION = 2.5;
@@ -100,7 +104,7 @@ final class ContaminatedTraining {
     /**
      * @param leftOut images of the traffic already left out of {@code train} as anomalies by the
      *                current model (null for none); they count towards the contamination of the
-     *                traffic and are pushed away by the contrast run
+     *                traffic and are ranked with the training images for the contrast run
      */
     Outcome train(Images train, Images validation, Images leftOut) {
         int leftOutCount = leftOut == null ? 0 : leftOut.count();
