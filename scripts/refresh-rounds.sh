@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Measures two rounds of the refresh loop on a contaminated topic (docs/training.md, "A second
+# round on fresh traffic, with the contrast run").
+#
+# Starts a throw-away broker; streams 3,000 records of the sample's train split (normal classes
+# 5,7,9; anomalies from 0,1,2,3,4,6,8 at the share SHARE) into `images` and 2,000 records of its
+# test split into `eval`; round 1: `train --from-topic images --publish` (cold start); then 3,000
+# fresh records; a plain candidate (`--contamination 0 --publish`, which the comparison should hold
+# back); round 2: the same `train` again, against the published round-1 model (which leaves out
+# what it flags). Every written model is evaluated on `eval` with `latentwatch evaluate
+# --from-topic` (labels from the x-latentwatch-label header; the trainer never sees them).
+#
+# Output (under OUT_DIR, default target/refresh-rounds): results.jsonl, one JSON line per model
+# (the evaluate figures plus the model's name); each model's .onnx and training log. A model that
+# the comparison held back is not written, so it has no line; its log says why.
+#
+# Usage: scripts/refresh-rounds.sh [extra train flags...]
+#   SHARE  environment variable, the anomaly share (default: 0.1)
+#   PORT   environment variable, the broker's port (default: 39096)
+# Example: SHARE=0.05 scripts/refresh-rounds.sh --seed 42
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+OUT_DIR="${OUT_DIR:-target/refresh-rounds}"
+SHARE="${SHARE:-0.1}"
+PORT="${PORT:-39096}"
+N=5,7,9
+A=0,1,2,3,4,6,8
+B="127.0.0.1:$PORT"
+
+if [ ! -f target/latentwatch.jar ] || [ ! -d target/lib ]; then
+  mvn -B -q package -DskipTests
+fi
+mkdir -p "$OUT_DIR"
+: > "$OUT_DIR/results.jsonl"
+
+lw() {
+  java -Dlatentwatch.home="$PWD" -cp "target/latentwatch.jar:target/lib/*" io.latentwatch.cli.Main "$@"
+}
+
+lw broker --port "$PORT" > "$OUT_DIR/broker.log" 2>&1 &
+BROKER=$!
+trap 'kill "$BROKER" 2>/dev/null || true; wait "$BROKER" 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  grep -q "broker ready" "$OUT_DIR/broker.log" && break
+  kill -0 "$BROKER" 2>/dev/null || { echo "the broker did not start; see $OUT_DIR/broker.log" >&2; exit 1; }
+  sleep 1
+done
+grep -q "broker ready" "$OUT_DIR/broker.log" || { echo "the broker did not start within 120 s" >&2; exit 1; }
+
+# produce TOPIC SPLIT COUNT SEED
+produce() {
+  lw produce --bootstrap-servers "$B" --input-topic "$1" --split "$2" --normal-classes "$N" \
+    --anomaly-classes "$A" --anomaly-fraction "$SHARE" --count "$3" --rate 0 --seed "$4" > /dev/null 2>&1
+}
+
+# round NAME FLAGS...: trains and publishes model NAME from the newest 3,000 records, evaluates it if written
+round() {
+  local name="$1"; shift
+  echo "train $name" >&2
+  lw train --from-topic images --bootstrap-servers "$B" --max-records 3000 --publish \
+    --output "$OUT_DIR/$name.onnx" "$@" > /dev/null 2> "$OUT_DIR/$name.log" \
+    || { echo "training $name failed; see $OUT_DIR/$name.log" >&2; exit 1; }
+  if [ -f "$OUT_DIR/$name.onnx" ]; then
+    lw evaluate --model "$OUT_DIR/$name.onnx" --from-topic eval --bootstrap-servers "$B" --max-records 2000 \
+      --normal-classes "$N" 2> "$OUT_DIR/$name-eval.log" \
+      | jq -c --arg model "$name" '. + {model: $model}' >> "$OUT_DIR/results.jsonl"
+  fi
+  grep -h "contamination: estimated\|contrast run\|published\|not delivered" "$OUT_DIR/$name.log" >&2 || true
+}
+
+produce images train 3000 1
+produce eval test 2000 2
+round round-1 "$@"
+produce images train 3000 3
+round plain --contamination 0 "$@"
+round round-2 "$@"
+jq -r '"\(.model): AUROC \(.auroc*1000|round/1000), precision \(.precision*1000|round/1000), recall \(.recall*1000|round/1000), FPR \(.fpr*10000|round/10000)"' \
+  "$OUT_DIR/results.jsonl"
