@@ -168,7 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--contamination", paramLabel = "auto|SHARE",
             description = "Share of anomalies in the training data (PyOD's sense): auto estimates it, a number such as"
                     + " 0.05 gives it, 0 takes the data as clean. Above 0 (or auto), training runs a screening round"
-                    + " with a trimmed loss, drops the highest-scoring share, retrains, and calibrates on the held-out"
+                    + " with a trimmed loss, drops the highest-scoring share, retrains, at a share of 0.06 or more"
+                    + " retrains once more pushing the images judged anomalous away, and calibrates on the held-out"
                     + " images judged normal (default: auto with --from-topic, 0 with --idx and --images-dir).")
     String contamination;
 
