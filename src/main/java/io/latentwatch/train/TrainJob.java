@@ -321,9 +321,15 @@ public final class TrainJob {
             float[] normal = heldOut;
             String method = config.calibration().id();
             if (rounds != null && config.calibration() == Calibration.Method.FPR) {
-                // the estimate was made on training images from which the current model's flags were left out
+                // the estimate was made on training images from which the current model's flags were left out; of
+                // what remains beyond its cut, most are the hard normal images every run puts there (the floor),
+                // so after a current model's leave-out only the excess over the floor is taken off
+                double estimate = rounds.estimate().share();
+                if (leftOutHeldOut > 0) {
+                    estimate = Math.max(0, estimate - ContaminatedTraining.CONTRAST_FLOOR);
+                }
                 double share = config.contamination().isAuto()
-                        ? Math.min(Contamination.MAX_SHARE, Calibration.AUTO_TRIM_MARGIN * rounds.estimate().share())
+                        ? Math.min(Contamination.MAX_SHARE, Calibration.AUTO_TRIM_MARGIN * estimate)
                         : rounds.share();
                 normal = Calibration.judgedNormal(Arrays.copyOf(heldOut, heldOut.length - leftOutHeldOut), share);
                 method = Calibration.JUDGED_NORMAL;
@@ -428,7 +434,8 @@ public final class TrainJob {
         if (Calibration.JUDGED_NORMAL.equals(calibrated.method)) {
             c.put("calibration_rule", Calibration.TAIL_RULE + "; taken off the held-out images first: "
                     + (config.contamination().isAuto() ? "the estimate x " + Calibration.AUTO_TRIM_MARGIN
-                    : "the given share"));
+                    + ", the estimate less " + ContaminatedTraining.CONTRAST_FLOOR + " where the current model left"
+                    + " held-out images out" : "the given share"));
         }
         return c;
     }
