@@ -38,20 +38,9 @@ fi
 mkdir -p "$OUT_DIR"
 : > "$OUT_DIR/results.jsonl"
 
-lw() {
-  java -Dlatentwatch.home="$PWD" -cp "target/latentwatch.jar:target/lib/*" io.latentwatch.cli.Main "$@"
-}
-
-java -Dlatentwatch.home="$PWD" -cp "target/latentwatch.jar:target/lib/*" io.latentwatch.cli.Main broker --port "$PORT" \
-  > "$OUT_DIR/broker.log" 2>&1 &
-BROKER=$!
-trap 'kill "$BROKER" 2>/dev/null || true; wait "$BROKER" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  grep -q "broker ready" "$OUT_DIR/broker.log" && break
-  kill -0 "$BROKER" 2>/dev/null || { echo "the broker did not start; see $OUT_DIR/broker.log" >&2; exit 1; }
-  sleep 1
-done
-grep -q "broker ready" "$OUT_DIR/broker.log" || { echo "the broker did not start within 120 s" >&2; exit 1; }
+# shellcheck source=scripts/lib/throwaway-broker.sh
+. scripts/lib/throwaway-broker.sh
+start_broker "$PORT" "$OUT_DIR/broker.log"
 
 # train NAME TOPIC|-- FLAGS...: trains model NAME, prints the estimate the trainer reported (or empty)
 train() {

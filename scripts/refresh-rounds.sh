@@ -12,7 +12,8 @@
 #
 # Output (under OUT_DIR, default target/refresh-rounds): results.jsonl, one JSON line per model
 # (the evaluate figures plus the model's name); each model's .onnx and training log. A model that
-# the comparison held back is not written, so it has no line; its log says why.
+# the comparison held back is not written, so it has no line; its log says why. The round-2
+# candidate can be held back too: the output then lists round 1 alone.
 #
 # Usage: scripts/refresh-rounds.sh [extra train flags...]
 #   SHARE  environment variable, the anomaly share (default: 0.1)
@@ -34,19 +35,9 @@ fi
 mkdir -p "$OUT_DIR"
 : > "$OUT_DIR/results.jsonl"
 
-lw() {
-  java -Dlatentwatch.home="$PWD" -cp "target/latentwatch.jar:target/lib/*" io.latentwatch.cli.Main "$@"
-}
-
-lw broker --port "$PORT" > "$OUT_DIR/broker.log" 2>&1 &
-BROKER=$!
-trap 'kill "$BROKER" 2>/dev/null || true; wait "$BROKER" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  grep -q "broker ready" "$OUT_DIR/broker.log" && break
-  kill -0 "$BROKER" 2>/dev/null || { echo "the broker did not start; see $OUT_DIR/broker.log" >&2; exit 1; }
-  sleep 1
-done
-grep -q "broker ready" "$OUT_DIR/broker.log" || { echo "the broker did not start within 120 s" >&2; exit 1; }
+# shellcheck source=scripts/lib/throwaway-broker.sh
+. scripts/lib/throwaway-broker.sh
+start_broker "$PORT" "$OUT_DIR/broker.log"
 
 # produce TOPIC SPLIT COUNT SEED
 produce() {
