@@ -32,14 +32,10 @@ A=0,1,2,3,4,6,8
 B="127.0.0.1:$PORT"
 SAMPLE=data/fashion-mnist-sample
 
-if [ ! -f target/latentwatch.jar ] || [ ! -d target/lib ]; then
-  mvn -B -q package -DskipTests
-fi
-mkdir -p "$OUT_DIR"
-: > "$OUT_DIR/results.jsonl"
-
 # shellcheck source=scripts/lib/throwaway-broker.sh
 . scripts/lib/throwaway-broker.sh
+mkdir -p "$OUT_DIR"
+: > "$OUT_DIR/results.jsonl"
 start_broker "$PORT" "$OUT_DIR/broker.log"
 
 # train NAME TOPIC|-- FLAGS...: trains model NAME, prints the estimate the trainer reported (or empty)

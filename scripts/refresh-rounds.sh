@@ -29,14 +29,10 @@ N=5,7,9
 A=0,1,2,3,4,6,8
 B="127.0.0.1:$PORT"
 
-if [ ! -f target/latentwatch.jar ] || [ ! -d target/lib ]; then
-  mvn -B -q package -DskipTests
-fi
-mkdir -p "$OUT_DIR"
-: > "$OUT_DIR/results.jsonl"
-
 # shellcheck source=scripts/lib/throwaway-broker.sh
 . scripts/lib/throwaway-broker.sh
+mkdir -p "$OUT_DIR"
+: > "$OUT_DIR/results.jsonl"
 start_broker "$PORT" "$OUT_DIR/broker.log"
 
 # produce TOPIC SPLIT COUNT SEED

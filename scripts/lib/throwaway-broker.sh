@@ -1,9 +1,13 @@
 # Sourced by the measuring scripts (contamination-table.sh, refresh-rounds.sh), from the repository
-# root, after target/latentwatch.jar and target/lib are built.
+# root. Builds target/latentwatch.jar and target/lib first when they are missing.
 #
 # lw ARGS...: runs a latentwatch command from the build.
 # start_broker PORT LOG: starts a throw-away KRaft broker on 127.0.0.1:PORT, logging to LOG, waits
 #   until it is ready (at most 120 s) and stops it when the script exits.
+
+if [ ! -f target/latentwatch.jar ] || [ ! -d target/lib ]; then
+  mvn -B -q package -DskipTests
+fi
 
 lw() {
   java -Dlatentwatch.home="$PWD" -cp "target/latentwatch.jar:target/lib/*" io.latentwatch.cli.Main "$@"
