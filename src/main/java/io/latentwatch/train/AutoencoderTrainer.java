@@ -39,7 +39,6 @@ public final class AutoencoderTrainer {
     private final Hyperparameters hp;
     private final double trim;
     private final PrintWriter progress;
-    private Images negatives;
 
     /**
      * @param progress where the per-epoch progress lines go (stderr for the CLI)
@@ -91,7 +90,6 @@ public final class AutoencoderTrainer {
      * al. (2022), with labels inferred by the earlier rounds of {@link ContaminatedTraining}.
      */
     public TrainingResult train(Images train, Images validation, Images negatives) {
-        this.negatives = negatives == null || negatives.count() == 0 ? null : negatives;
         if (train.count() == 0 || validation.count() == 0) {
             throw new IllegalArgumentException("training needs at least one training and one validation image, got "
                     + train.count() + " and " + validation.count());
@@ -108,12 +106,14 @@ public final class AutoencoderTrainer {
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(hp.learningRate())).build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
-                return run(trainer, block, train, validation);
+                return run(trainer, block, train, validation,
+                        negatives == null || negatives.count() == 0 ? null : negatives);
             }
         }
     }
 
-    private TrainingResult run(Trainer trainer, AutoencoderBlock block, Images train, Images validation) {
+    private TrainingResult run(Trainer trainer, AutoencoderBlock block, Images train, Images validation,
+                               Images negatives) {
         Random random = new Random(hp.seed());
         List<EpochStats> history = new ArrayList<>();
         List<float[]> best = null;
@@ -122,7 +122,7 @@ public final class AutoencoderTrainer {
         long start = System.nanoTime();
         for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
             long epochStart = System.nanoTime();
-            double loss = trainEpoch(trainer, train, random);
+            double loss = trainEpoch(trainer, train, negatives, random);
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             double validationLoss = validationLoss(trainer, validation);
             double seconds = (System.nanoTime() - epochStart) / 1e9;
@@ -148,7 +148,8 @@ public final class AutoencoderTrainer {
         }
     }
 
-    private double trainEpoch(Trainer trainer, Images train, Random random) {
+    /** One epoch over {@code train}, with negatives drawn into every batch unless {@code negatives} is null. */
+    private double trainEpoch(Trainer trainer, Images train, Images negatives, Random random) {
         int[] order = shuffled(train.count(), random);
         int size = train.imageSize();
         double total = 0;

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -87,17 +86,11 @@ class AutoencoderTrainerTest {
 
         // Then unseen T-shirts stand further above the held-out shoes with the negatives (2.4x the plain ratio when
         // written), and the shoes themselves reconstruct nearly as well (1.34x the plain validation loss)
-        double plainRatio = median(ExportedScores.of(plain.weights(), 1, unseen))
-                / median(ExportedScores.of(plain.weights(), 1, validation));
-        double contrastRatio = median(ExportedScores.of(contrast.weights(), 1, unseen))
-                / median(ExportedScores.of(contrast.weights(), 1, validation));
+        double plainRatio = TrainingFixtures.median(ExportedScores.of(plain.weights(), 1, unseen))
+                / TrainingFixtures.median(ExportedScores.of(plain.weights(), 1, validation));
+        double contrastRatio = TrainingFixtures.median(ExportedScores.of(contrast.weights(), 1, unseen))
+                / TrainingFixtures.median(ExportedScores.of(contrast.weights(), 1, validation));
         assertThat(contrastRatio).isGreaterThan(1.5 * plainRatio);
         assertThat(contrast.bestValidationLoss()).isLessThan(plain.bestValidationLoss() * 1.6);
-    }
-
-    private static double median(float[] values) {
-        float[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

@@ -35,7 +35,7 @@ class ContaminatedTrainingTest {
         assertThat(Integer.parseInt(pushed.group(1))).isBetween(5, 20);
         float[] unseen = ExportedScores.of(outcome.result().weights(), 1, shirts.range(100, 200));
         float[] heldOut = ExportedScores.of(outcome.result().weights(), 1, validation);
-        assertThat(median(unseen)).isGreaterThan(5 * median(heldOut));
+        assertThat(TrainingFixtures.median(unseen)).isGreaterThan(5 * TrainingFixtures.median(heldOut));
     }
 
     @Test
@@ -65,11 +65,5 @@ class ContaminatedTrainingTest {
     private static ContaminatedTraining rounds(Contamination setting, StringWriter log) {
         Hyperparameters hp = TrainingFixtures.quick(ModelType.AE, 6, 0f);
         return new ContaminatedTraining(hp, setting, 1, new PrintWriter(log, true));
-    }
-
-    private static double median(float[] values) {
-        float[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }
