@@ -148,6 +148,12 @@ public final class TrainJob {
         if (calibrated.normalScores.length < MIN_CALIBRATION_IMAGES) {
             progress.println("warning: " + calibrationWarning(calibrated.normalScores.length));
         }
+        if (!Double.isNaN(calibrated.read)) {
+            progress.printf(Locale.ROOT, "threshold lowered from %.6g to %.6g: read off the held-out images judged normal"
+                    + " it flagged %.1f%% of the held-out traffic, while %.1f%% of it is taken as anomalous; it now flags"
+                    + " %.1f%%%n", calibrated.read, calibrated.threshold, 100 * calibrated.flaggedRead,
+                    100 * calibrated.expected, 100 * calibrated.flagged);
+        }
         Map<String, Object> figures = validationFigures(result, calibrated, diff, data, knn, knnDiff);
         Map<String, Object> contamination = contaminationSummary(rounds, calibrated);
         byte[] onnx = OnnxExporter.export(result.weights(), config.scoreBlur(), knn,
@@ -230,9 +236,17 @@ public final class TrainJob {
      *                     normal for data that may hold anomalies
      * @param judgedAnomalous held-out images left out of calibration as the estimated anomalies
      * @param method       how the threshold was chosen, as written into the metadata
+     * @param flagged      for data that may hold anomalies, the share of the held-out traffic (less what the current
+     *                     model left out) that the threshold flags; NaN otherwise
+     * @param expected     for data that may hold anomalies, the share of it taken as anomalous before the margin: the
+     *                     estimate on the training images (less the floor after a current model's leave-out), or the
+     *                     given share; NaN otherwise
+     * @param read         the threshold read off the images judged normal, where it was lowered to flag at least
+     *                     {@link Calibration#MIN_FLAGGED_OF_ESTIMATE} times {@code expected}; NaN otherwise
+     * @param flaggedRead  the share of the held-out traffic that {@code read} flags; NaN where not lowered
      */
     private record Calibrated(double threshold, float[] normalScores, float[] anomalyScores, int judgedAnomalous,
-                              String method) {
+                              String method, double flagged, double expected, double read, double flaggedRead) {
         /** Share of the held-out normal scores below the threshold. */
         double quantile() {
             long below = 0;
@@ -319,6 +333,8 @@ public final class TrainJob {
             float[] heldOut = BatchScorer.scores(model, validation);
             float[] anomalous = anomalies == null ? null : BatchScorer.scores(model, anomalies);
             float[] normal = heldOut;
+            float[] traffic = Arrays.copyOf(heldOut, heldOut.length - leftOutHeldOut);
+            double expected = Double.NaN;
             String method = config.calibration().id();
             if (rounds != null && config.calibration() == Calibration.Method.FPR) {
                 // the estimate was made on training images from which the current model's flags were left out; of
@@ -328,10 +344,11 @@ public final class TrainJob {
                 if (leftOutHeldOut > 0) {
                     estimate = Math.max(0, estimate - ContaminatedTraining.CONTRAST_FLOOR);
                 }
+                expected = config.contamination().isAuto() ? estimate : rounds.share();
                 double share = config.contamination().isAuto()
                         ? Math.min(Contamination.MAX_SHARE, Calibration.AUTO_TRIM_MARGIN * estimate)
                         : rounds.share();
-                normal = Calibration.judgedNormal(Arrays.copyOf(heldOut, heldOut.length - leftOutHeldOut), share);
+                normal = Calibration.judgedNormal(traffic, share);
                 method = Calibration.JUDGED_NORMAL;
             }
             double threshold;
@@ -347,7 +364,16 @@ public final class TrainJob {
             } else {
                 threshold = Calibration.forFalsePositiveRateSmoothed(normal, config.targetFpr());
             }
-            return new Calibrated(threshold, normal, anomalous, heldOut.length - normal.length, method);
+            if (Double.isNaN(expected)) {
+                return new Calibrated(threshold, normal, anomalous, heldOut.length - normal.length, method, Double.NaN,
+                        Double.NaN, Double.NaN, Double.NaN);
+            }
+            // a tail read off images judged normal among which anomalies remained sits above most of them
+            double lowered = Calibration.atLeastFlagging(traffic, threshold, expected);
+            boolean wasLowered = lowered < threshold;
+            return new Calibrated(lowered, normal, anomalous, heldOut.length - normal.length, method,
+                    Calibration.flaggedShare(traffic, lowered), expected, wasLowered ? threshold : Double.NaN,
+                    wasLowered ? Calibration.flaggedShare(traffic, threshold) : Double.NaN);
         } catch (ModelRefusedException e) {
             throw new IllegalStateException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
         }
@@ -431,11 +457,20 @@ public final class TrainJob {
         c.put("negative_margin", AutoencoderTrainer.NEGATIVE_MARGIN);
         c.put("negatives", rounds.negatives());
         c.put("held_out_judged_anomalous", calibrated.judgedAnomalous);
+        if (!Double.isNaN(calibrated.flagged)) {
+            c.put("held_out_flagged", calibrated.flagged);
+        }
+        if (!Double.isNaN(calibrated.read)) {
+            c.put("threshold_read", calibrated.read);
+            c.put("held_out_flagged_read", calibrated.flaggedRead);
+        }
         if (Calibration.JUDGED_NORMAL.equals(calibrated.method)) {
             c.put("calibration_rule", Calibration.TAIL_RULE + "; taken off the held-out images first: "
                     + (config.contamination().isAuto() ? "the estimate x " + Calibration.AUTO_TRIM_MARGIN
                     + ", the estimate less " + ContaminatedTraining.CONTRAST_FLOOR + " where the current model left"
-                    + " held-out images out" : "the given share"));
+                    + " held-out images out" : "the given share") + "; lowered, where it flags less than "
+                    + Calibration.MIN_FLAGGED_OF_ESTIMATE + " x that share (before the margin, when at least "
+                    + ContaminatedTraining.CONTRAST_FLOOR + ") of the held-out traffic, to flag that much");
         }
         return c;
     }

@@ -168,4 +168,23 @@ class CalibrationTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--target-fpr");
     }
+
+    @Test
+    void shouldLowerAThresholdThatFlagsFarFewerHeldOutImagesThanTheEstimateHoldsAnomalous() {
+        float[] scores = new float[1000];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = i + 1;
+        }
+        assertThat(Calibration.flaggedShare(scores, 990.5)).isEqualTo(0.01);
+        assertThat(Calibration.flaggedShare(new float[0], 1)).isZero();
+        // 1% flagged against an estimate of 6%: lowered to flag 0.4 x 6% = 2.4% (24 of 1000)
+        double lowered = Calibration.atLeastFlagging(scores, 990.5, 0.06);
+        assertThat(lowered).isEqualTo(976.5);
+        assertThat(Calibration.flaggedShare(scores, lowered)).isEqualTo(0.024);
+        // in agreement, or an estimate within the hard-normal floor (mostly normal images): as it was
+        assertThat(Calibration.atLeastFlagging(scores, 950.5, 0.06)).isEqualTo(950.5);
+        assertThat(Calibration.atLeastFlagging(scores, 998.5, 0.04)).isEqualTo(998.5);
+        assertThat(Calibration.atLeastFlagging(scores, 998.5, Double.NaN)).isEqualTo(998.5);
+        assertThat(Calibration.atLeastFlagging(new float[0], 998.5, 0.06)).isEqualTo(998.5);
+    }
 }
