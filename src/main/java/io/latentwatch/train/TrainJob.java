@@ -148,11 +148,8 @@ public final class TrainJob {
         if (calibrated.normalScores.length < MIN_CALIBRATION_IMAGES) {
             progress.println("warning: " + calibrationWarning(calibrated.normalScores.length));
         }
-        if (!Double.isNaN(calibrated.read)) {
-            progress.printf(Locale.ROOT, "threshold lowered from %.6g to %.6g: read off the held-out images judged normal"
-                    + " it flagged %.1f%% of the held-out traffic, while %.1f%% of it is taken as anomalous; it now flags"
-                    + " %.1f%%%n", calibrated.read, calibrated.threshold, 100 * calibrated.flaggedRead,
-                    100 * calibrated.expected, 100 * calibrated.flagged);
+        if (calibrated.tooFewFlagged() != null) {
+            progress.println("warning: " + calibrated.tooFewFlagged());
         }
         Map<String, Object> figures = validationFigures(result, calibrated, diff, data, knn, knnDiff);
         Map<String, Object> contamination = contaminationSummary(rounds, calibrated);
@@ -241,12 +238,14 @@ public final class TrainJob {
      * @param expected     for data that may hold anomalies, the share of it taken as anomalous before the margin: the
      *                     estimate on the training images (less the floor after a current model's leave-out), or the
      *                     given share; NaN otherwise
-     * @param read         the threshold read off the images judged normal, where it was lowered to flag at least
-     *                     {@link Calibration#MIN_FLAGGED_OF_ESTIMATE} times {@code expected}; NaN otherwise
-     * @param flaggedRead  the share of the held-out traffic that {@code read} flags; NaN where not lowered
      */
     private record Calibrated(double threshold, float[] normalScores, float[] anomalyScores, int judgedAnomalous,
-                              String method, double flagged, double expected, double read, double flaggedRead) {
+                              String method, double flagged, double expected) {
+        /** A warning when the threshold flags far fewer held-out images than the estimate holds anomalous. */
+        String tooFewFlagged() {
+            return Double.isNaN(flagged) ? null : Calibration.tooFewFlagged(flagged, expected);
+        }
+
         /** Share of the held-out normal scores below the threshold. */
         double quantile() {
             long below = 0;
@@ -364,16 +363,8 @@ public final class TrainJob {
             } else {
                 threshold = Calibration.forFalsePositiveRateSmoothed(normal, config.targetFpr());
             }
-            if (Double.isNaN(expected)) {
-                return new Calibrated(threshold, normal, anomalous, heldOut.length - normal.length, method, Double.NaN,
-                        Double.NaN, Double.NaN, Double.NaN);
-            }
-            // a tail read off images judged normal among which anomalies remained sits above most of them
-            double lowered = Calibration.atLeastFlagging(traffic, threshold, expected);
-            boolean wasLowered = lowered < threshold;
-            return new Calibrated(lowered, normal, anomalous, heldOut.length - normal.length, method,
-                    Calibration.flaggedShare(traffic, lowered), expected, wasLowered ? threshold : Double.NaN,
-                    wasLowered ? Calibration.flaggedShare(traffic, threshold) : Double.NaN);
+            return new Calibrated(threshold, normal, anomalous, heldOut.length - normal.length, method,
+                    Double.isNaN(expected) ? Double.NaN : Calibration.flaggedShare(traffic, threshold), expected);
         } catch (ModelRefusedException e) {
             throw new IllegalStateException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
         }
@@ -460,17 +451,14 @@ public final class TrainJob {
         if (!Double.isNaN(calibrated.flagged)) {
             c.put("held_out_flagged", calibrated.flagged);
         }
-        if (!Double.isNaN(calibrated.read)) {
-            c.put("threshold_read", calibrated.read);
-            c.put("held_out_flagged_read", calibrated.flaggedRead);
+        if (calibrated.tooFewFlagged() != null) {
+            c.put("warning", calibrated.tooFewFlagged());
         }
         if (Calibration.JUDGED_NORMAL.equals(calibrated.method)) {
             c.put("calibration_rule", Calibration.TAIL_RULE + "; taken off the held-out images first: "
                     + (config.contamination().isAuto() ? "the estimate x " + Calibration.AUTO_TRIM_MARGIN
                     + ", the estimate less " + ContaminatedTraining.CONTRAST_FLOOR + " where the current model left"
-                    + " held-out images out" : "the given share") + "; lowered, where it flags less than "
-                    + Calibration.MIN_FLAGGED_OF_ESTIMATE + " x that share (before the margin, when at least "
-                    + ContaminatedTraining.CONTRAST_FLOOR + ") of the held-out traffic, to flag that much");
+                    + " held-out images out" : "the given share"));
         }
         return c;
     }

@@ -170,21 +170,20 @@ class CalibrationTest {
     }
 
     @Test
-    void shouldLowerAThresholdThatFlagsFarFewerHeldOutImagesThanTheEstimateHoldsAnomalous() {
+    void shouldWarnWhenTheThresholdFlagsFarFewerHeldOutImagesThanTheEstimateHoldsAnomalous() {
         float[] scores = new float[1000];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = i + 1;
         }
         assertThat(Calibration.flaggedShare(scores, 990.5)).isEqualTo(0.01);
         assertThat(Calibration.flaggedShare(new float[0], 1)).isZero();
-        // 1% flagged against an estimate of 6%: lowered to flag 0.4 x 6% = 2.4% (24 of 1000)
-        double lowered = Calibration.atLeastFlagging(scores, 990.5, 0.06);
-        assertThat(lowered).isEqualTo(976.5);
-        assertThat(Calibration.flaggedShare(scores, lowered)).isEqualTo(0.024);
-        // in agreement, or an estimate within the hard-normal floor (mostly normal images): as it was
-        assertThat(Calibration.atLeastFlagging(scores, 950.5, 0.06)).isEqualTo(950.5);
-        assertThat(Calibration.atLeastFlagging(scores, 998.5, 0.04)).isEqualTo(998.5);
-        assertThat(Calibration.atLeastFlagging(scores, 998.5, Double.NaN)).isEqualTo(998.5);
-        assertThat(Calibration.atLeastFlagging(new float[0], 998.5, 0.06)).isEqualTo(998.5);
+        // 1% flagged against an estimate of 6%: the threshold sits above most of them, or the estimate is too high
+        assertThat(Calibration.tooFewFlagged(Calibration.flaggedShare(scores, 990.5), 0.06))
+                .contains("flags 1.0% of the held-out traffic, while 6.0% of it is taken as anomalous")
+                .contains("either the threshold sits above many of the anomalies", "--threshold");
+        // in agreement, or an estimate within the hard-normal floor (mostly normal images): no warning
+        assertThat(Calibration.tooFewFlagged(0.05, 0.06)).isNull();
+        assertThat(Calibration.tooFewFlagged(0.003, 0.04)).isNull();
+        assertThat(Calibration.tooFewFlagged(0.01, Double.NaN)).isNull();
     }
 }
