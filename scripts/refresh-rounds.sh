@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures two rounds of the refresh loop on a contaminated topic (docs/training.md, "A second
-# round on fresh traffic, with the contrast run").
+# Measures two rounds of the refresh loop on a contaminated topic (docs/training.md, "What to
+# expect"; docs/contamination-measurements.md, "A second round on fresh traffic").
 #
 # Starts a throw-away broker; streams 3,000 records of the sample's train split (normal classes
 # 5,7,9; anomalies from 0,1,2,3,4,6,8 at the share SHARE) into `images` and 2,000 records of its
