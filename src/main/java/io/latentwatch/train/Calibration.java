@@ -50,7 +50,7 @@ public final class Calibration {
      * the seven at 5% and 10% had a recall of 0.04-0.42 on the labelled stream at a false-positive
      * rate of 0-0.4% (the threshold sat above most anomalies), the ten at 1% a false-positive rate
      * of 0-3.7% (the estimate, 4.5-5.6%, was too high). Lowering the threshold to flag this share
-     * instead was measured and not adopted: recall rose in every run it fired on, by 0.02-0.13 in
+     * instead was measured and not adopted: recall rose in every run it fired on, by 0.005-0.13 in
      * the three at 5-10% of the last measurement, and at 1% the false-positive rate went from
      * 0.35-0.7% to 2.1-2.4% in two of three.
      */
@@ -250,22 +250,23 @@ public final class Calibration {
      * {@link #TOO_FEW_FLAGGED} times {@code expected}, where {@code expected} is at least the share of
      * hard normal images every estimate counts (the contrast run's floor, 0.045). Then either the
      * threshold sits above many of the anomalies (anomalies that remained among the held-out images
-     * judged normal lifted the tail it was read from), or the estimate is too high (it reads 3-6%
-     * on traffic with 1% anomalies). Null when they agree.
+     * judged normal lifted the tail it was read from), or the share is too high (the estimate reads
+     * 3-6% on traffic with 1% anomalies). Null when they agree.
      *
-     * @param flagged  share of the held-out traffic above the threshold
-     * @param expected share of it taken as anomalous (the estimate, or the given contamination)
+     * @param flagged   share of the held-out traffic above the threshold
+     * @param expected  share of it taken as anomalous (the estimate, or the given contamination)
+     * @param estimated whether {@code expected} is the estimate rather than a given share
      */
-    public static String tooFewFlagged(double flagged, double expected) {
+    public static String tooFewFlagged(double flagged, double expected, boolean estimated) {
         if (!(expected >= ContaminatedTraining.CONTRAST_FLOOR) || flagged >= TOO_FEW_FLAGGED * expected) {
             return null;
         }
         return String.format(Locale.ROOT, "the threshold flags %.1f%% of the held-out traffic, while %.1f%% of it is"
                 + " taken as anomalous: either the threshold sits above many of the anomalies, or the traffic holds"
-                + " fewer than estimated (the estimate reads 3-6%% on traffic with 1%%). Check the model on labelled"
-                + " traffic (latentwatch evaluate --from-topic); if it misses anomalies, start the detector with a lower"
-                + " --threshold, or retrain with --contamination set to the share you expect", 100 * flagged,
-                100 * expected);
+                + " fewer than %s. Check the model on labelled traffic (latentwatch evaluate --from-topic); if it misses"
+                + " anomalies, start the detector with a lower --threshold, or retrain with --contamination set to the"
+                + " share you expect", 100 * flagged, 100 * expected, estimated
+                ? "estimated (the estimate reads 3-6% on traffic with 1%)" : "the given --contamination");
     }
 
     /** The threshold among the observed scores with the best F1 (anomalies positive). */

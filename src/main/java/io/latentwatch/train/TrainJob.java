@@ -238,12 +238,13 @@ public final class TrainJob {
      * @param expected     for data that may hold anomalies, the share of it taken as anomalous before the margin: the
      *                     estimate on the training images (less the floor after a current model's leave-out), or the
      *                     given share; NaN otherwise
+     * @param estimated    whether {@code expected} is the estimate rather than a given share
      */
     private record Calibrated(double threshold, float[] normalScores, float[] anomalyScores, int judgedAnomalous,
-                              String method, double flagged, double expected) {
+                              String method, double flagged, double expected, boolean estimated) {
         /** A warning when the threshold flags far fewer held-out images than the estimate holds anomalous. */
         String tooFewFlagged() {
-            return Double.isNaN(flagged) ? null : Calibration.tooFewFlagged(flagged, expected);
+            return Double.isNaN(flagged) ? null : Calibration.tooFewFlagged(flagged, expected, estimated);
         }
 
         /** Share of the held-out normal scores below the threshold. */
@@ -364,7 +365,8 @@ public final class TrainJob {
                 threshold = Calibration.forFalsePositiveRateSmoothed(normal, config.targetFpr());
             }
             return new Calibrated(threshold, normal, anomalous, heldOut.length - normal.length, method,
-                    Double.isNaN(expected) ? Double.NaN : Calibration.flaggedShare(traffic, threshold), expected);
+                    Double.isNaN(expected) ? Double.NaN : Calibration.flaggedShare(traffic, threshold), expected,
+                    config.contamination().isAuto());
         } catch (ModelRefusedException e) {
             throw new IllegalStateException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
         }

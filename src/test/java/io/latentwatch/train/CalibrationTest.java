@@ -178,12 +178,13 @@ class CalibrationTest {
         assertThat(Calibration.flaggedShare(scores, 990.5)).isEqualTo(0.01);
         assertThat(Calibration.flaggedShare(new float[0], 1)).isZero();
         // 1% flagged against an estimate of 6%: the threshold sits above most of them, or the estimate is too high
-        assertThat(Calibration.tooFewFlagged(Calibration.flaggedShare(scores, 990.5), 0.06))
+        assertThat(Calibration.tooFewFlagged(Calibration.flaggedShare(scores, 990.5), 0.06, true))
                 .contains("flags 1.0% of the held-out traffic, while 6.0% of it is taken as anomalous")
-                .contains("either the threshold sits above many of the anomalies", "--threshold");
+                .contains("either the threshold sits above many of the anomalies", "fewer than estimated (the estimate reads 3-6% on traffic with 1%)", "--threshold");
+        assertThat(Calibration.tooFewFlagged(0.01, 0.06, false)).contains("fewer than the given --contamination");
         // in agreement, or an estimate within the hard-normal floor (mostly normal images): no warning
-        assertThat(Calibration.tooFewFlagged(0.05, 0.06)).isNull();
-        assertThat(Calibration.tooFewFlagged(0.003, 0.04)).isNull();
-        assertThat(Calibration.tooFewFlagged(0.01, Double.NaN)).isNull();
+        assertThat(Calibration.tooFewFlagged(0.05, 0.06, true)).isNull();
+        assertThat(Calibration.tooFewFlagged(0.003, 0.04, true)).isNull();
+        assertThat(Calibration.tooFewFlagged(0.01, Double.NaN, true)).isNull();
     }
 }

@@ -73,7 +73,8 @@ class ContaminatedTopicIT {
             // the share of the held-out traffic its threshold flags, and the warning exactly when it disagrees
             double flagged = contamination.get("held_out_flagged").asDouble();
             assertThat(flagged).isBetween(0.0, 1.0);
-            String warning = Calibration.tooFewFlagged(flagged, contamination.get("estimate_training_images").asDouble());
+            String warning = Calibration.tooFewFlagged(flagged, contamination.get("estimate_training_images").asDouble(),
+                    true);
             assertThat(contamination.has("warning")).as(train.err()).isEqualTo(warning != null);
             assertThat(train.err().contains("either the threshold sits above many of the anomalies"))
                     .isEqualTo(warning != null);
