@@ -230,18 +230,18 @@ public final class Calibration {
         return sorted[below] + (h - below) * (sorted[above] - sorted[below]);
     }
 
-    /** Share of {@code scores} above {@code threshold}; 0 for none. */
+    /** Share of {@code scores} a detector flags at {@code threshold} (at or above it); 0 for none. */
     public static double flaggedShare(float[] scores, double threshold) {
         if (scores.length == 0) {
             return 0;
         }
-        long above = 0;
+        long flagged = 0;
         for (float s : scores) {
-            if (s > threshold) {
-                above++;
+            if (s >= threshold) {
+                flagged++;
             }
         }
-        return (double) above / scores.length;
+        return (double) flagged / scores.length;
     }
 
     /**
@@ -253,7 +253,7 @@ public final class Calibration {
      * judged normal lifted the tail it was read from), or the share is too high (the estimate reads
      * 3-6% on traffic with 1% anomalies). Null when they agree.
      *
-     * @param flagged   share of the held-out traffic above the threshold
+     * @param flagged   share of the held-out traffic the threshold flags
      * @param expected  share of it taken as anomalous (the estimate, or the given contamination)
      * @param estimated whether {@code expected} is the estimate rather than a given share
      */

@@ -107,14 +107,7 @@ public final class ModelComparison {
             if (m.info().imageSize() != images.imageSize() || images.count() == 0) {
                 return 0;
             }
-            float[] scores = BatchScorer.scores(m, images);
-            long flagged = 0;
-            for (float s : scores) {
-                if (s >= m.info().threshold()) {
-                    flagged++;
-                }
-            }
-            return (double) flagged / scores.length;
+            return Calibration.flaggedShare(BatchScorer.scores(m, images), m.info().threshold());
         } catch (ModelRefusedException e) {
             return 0;
         }
