@@ -26,6 +26,7 @@
 #   PLAIN   environment variable, 1 also trains with --contamination 0 (default: 0)
 #   GIVEN   environment variable, 0 skips the runs given the true share (default: 1)
 #   SEEDS   environment variable, the training seeds (default: none, the train default)
+#   CLEAN   environment variable, 0 skips the models trained on the clean IDX classes (default: 1)
 # Example: SHARES="0.1" scripts/contamination-table.sh --epochs 10
 # Example: GIVEN=0 SEEDS="42 7 3 5 11" scripts/contamination-table.sh
 set -euo pipefail
@@ -36,6 +37,7 @@ SHARES="${SHARES:-0.01 0.05 0.1}"
 PORT="${PORT:-39092}"
 PLAIN="${PLAIN:-0}"
 GIVEN="${GIVEN:-1}"
+CLEAN="${CLEAN:-1}"
 read -ra SEED_LIST <<< "${SEEDS:-}"
 [ "${#SEED_LIST[@]}" -gt 0 ] || SEED_LIST=("")
 N=5,7,9
@@ -73,6 +75,7 @@ evaluate() {
 seed_flags() { [ -n "$1" ] && printf -- '--seed\n%s\n' "$1"; return 0; }
 
 for S in "${SEED_LIST[@]}"; do
+  [ "$CLEAN" = "1" ] || break
   mapfile -t sf < <(seed_flags "$S")
   train "clean${S:+-$S}" --idx "$SAMPLE" --normal-classes "$N" "${sf[@]}" "$@" > /dev/null
 done
@@ -96,7 +99,7 @@ for C in $SHARES; do
       train "plain-$C$x" "${from[@]}" --contamination 0 "${sf[@]}" "$@" > /dev/null
       evaluate "$C" "plain-$C$x" "plain (--contamination 0)" "" "$S"
     fi
-    evaluate "$C" "clean$x" "clean (--idx, labels)" "" "$S"
+    if [ "$CLEAN" = "1" ]; then evaluate "$C" "clean$x" "clean (--idx, labels)" "" "$S"; fi
   done
 done
 

@@ -19,7 +19,9 @@ import java.util.Locale;
  * <p>When the held-out images may hold anomalies (training from the input topic), {@code fpr} is
  * applied to the held-out images judged normal ({@link #judgedNormal}), with the threshold read
  * off a fitted tail ({@link #forFalsePositiveRateByTail}): written {@value #JUDGED_NORMAL} in the
- * metadata, the rule as {@link #TAIL_RULE}.
+ * metadata, the rule as {@link #TAIL_RULE}. Judged normal: all but the highest-scoring share the
+ * contamination says, or, after a contrast run on pixel outliers, all but the images
+ * {@link PixelOutliers#farAndHigh} picks (the tail then fitted through the 85th percentile).
  */
 public final class Calibration {
     /** The calibration name of {@code fpr} applied to held-out images judged normal. */
@@ -32,6 +34,11 @@ public final class Calibration {
      * percentile); a target at or above it needs no fit.
      */
     static final double TAIL_SHARE = 0.1;
+    /**
+     * The tail share for images judged normal by {@link PixelOutliers#farAndHigh}: the 85th
+     * percentile, below most of the anomalies that view misses.
+     */
+    static final double PIXEL_TAIL_SHARE = 0.15;
     /**
      * With {@code --contamination auto}, the share of the held-out images taken off the top before
      * calibrating is the estimate times this margin. The estimate counts the anomalies that stand
@@ -75,6 +82,18 @@ public final class Calibration {
         int n = 0;
         for (int i = 0; i < heldOut.length; i++) {
             if (kept[i]) {
+                normal[n++] = heldOut[i];
+            }
+        }
+        return Arrays.copyOf(normal, n);
+    }
+
+    /** The held-out scores judged normal: those not marked in {@code anomalous}. */
+    public static float[] judgedNormal(float[] heldOut, boolean[] anomalous) {
+        float[] normal = new float[heldOut.length];
+        int n = 0;
+        for (int i = 0; i < heldOut.length; i++) {
+            if (!anomalous[i]) {
                 normal[n++] = heldOut[i];
             }
         }
@@ -204,8 +223,17 @@ public final class Calibration {
      * {@value #MIN_TAIL_SCORES} scores, use {@link #forFalsePositiveRate}.
      */
     public static double forFalsePositiveRateByTail(float[] normalScores, double targetFpr) {
+        return forFalsePositiveRateByTail(normalScores, targetFpr, TAIL_SHARE);
+    }
+
+    /**
+     * {@link #forFalsePositiveRateByTail(float[], double)} with the tail fitted through the
+     * {@code 1 - tailShare} quantile instead of the 90th percentile: a lower point for judged-normal
+     * images that may still hold some anomalies, which sit above it.
+     */
+    public static double forFalsePositiveRateByTail(float[] normalScores, double targetFpr, double tailShare) {
         double raw = forFalsePositiveRate(normalScores, targetFpr);
-        if (targetFpr >= TAIL_SHARE || normalScores.length < MIN_TAIL_SCORES) {
+        if (targetFpr >= tailShare || normalScores.length < MIN_TAIL_SCORES) {
             return raw;
         }
         double[] logs = new double[normalScores.length];
@@ -214,11 +242,11 @@ public final class Calibration {
         }
         Arrays.sort(logs);
         double median = quantile(logs, 0.5);
-        double upper = quantile(logs, 1 - TAIL_SHARE);
+        double upper = quantile(logs, 1 - tailShare);
         if (!(upper > median)) {
             return raw;
         }
-        double scale = (upper - median) / Math.log(0.5 / TAIL_SHARE);
+        double scale = (upper - median) / Math.log(0.5 / tailShare);
         return Math.exp(median + scale * Math.log(0.5 / targetFpr));
     }
 

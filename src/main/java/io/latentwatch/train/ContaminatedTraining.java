@@ -41,7 +41,11 @@ import java.util.stream.IntStream;
  *       (the estimate reads 2-5% there). Anomalies the refining run left in, and future ones of the
  *       same kind, then score high as well. Below the gate the images beyond the cut are mostly hard
  *       normal images, and pushing those teaches the network to flag their kind: on traffic with 1%
- *       anomalies it cost AUROC and flagged 5.7-9.7% of the normal images.</li>
+ *       anomalies it cost AUROC and flagged 5.7-9.7% of the normal images. There the contrast run
+ *       pushes the pixel outliers instead ({@link PixelOutliers}: images far, in a thumbnail's
+ *       pixels, from every image the refined network judges normal), when there are at least
+ *       {@value #MIN_PIXEL_OUTLIERS}: a view a hard normal image does not fool, which on the bundled
+ *       sample's traffic picked anomalies only.</li>
  * </ol>
  */
 final class ContaminatedTraining {
@@ -69,6 +73,8 @@ final class ContaminatedTraining {
      * the current model's flags.
      */
     static final double CONTRAST_FLOOR = 0.045;
+    /** Fewest pixel outliers ({@link PixelOutliers}) for which a contrast run is made below the gate. */
+    static final int MIN_PIXEL_OUTLIERS = 5;
     private static final double MAX_DROP = 0.45;
     private static final double DROP_PER_CONTAMINATION = 2.5;
 
@@ -89,9 +95,11 @@ final class ContaminatedTraining {
      * @param dropped   training images left out of the refining run
      * @param trained   images the refining run trained on
      * @param negatives images the contrast run pushed away; 0 when it did not run
+     * @param farInPixels of them, the pixel outliers pushed below the gate ({@link PixelOutliers}); 0 when the
+     *                  contrast run, if any, pushed the highest-scoring images
      */
     record Outcome(TrainingResult result, ContaminationEstimate estimate, double traffic, double share,
-                   double dropShare, int dropped, int trained, int negatives) {
+                   double dropShare, int dropped, int trained, int negatives, int farInPixels) {
     }
 
     ContaminatedTraining(Hyperparameters hp, Contamination setting, int scoreBlur, PrintWriter progress) {
@@ -143,6 +151,7 @@ final class ContaminatedTraining {
                         + " model)", estimate.share(), leftOutCount),
                 setting.isAuto() ? "" : String.format(Locale.ROOT, ", given %.4f (acted on)", setting.share()));
         int negatives = 0;
+        int farInPixels = 0;
         if (share >= CONTRAST_MIN_ESTIMATE) {
             int[] judged = highest(poolScores, share - CONTRAST_FLOOR);
             negatives = judged.length;
@@ -153,11 +162,26 @@ final class ContaminatedTraining {
             result = new AutoencoderTrainer(hp, FINAL_TRIM, progress).train(refined, validation,
                     pool.select(judged));
         } else {
-            progress.printf(Locale.ROOT, "no contrast run: contamination %.4f is below %.2f%n", share,
-                    CONTRAST_MIN_ESTIMATE);
+            int[] far = share > 0 || setting.isAuto()
+                    ? PixelOutliers.find(pool, poolScores, train.count(), hp.seed()) : new int[0];
+            if (far.length >= MIN_PIXEL_OUTLIERS) {
+                negatives = far.length;
+                farInPixels = far.length;
+                long fromLeftOut = Arrays.stream(far).filter(i -> i >= train.count()).count();
+                progress.printf(Locale.ROOT, "contrast run on %d images, pushing %d far from every normal-looking image"
+                        + " in pixels (%d of them left out by the current model) to reconstruct worse than %.0fx the"
+                        + " rest (contamination %.4f is below %.2f: too few stand out by their score alone)%n",
+                        refined.count(), negatives, fromLeftOut, AutoencoderTrainer.NEGATIVE_MARGIN, share,
+                        CONTRAST_MIN_ESTIMATE);
+                result = new AutoencoderTrainer(hp, FINAL_TRIM, progress).train(refined, validation, pool.select(far));
+            } else {
+                progress.printf(Locale.ROOT, "no contrast run: contamination %.4f is below %.2f, and %d image(s) lie"
+                        + " far from every normal-looking image in pixels (fewer than %d)%n", share,
+                        CONTRAST_MIN_ESTIMATE, far.length, MIN_PIXEL_OUTLIERS);
+            }
         }
         return new Outcome(result, estimate, traffic, share, dropShare, train.count() - refined.count(),
-                refined.count(), negatives);
+                refined.count(), negatives, farInPixels);
     }
 
     /**

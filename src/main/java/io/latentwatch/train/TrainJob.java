@@ -336,6 +336,7 @@ public final class TrainJob {
             float[] traffic = Arrays.copyOf(heldOut, heldOut.length - leftOutHeldOut);
             double expected = Double.NaN;
             String method = config.calibration().id();
+            boolean byPixels = false;
             if (rounds != null && config.calibration() == Calibration.Method.FPR) {
                 // the estimate was made on training images from which the current model's flags were left out; of
                 // what remains beyond its cut, most are the hard normal images every run puts there (the floor),
@@ -345,10 +346,17 @@ public final class TrainJob {
                     estimate = Math.max(0, estimate - ContaminatedTraining.CONTRAST_FLOOR);
                 }
                 expected = config.contamination().isAuto() ? estimate : rounds.share();
-                double share = config.contamination().isAuto()
-                        ? Math.min(Contamination.MAX_SHARE, Calibration.AUTO_TRIM_MARGIN * estimate)
-                        : rounds.share();
-                normal = Calibration.judgedNormal(traffic, share);
+                byPixels = config.contamination().isAuto() && rounds.farInPixels() > 0;
+                if (byPixels) {
+                    boolean[] judged = PixelOutliers.farAndHigh(validation.range(0, traffic.length), traffic,
+                            config.hyperparameters().seed());
+                    normal = Calibration.judgedNormal(traffic, judged);
+                } else {
+                    double share = config.contamination().isAuto()
+                            ? Math.min(Contamination.MAX_SHARE, Calibration.AUTO_TRIM_MARGIN * estimate)
+                            : rounds.share();
+                    normal = Calibration.judgedNormal(traffic, share);
+                }
                 method = Calibration.JUDGED_NORMAL;
             }
             double threshold;
@@ -360,7 +368,8 @@ public final class TrainJob {
                 Labelled all = Labelled.of(normal, anomalous);
                 threshold = Calibration.bestF1(all.scores, all.anomaly);
             } else if (method.equals(Calibration.JUDGED_NORMAL)) {
-                threshold = Calibration.forFalsePositiveRateByTail(normal, config.targetFpr());
+                threshold = Calibration.forFalsePositiveRateByTail(normal, config.targetFpr(), byPixels
+                        ? Calibration.PIXEL_TAIL_SHARE : Calibration.TAIL_SHARE);
             } else {
                 threshold = Calibration.forFalsePositiveRateSmoothed(normal, config.targetFpr());
             }
@@ -449,6 +458,8 @@ public final class TrainJob {
         c.put("contrast_floor", ContaminatedTraining.CONTRAST_FLOOR);
         c.put("negative_margin", AutoencoderTrainer.NEGATIVE_MARGIN);
         c.put("negatives", rounds.negatives());
+        c.put("pixel_outliers", rounds.farInPixels());
+        c.put("pixel_outlier_rule", PixelOutliers.RULE);
         c.put("held_out_judged_anomalous", calibrated.judgedAnomalous);
         if (!Double.isNaN(calibrated.flagged)) {
             c.put("held_out_flagged", calibrated.flagged);
@@ -457,10 +468,16 @@ public final class TrainJob {
             c.put("warning", calibrated.tooFewFlagged());
         }
         if (Calibration.JUDGED_NORMAL.equals(calibrated.method)) {
-            c.put("calibration_rule", Calibration.TAIL_RULE + "; taken off the held-out images first: "
-                    + (config.contamination().isAuto() ? "the estimate x " + Calibration.AUTO_TRIM_MARGIN
-                    + ", the estimate less " + ContaminatedTraining.CONTRAST_FLOOR + " where the current model left"
-                    + " held-out images out" : "the given share"));
+            String takenOff;
+            if (!config.contamination().isAuto()) {
+                takenOff = "the given share";
+            } else if (rounds.farInPixels() > 0) {
+                takenOff = PixelOutliers.CALIBRATION_RULE;
+            } else {
+                takenOff = "the estimate x " + Calibration.AUTO_TRIM_MARGIN + ", the estimate less "
+                        + ContaminatedTraining.CONTRAST_FLOOR + " where the current model left held-out images out";
+            }
+            c.put("calibration_rule", Calibration.TAIL_RULE + "; taken off the held-out images first: " + takenOff);
         }
         return c;
     }

@@ -112,6 +112,26 @@ class CalibrationTest {
     }
 
     @Test
+    void shouldFitTheTailThroughTheGivenPercentileAndLeaveOutTheImagesJudgedAnomalous() {
+        // Given 21 scores whose logs are 0, 1, ..., 20 (median 10, 85th percentile 17), and one more marked anomalous
+        float[] scores = new float[22];
+        boolean[] anomalous = new boolean[22];
+        for (int i = 0; i < 21; i++) {
+            scores[i] = (float) Math.exp(i);
+        }
+        scores[21] = (float) Math.exp(40);
+        anomalous[21] = true;
+
+        // When the images judged normal are calibrated for 1% by a tail through the 85th percentile
+        float[] normal = Calibration.judgedNormal(scores, anomalous);
+        double threshold = Calibration.forFalsePositiveRateByTail(normal, 0.01, 0.15);
+
+        // Then the marked score is left out, and the log tail falls by a factor 0.5 / 0.15 over 17 - 10 = 7
+        assertThat(normal).hasSize(21).doesNotContain(scores[21]);
+        assertThat(Math.log(threshold)).isCloseTo(10 + 7 * Math.log(50) / Math.log(0.5 / 0.15), within(1e-4));
+    }
+
+    @Test
     void shouldHoldTheTargetOnFreshImagesBetterThanTheRawQuantileOfAFewHundredHeldOutImages() {
         // Given 300 rounds of 180 held-out normal scores whose logs have an exponential tail (Laplace, median 0,
         // scale 1), so that a threshold t > 1 flags a share 0.5 / t of all normal images

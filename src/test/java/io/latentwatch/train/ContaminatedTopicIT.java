@@ -55,17 +55,23 @@ class ContaminatedTopicIT {
             assertThat(contamination.get("setting").asText()).isEqualTo("auto");
             assertThat(contamination.get("estimate").asDouble()).as(train.err()).isBetween(0.01, 0.2);
             assertThat(contamination.get("share").asDouble()).isEqualTo(contamination.get("estimate").asDouble());
+            int farInPixels = contamination.get("pixel_outliers").asInt();
             assertThat(contamination.get("calibration_rule").asText()).startsWith(Calibration.TAIL_RULE)
-                    .contains("the estimate x " + Calibration.AUTO_TRIM_MARGIN);
+                    .contains(farInPixels > 0 ? PixelOutliers.CALIBRATION_RULE
+                            : "the estimate x " + Calibration.AUTO_TRIM_MARGIN);
             assertThat(JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION)).get("calibration").asText())
                     .isEqualTo(Calibration.JUDGED_NORMAL);
             assertThat(train.err()).contains("contamination").contains("published");
-            // about 8% anomalies: estimated at or above the gate, the final network pushed the images judged
-            // anomalous away; below it (the estimate errs low), no image was pushed
+            // about 8% anomalies: estimated at or above the gate, the final network pushed the highest-scoring
+            // images away; below it (the estimate errs low), the pixel outliers if there were enough, else none
             int negatives = contamination.get("negatives").asInt();
             if (contamination.get("estimate").asDouble() >= ContaminatedTraining.CONTRAST_MIN_ESTIMATE) {
                 assertThat(negatives).as(train.err()).isPositive();
+                assertThat(farInPixels).isZero();
                 assertThat(train.err()).contains("contrast run on", "pushing " + negatives + " judged anomalous");
+            } else if (farInPixels > 0) {
+                assertThat(negatives).isEqualTo(farInPixels);
+                assertThat(train.err()).contains("pushing " + negatives + " far from every normal-looking image");
             } else {
                 assertThat(negatives).isZero();
                 assertThat(train.err()).contains("no contrast run");

@@ -48,11 +48,32 @@ class ContaminatedTrainingTest {
         ContaminatedTraining.Outcome outcome = rounds(Contamination.AUTO, log).train(shoes(false), heldOut.range(5, heldOut.count()),
                 heldOut.range(0, 5));
 
-        // Then the estimate stays below the gate and no image was pushed away, the current model's 5 included
+        // Then the estimate stays below the gate, no shoe lies far from the others in pixels, and no image was
+        // pushed away, the current model's 5 included
         assertThat(outcome.traffic()).as(log.toString()).isLessThan(ContaminatedTraining.CONTRAST_MIN_ESTIMATE);
         assertThat(outcome.negatives()).isZero();
+        assertThat(outcome.farInPixels()).isZero();
         assertThat(log.toString()).contains("no contrast run: contamination")
                 .doesNotContain("contrast run on");
+    }
+
+    @Test
+    void shouldPushAwayThePixelOutliersWhenTooFewAnomaliesStandOutByTheirScore() {
+        // Given the sample's shoes with 10 T-shirts and bags mixed in (about 1%), and 90 of the shoes held out
+        Images traffic = shoes(false).concat(TrainingFixtures.trainImages(0).range(0, 5))
+                .concat(TrainingFixtures.trainImages(8).range(0, 5));
+        StringWriter log = new StringWriter();
+
+        // When the contaminated rounds train on it with --contamination auto
+        ContaminatedTraining.Outcome outcome = rounds(Contamination.AUTO, log).train(traffic, shoes(true), null);
+
+        // Then the estimate (which counts hard shoes too) stayed below the gate, and the contrast run pushed the
+        // images far from every normal-looking one in pixels: T-shirts and bags, not shoes (10 when written)
+        assertThat(outcome.traffic()).as(log.toString()).isLessThan(ContaminatedTraining.CONTRAST_MIN_ESTIMATE);
+        assertThat(outcome.farInPixels()).as(log.toString()).isBetween(ContaminatedTraining.MIN_PIXEL_OUTLIERS, 10);
+        assertThat(outcome.negatives()).isEqualTo(outcome.farInPixels());
+        assertThat(log.toString()).contains("pushing " + outcome.negatives() + " far from every normal-looking image"
+                + " in pixels");
     }
 
     /** The sample's sandals, sneakers and ankle boots: every tenth ({@code heldOut}) or the others. */
