@@ -634,7 +634,7 @@ public record PixelKnn(int k, Features features, int pool, int rows, int columns
     }
 
     /** All of {@code 0..count-1} in order, or a seeded sample of {@code max} of them, in order. */
-    private static int[] sample(int count, int max, long seed) {
+    static int[] sample(int count, int max, long seed) {
         int[] all = new int[count];
         for (int i = 0; i < count; i++) {
             all[i] = i;

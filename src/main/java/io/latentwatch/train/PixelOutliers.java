@@ -4,7 +4,6 @@ import io.latentwatch.data.Images;
 
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -150,18 +149,7 @@ final class PixelOutliers {
                 kept[n++] = i;
             }
         }
-        int[] distinct = Arrays.copyOf(kept, n);
-        if (n <= MAX_REFERENCE) {
-            return distinct;
-        }
-        Random random = new Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = distinct[i];
-            distinct[i] = distinct[j];
-            distinct[j] = t;
-        }
-        return Arrays.copyOf(distinct, MAX_REFERENCE);
+        return Arrays.stream(PixelKnn.sample(n, MAX_REFERENCE, seed)).map(i -> kept[i]).toArray();
     }
 
     /**
