@@ -39,22 +39,36 @@ public record ContaminationEstimate(double share, double cut, double median, dou
         if (scores.length == 0) {
             throw new IllegalArgumentException("no scores to estimate the contamination from");
         }
-        double[] logs = new double[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            logs[i] = Math.log(Math.max(scores[i], Float.MIN_NORMAL));
-        }
+        double[] logs = logs(scores, scores.length);
         double median = median(logs.clone());
-        double[] deviations = new double[logs.length];
-        for (int i = 0; i < logs.length; i++) {
-            deviations[i] = Math.abs(logs[i] - median);
-        }
-        double spread = MAD_TO_SIGMA * median(deviations);
+        double spread = spread(logs, median);
         double logCut = median + k * spread;
         long above = Arrays.stream(logs).filter(l -> l > logCut).count();
         return new ContaminationEstimate((double) above / scores.length, Math.exp(logCut), Math.exp(median), spread);
     }
 
-    private static double median(double[] values) {
+    /** The logarithms of the first {@code count} of {@code scores} (positive; zero taken as the smallest float). */
+    static double[] logs(float[] scores, int count) {
+        double[] logs = new double[count];
+        for (int i = 0; i < count; i++) {
+            logs[i] = Math.log(Math.max(scores[i], Float.MIN_NORMAL));
+        }
+        return logs;
+    }
+
+    /** {@code k} MADs (scaled to a standard deviation) above the median of {@code values}. */
+    static double aboveMedian(double[] values, double k) {
+        double median = median(values.clone());
+        return median + k * spread(values, median);
+    }
+
+    /** The MAD of {@code values} about {@code median}, scaled to a standard deviation. */
+    static double spread(double[] values, double median) {
+        return MAD_TO_SIGMA * median(Arrays.stream(values).map(v -> Math.abs(v - median)).toArray());
+    }
+
+    /** The median of {@code values}, which it sorts. */
+    static double median(double[] values) {
         Arrays.sort(values);
         int n = values.length;
         return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;

@@ -55,7 +55,6 @@ final class PixelOutliers {
     static final double CALIBRATION_SCORE_K = 2.0;
     /** Most reference thumbnails, so that the cost stays linear in the traffic. */
     static final int MAX_REFERENCE = 4000;
-    private static final double MAD_TO_SIGMA = 1.4826;
 
     private PixelOutliers() {
     }
@@ -86,11 +85,8 @@ final class PixelOutliers {
         if (referenceCount < 2 * NEIGHBOURS) {
             return none;
         }
-        double[] logScores = new double[referenceCount];
-        for (int i = 0; i < referenceCount; i++) {
-            logScores[i] = Math.log(Math.max(scores[i], Float.MIN_NORMAL));
-        }
-        double scoreCut = aboveMedian(logScores, REFERENCE_K);
+        double[] logScores = ContaminationEstimate.logs(scores, referenceCount);
+        double scoreCut = ContaminationEstimate.aboveMedian(logScores, REFERENCE_K);
         int pooling = PixelKnn.poolFor(Math.min(pool.height(), pool.width()));
         int rows = pool.height() / pooling;
         int columns = pool.width() / pooling;
@@ -110,8 +106,8 @@ final class PixelOutliers {
         IntStream.range(0, pool.count()).parallel().forEach(i ->
                 logDistance[i] = Math.log(Math.max(nearest(thumbs, dims, i, reference), Double.MIN_NORMAL)));
         double[] ofReference = Arrays.stream(inReference).mapToDouble(i -> logDistance[i]).toArray();
-        double median = median(ofReference.clone());
-        double spread = aboveMedian(ofReference, 1) - median;
+        double median = ContaminationEstimate.median(ofReference.clone());
+        double spread = ContaminationEstimate.spread(ofReference, median);
         if (!(spread > 0)) {
             return none;
         }
@@ -127,11 +123,8 @@ final class PixelOutliers {
      */
     static boolean[] farAndHigh(Images images, float[] scores, long seed) {
         double[] deviations = deviations(images, scores, images.count(), seed);
-        double[] logs = new double[scores.length];
-        for (int i = 0; i < logs.length; i++) {
-            logs[i] = Math.log(Math.max(scores[i], Float.MIN_NORMAL));
-        }
-        double high = logs.length == 0 ? 0 : aboveMedian(logs, CALIBRATION_SCORE_K);
+        double[] logs = ContaminationEstimate.logs(scores, scores.length);
+        double high = logs.length == 0 ? 0 : ContaminationEstimate.aboveMedian(logs, CALIBRATION_SCORE_K);
         boolean[] out = new boolean[scores.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = deviations[i] > CALIBRATION_CUT && logs[i] > high;
@@ -184,19 +177,6 @@ final class PixelOutliers {
             }
         }
         return found == 0 ? 0 : Math.sqrt(sum / found);
-    }
-
-    /** {@code k} scaled MADs above the median of {@code values}. */
-    private static double aboveMedian(double[] values, double k) {
-        double median = median(values.clone());
-        double[] deviations = Arrays.stream(values).map(d -> Math.abs(d - median)).toArray();
-        return median + k * MAD_TO_SIGMA * median(deviations);
-    }
-
-    private static double median(double[] values) {
-        Arrays.sort(values);
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     /** A thumbnail as a set key. */
