@@ -22,7 +22,7 @@ class PixelOutliersTest {
         int shirts = 4;
         float[][] distinct = new float[shoes + shirts][];
         for (int i = 0; i < shoes; i++) {
-            distinct[i] = band(true, 12 + random.nextInt(8), 0.6f + 0.4f * random.nextFloat(), random);
+            distinct[i] = shoe(random);
         }
         for (int i = 0; i < shirts; i++) {
             distinct[shoes + i] = band(false, 2 + 7 * i, 0.8f, random);
@@ -51,7 +51,7 @@ class PixelOutliersTest {
         float[][] distinct = new float[400][];
         int[] copies = new int[400];
         for (int i = 0; i < distinct.length; i++) {
-            distinct[i] = band(true, 12 + random.nextInt(8), 0.6f + 0.4f * random.nextFloat(), random);
+            distinct[i] = shoe(random);
             copies[i] = i;
         }
         Images traffic = images(distinct, copies);
@@ -126,7 +126,7 @@ class PixelOutliersTest {
         for (int i = 0; i < distinct.length; i++) {
             boolean shirt = i >= 502;
             distinct[i] = shirt ? band(false, 2 * (i - 502) + 4, 0.8f, random)
-                    : band(true, 12 + random.nextInt(8), 0.6f + 0.4f * random.nextFloat(), random);
+                    : shoe(random);
             copies[i] = i;
             scores[i] = (i >= 500 ? 0.1f : 0.01f) * (1 + 0.3f * random.nextFloat());
         }
@@ -146,6 +146,11 @@ class PixelOutliersTest {
             sum += images.pixels()[i * images.imageSize() + k];
         }
         return sum;
+    }
+
+    /** A "shoe": a horizontal band at a height of 12-19 pixels, of brightness 0.6-1. */
+    private static float[] shoe(Random random) {
+        return band(true, 12 + random.nextInt(8), 0.6f + 0.4f * random.nextFloat(), random);
     }
 
     /** A band 4 pixels wide, horizontal or vertical from {@code at}, with noise everywhere, as in real images no two are alike. */
