@@ -20,8 +20,8 @@ import java.util.Locale;
  * applied to the held-out images judged normal ({@link #judgedNormal}), with the threshold read
  * off a fitted tail ({@link #forFalsePositiveRateByTail}): written {@value #JUDGED_NORMAL} in the
  * metadata, the rule as {@link #TAIL_RULE}. Judged normal: all but the highest-scoring share the
- * contamination says, or, after a contrast run on pixel outliers, all but the images
- * {@link PixelOutliers#farAndHigh} picks (the tail then fitted through the 85th percentile).
+ * contamination says or, after a contrast run, all but the images {@link PixelOutliers#farAndHigh}
+ * picks.
  */
 public final class Calibration {
     /** The calibration name of {@code fpr} applied to held-out images judged normal. */
@@ -34,11 +34,6 @@ public final class Calibration {
      * percentile); a target at or above it needs no fit.
      */
     static final double TAIL_SHARE = 0.1;
-    /**
-     * The tail share for images judged normal by {@link PixelOutliers#farAndHigh}: the 85th
-     * percentile, below most of the anomalies that view misses.
-     */
-    static final double PIXEL_TAIL_SHARE = 0.15;
     /**
      * With {@code --contamination auto}, the share of the held-out images taken off the top before
      * calibrating is the estimate times this margin. The estimate counts the anomalies that stand
@@ -223,17 +218,8 @@ public final class Calibration {
      * {@value #MIN_TAIL_SCORES} scores, use {@link #forFalsePositiveRate}.
      */
     public static double forFalsePositiveRateByTail(float[] normalScores, double targetFpr) {
-        return forFalsePositiveRateByTail(normalScores, targetFpr, TAIL_SHARE);
-    }
-
-    /**
-     * {@link #forFalsePositiveRateByTail(float[], double)} with the tail fitted through the
-     * {@code 1 - tailShare} quantile instead of the 90th percentile: a lower point for judged-normal
-     * images that may still hold some anomalies, which sit above it.
-     */
-    public static double forFalsePositiveRateByTail(float[] normalScores, double targetFpr, double tailShare) {
         double raw = forFalsePositiveRate(normalScores, targetFpr);
-        if (targetFpr >= tailShare || normalScores.length < MIN_TAIL_SCORES) {
+        if (targetFpr >= TAIL_SHARE || normalScores.length < MIN_TAIL_SCORES) {
             return raw;
         }
         double[] logs = new double[normalScores.length];
@@ -242,11 +228,11 @@ public final class Calibration {
         }
         Arrays.sort(logs);
         double median = quantile(logs, 0.5);
-        double upper = quantile(logs, 1 - tailShare);
+        double upper = quantile(logs, 1 - TAIL_SHARE);
         if (!(upper > median)) {
             return raw;
         }
-        double scale = (upper - median) / Math.log(0.5 / tailShare);
+        double scale = (upper - median) / Math.log(0.5 / TAIL_SHARE);
         return Math.exp(median + scale * Math.log(0.5 / targetFpr));
     }
 

@@ -4,6 +4,7 @@ import io.latentwatch.data.Images;
 
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -38,11 +39,6 @@ final class PixelOutliers {
     static final String RULE = "images whose 7x7 thumbnail lies more than 4 MADs (log scale) beyond the median"
             + " distance to its 5 nearest distinct thumbnails of the training images that the refined network scores"
             + " within 3 MADs of the median";
-    /** What {@link #farAndHigh} takes off a calibration, as written into the metadata. */
-    static final String CALIBRATION_RULE = "the held-out images both more than 2 MADs far in pixels (thumbnail"
-            + " distance, as for the pixel outliers, the reference drawn from the held-out images) and scored more than"
-            + " 2 MADs above their median (log scale); the tail then fitted through the 85th percentile instead of the"
-            + " 90th";
     /** Score deviations above the median within which a training image joins the reference. */
     static final double REFERENCE_K = 3.0;
     /** Nearest reference thumbnails averaged. */
@@ -51,8 +47,17 @@ final class PixelOutliers {
     static final double CUT = 4.0;
     /** Deviations beyond which {@link #farAndHigh} takes a high-scoring image for an anomaly. */
     static final double CALIBRATION_CUT = 2.0;
-    /** Score deviations (log scale, MAD) above the median beyond which {@link #farAndHigh} looks at an image. */
-    static final double CALIBRATION_SCORE_K = 2.0;
+    /**
+     * Score deviations (log scale, MAD) above the median beyond which {@link #farAndHigh} looks at an
+     * image after a contrast run on the highest-scoring images: those outside the reference. The
+     * anomalies such a network did not learn to push lie 3-4 MADs out.
+     */
+    static final double CALIBRATION_SCORE_K = REFERENCE_K;
+    /**
+     * {@link #CALIBRATION_SCORE_K} after a contrast run on the pixel outliers (below the gate): the
+     * few anomalies lie far beyond it, and the hard normal images 3-4 MADs out stay in the calibration.
+     */
+    static final double CALIBRATION_SCORE_K_BELOW_GATE = 4.0;
     /** Most reference thumbnails, so that the cost stays linear in the traffic. */
     static final int MAX_REFERENCE = 4000;
 
@@ -115,21 +120,33 @@ final class PixelOutliers {
     }
 
     /**
-     * Which of {@code images} a calibration takes as anomalies: those both far in pixels (more than
-     * {@value #CALIBRATION_CUT} deviations, the reference drawn from these images themselves) and
-     * scored high (more than {@value #CALIBRATION_SCORE_K} MADs above the median of their log
-     * scores). Looser than {@link #CUT}, since leaving a normal image out of a calibration costs
-     * little where leaving an anomaly in lifts the threshold.
+     * Which of {@code images} a calibration takes as anomalies: those both scored high (more than
+     * {@code scoreK} MADs above the median of their log scores) and far in pixels (more than
+     * {@value #CALIBRATION_CUT} deviations, the reference drawn from these images themselves). Looser
+     * in pixels than {@link #CUT}, since leaving a normal image out of a calibration costs little
+     * where leaving an anomaly in lifts the threshold. After a contrast run the network scores the
+     * anomalies like the ones it pushed, far above the bulk, and the pixel distance keeps in the
+     * calibration the hard normal images of the tail, which a trim by the estimate takes off
+     * wherever the estimate errs high.
+     *
+     * @param scoreK {@link #CALIBRATION_SCORE_K} or {@link #CALIBRATION_SCORE_K_BELOW_GATE}
      */
-    static boolean[] farAndHigh(Images images, float[] scores, long seed) {
+    static boolean[] farAndHigh(Images images, float[] scores, long seed, double scoreK) {
         double[] deviations = deviations(images, scores, images.count(), seed);
         double[] logs = ContaminationEstimate.logs(scores, scores.length);
-        double high = logs.length == 0 ? 0 : ContaminationEstimate.aboveMedian(logs, CALIBRATION_SCORE_K);
+        double high = logs.length == 0 ? 0 : ContaminationEstimate.aboveMedian(logs, scoreK);
         boolean[] out = new boolean[scores.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = deviations[i] > CALIBRATION_CUT && logs[i] > high;
         }
         return out;
+    }
+
+    /** What {@link #farAndHigh} takes off a calibration with {@code scoreK}, as written into the metadata. */
+    static String calibrationRule(double scoreK) {
+        return String.format(Locale.ROOT, "the held-out images both scored more than %.0f MADs above their median (log"
+                + " scale) and more than %.0f MADs far in pixels from those scored within %.0f MADs (thumbnail distance,"
+                + " as for the pixel outliers)", scoreK, CALIBRATION_CUT, REFERENCE_K);
     }
 
     /** {@code candidates} with repeated thumbnails left out, at most {@link #MAX_REFERENCE} of them. */

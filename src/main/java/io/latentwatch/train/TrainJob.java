@@ -346,10 +346,11 @@ public final class TrainJob {
                     estimate = Math.max(0, estimate - ContaminatedTraining.CONTRAST_FLOOR);
                 }
                 expected = config.contamination().isAuto() ? estimate : rounds.share();
-                byPixels = config.contamination().isAuto() && rounds.farInPixels() > 0;
+                // after a contrast run the pixel view judges the held-out images; without one the estimate's trim
+                byPixels = config.contamination().isAuto() && rounds.negatives() > 0;
                 if (byPixels) {
                     boolean[] judged = PixelOutliers.farAndHigh(validation.range(0, traffic.length), traffic,
-                            config.hyperparameters().seed());
+                            config.hyperparameters().seed(), calibrationScoreK(rounds));
                     normal = Calibration.judgedNormal(traffic, judged);
                 } else {
                     double share = config.contamination().isAuto()
@@ -368,8 +369,7 @@ public final class TrainJob {
                 Labelled all = Labelled.of(normal, anomalous);
                 threshold = Calibration.bestF1(all.scores, all.anomaly);
             } else if (method.equals(Calibration.JUDGED_NORMAL)) {
-                threshold = Calibration.forFalsePositiveRateByTail(normal, config.targetFpr(), byPixels
-                        ? Calibration.PIXEL_TAIL_SHARE : Calibration.TAIL_SHARE);
+                threshold = Calibration.forFalsePositiveRateByTail(normal, config.targetFpr());
             } else {
                 threshold = Calibration.forFalsePositiveRateSmoothed(normal, config.targetFpr());
             }
@@ -379,6 +379,12 @@ public final class TrainJob {
         } catch (ModelRefusedException e) {
             throw new IllegalStateException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
         }
+    }
+
+    /** How high a held-out image must score for the pixel view to judge it, after the given contrast run. */
+    private static double calibrationScoreK(ContaminatedTraining.Outcome rounds) {
+        return rounds.farInPixels() > 0 ? PixelOutliers.CALIBRATION_SCORE_K_BELOW_GATE
+                : PixelOutliers.CALIBRATION_SCORE_K;
     }
 
     private record Labelled(float[] scores, boolean[] anomaly) {
@@ -471,8 +477,8 @@ public final class TrainJob {
             String takenOff;
             if (!config.contamination().isAuto()) {
                 takenOff = "the given share";
-            } else if (rounds.farInPixels() > 0) {
-                takenOff = PixelOutliers.CALIBRATION_RULE;
+            } else if (rounds.negatives() > 0) {
+                takenOff = PixelOutliers.calibrationRule(calibrationScoreK(rounds));
             } else {
                 takenOff = "the estimate x " + Calibration.AUTO_TRIM_MARGIN + ", the estimate less "
                         + ContaminatedTraining.CONTRAST_FLOOR + " where the current model left held-out images out";

@@ -112,8 +112,8 @@ class CalibrationTest {
     }
 
     @Test
-    void shouldFitTheTailThroughTheGivenPercentileAndLeaveOutTheImagesJudgedAnomalous() {
-        // Given 21 scores whose logs are 0, 1, ..., 20 (median 10, 85th percentile 17), and one more marked anomalous
+    void shouldLeaveOutTheImagesJudgedAnomalousBeforeFittingTheTail() {
+        // Given 21 scores whose logs are 0, 1, ..., 20 (median 10, 90th percentile 18), and one more marked anomalous
         float[] scores = new float[22];
         boolean[] anomalous = new boolean[22];
         for (int i = 0; i < 21; i++) {
@@ -122,13 +122,13 @@ class CalibrationTest {
         scores[21] = (float) Math.exp(40);
         anomalous[21] = true;
 
-        // When the images judged normal are calibrated for 1% by a tail through the 85th percentile
+        // When the images judged normal are calibrated for 1%
         float[] normal = Calibration.judgedNormal(scores, anomalous);
-        double threshold = Calibration.forFalsePositiveRateByTail(normal, 0.01, 0.15);
+        double threshold = Calibration.forFalsePositiveRateByTail(normal, 0.01);
 
-        // Then the marked score is left out, and the log tail falls by a factor 0.5 / 0.15 over 17 - 10 = 7
+        // Then the marked score is left out, and the log tail falls by a factor 0.5 / 0.1 over 18 - 10 = 8
         assertThat(normal).hasSize(21).doesNotContain(scores[21]);
-        assertThat(Math.log(threshold)).isCloseTo(10 + 7 * Math.log(50) / Math.log(0.5 / 0.15), within(1e-4));
+        assertThat(Math.log(threshold)).isCloseTo(10 + 8 * Math.log(50) / Math.log(0.5 / 0.1), within(1e-4));
     }
 
     @Test

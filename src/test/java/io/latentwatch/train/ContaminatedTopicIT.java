@@ -56,15 +56,16 @@ class ContaminatedTopicIT {
             assertThat(contamination.get("estimate").asDouble()).as(train.err()).isBetween(0.01, 0.2);
             assertThat(contamination.get("share").asDouble()).isEqualTo(contamination.get("estimate").asDouble());
             int farInPixels = contamination.get("pixel_outliers").asInt();
+            int negatives = contamination.get("negatives").asInt();
             assertThat(contamination.get("calibration_rule").asText()).startsWith(Calibration.TAIL_RULE)
-                    .contains(farInPixels > 0 ? PixelOutliers.CALIBRATION_RULE
+                    .contains(negatives > 0 ? PixelOutliers.calibrationRule(farInPixels > 0
+                            ? PixelOutliers.CALIBRATION_SCORE_K_BELOW_GATE : PixelOutliers.CALIBRATION_SCORE_K)
                             : "the estimate x " + Calibration.AUTO_TRIM_MARGIN);
             assertThat(JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION)).get("calibration").asText())
                     .isEqualTo(Calibration.JUDGED_NORMAL);
             assertThat(train.err()).contains("contamination").contains("published");
             // about 8% anomalies: estimated at or above the gate, the final network pushed the highest-scoring
             // images away; below it (the estimate errs low), the pixel outliers if there were enough, else none
-            int negatives = contamination.get("negatives").asInt();
             if (contamination.get("estimate").asDouble() >= ContaminatedTraining.CONTRAST_MIN_ESTIMATE) {
                 assertThat(negatives).as(train.err()).isPositive();
                 assertThat(farInPixels).isZero();

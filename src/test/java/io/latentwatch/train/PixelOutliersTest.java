@@ -132,11 +132,40 @@ class PixelOutliersTest {
         }
 
         // When a calibration asks which to take off
-        boolean[] off = PixelOutliers.farAndHigh(images(distinct, copies), scores, 1);
+        boolean[] off = PixelOutliers.farAndHigh(images(distinct, copies), scores, 1,
+                PixelOutliers.CALIBRATION_SCORE_K);
 
         // Then the 10 shirts, not the high-scoring shoes, nor any low-scoring image
         assertThat(IntStream.range(0, 512).filter(i -> off[i]).toArray())
                 .containsExactly(IntStream.range(502, 512).toArray());
+    }
+
+    @Test
+    void shouldLookAtFewerImagesBelowTheGateWhereTheHardNormalImagesMustStay() {
+        // Given 500 shoes scored 0.01 to 0.013 (logs spread uniformly, about 0.1 per MAD) and 10 shirts scored 0.0165,
+        // about 3.7 MADs above the shoes' median
+        Random random = new Random(4);
+        float[][] distinct = new float[510][];
+        int[] copies = new int[510];
+        float[] scores = new float[510];
+        for (int i = 0; i < distinct.length; i++) {
+            boolean shirt = i >= 500;
+            distinct[i] = shirt ? band(false, 2 * (i - 500) + 4, 0.8f, random) : shoe(random);
+            copies[i] = i;
+            scores[i] = shirt ? 0.0165f : 0.01f * (1 + 0.3f * random.nextFloat());
+        }
+
+        // When a calibration asks which to take off, after a contrast run on the highest scores, and after one on the
+        // pixel outliers
+        boolean[] above = PixelOutliers.farAndHigh(images(distinct, copies), scores, 1,
+                PixelOutliers.CALIBRATION_SCORE_K);
+        boolean[] below = PixelOutliers.farAndHigh(images(distinct, copies), scores, 1,
+                PixelOutliers.CALIBRATION_SCORE_K_BELOW_GATE);
+
+        // Then the shirts beyond 3 MADs are taken off the first, and none off the second, which looks beyond 4
+        assertThat(IntStream.range(0, 510).filter(i -> above[i]).toArray())
+                .containsExactly(IntStream.range(500, 510).toArray());
+        assertThat(below).doesNotContain(true);
     }
 
     /** Sum of the pixels of image {@code i}. */
