@@ -119,21 +119,14 @@ class PixelOutliersTest {
     @Test
     void shouldTakeOffACalibrationOnlyImagesBothFarInPixelsAndScoredHigh() {
         // Given 500 shoes scored about 0.01 and, scored ten times higher, 2 shoes and 10 shirts
-        Random random = new Random(4);
-        float[][] distinct = new float[512][];
-        int[] copies = new int[512];
+        Drawn drawn = shoesThenShirts(512, 502, new Random(4));
         float[] scores = new float[512];
-        for (int i = 0; i < distinct.length; i++) {
-            boolean shirt = i >= 502;
-            distinct[i] = shirt ? band(false, 2 * (i - 502) + 4, 0.8f, random)
-                    : shoe(random);
-            copies[i] = i;
-            scores[i] = (i >= 500 ? 0.1f : 0.01f) * (1 + 0.3f * random.nextFloat());
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = (i >= 500 ? 0.1f : 0.01f) * (1 + 0.3f * drawn.draws[i]);
         }
 
         // When a calibration asks which to take off
-        boolean[] off = PixelOutliers.farAndHigh(images(distinct, copies), scores, 1,
-                PixelOutliers.CALIBRATION_SCORE_K);
+        boolean[] off = PixelOutliers.farAndHigh(drawn.images, scores, 1, PixelOutliers.CALIBRATION_SCORE_K);
 
         // Then the 10 shirts, not the high-scoring shoes, nor any low-scoring image
         assertThat(IntStream.range(0, 512).filter(i -> off[i]).toArray())
@@ -144,28 +137,42 @@ class PixelOutliersTest {
     void shouldLookAtFewerImagesBelowTheGateWhereTheHardNormalImagesMustStay() {
         // Given 500 shoes scored 0.01 to 0.013 (logs spread uniformly, about 0.1 per MAD) and 10 shirts scored 0.0165,
         // about 3.7 MADs above the shoes' median
-        Random random = new Random(4);
-        float[][] distinct = new float[510][];
-        int[] copies = new int[510];
+        Drawn drawn = shoesThenShirts(510, 500, new Random(4));
         float[] scores = new float[510];
-        for (int i = 0; i < distinct.length; i++) {
-            boolean shirt = i >= 500;
-            distinct[i] = shirt ? band(false, 2 * (i - 500) + 4, 0.8f, random) : shoe(random);
-            copies[i] = i;
-            scores[i] = shirt ? 0.0165f : 0.01f * (1 + 0.3f * random.nextFloat());
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = i >= 500 ? 0.0165f : 0.01f * (1 + 0.3f * drawn.draws[i]);
         }
 
         // When a calibration asks which to take off, after a contrast run on the highest scores, and after one on the
         // pixel outliers
-        boolean[] above = PixelOutliers.farAndHigh(images(distinct, copies), scores, 1,
-                PixelOutliers.CALIBRATION_SCORE_K);
-        boolean[] below = PixelOutliers.farAndHigh(images(distinct, copies), scores, 1,
+        boolean[] above = PixelOutliers.farAndHigh(drawn.images, scores, 1, PixelOutliers.CALIBRATION_SCORE_K);
+        boolean[] below = PixelOutliers.farAndHigh(drawn.images, scores, 1,
                 PixelOutliers.CALIBRATION_SCORE_K_BELOW_GATE);
 
         // Then the shirts beyond 3 MADs are taken off the first, and none off the second, which looks beyond 4
         assertThat(IntStream.range(0, 510).filter(i -> above[i]).toArray())
                 .containsExactly(IntStream.range(500, 510).toArray());
         assertThat(below).doesNotContain(true);
+    }
+
+    /** Distinct images, and one uniform draw per image for its score. */
+    private record Drawn(Images images, float[] draws) {
+    }
+
+    /**
+     * {@code count} distinct images, shoes and from {@code firstShirt} on shirts (bands two rows
+     * apart); for each in turn its pixels are drawn, then one uniform number.
+     */
+    private static Drawn shoesThenShirts(int count, int firstShirt, Random random) {
+        float[][] distinct = new float[count][];
+        int[] copies = new int[count];
+        float[] draws = new float[count];
+        for (int i = 0; i < count; i++) {
+            distinct[i] = i >= firstShirt ? band(false, 2 * (i - firstShirt) + 4, 0.8f, random) : shoe(random);
+            copies[i] = i;
+            draws[i] = random.nextFloat();
+        }
+        return new Drawn(images(distinct, copies), draws);
     }
 
     /** Sum of the pixels of image {@code i}. */
