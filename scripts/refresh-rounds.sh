@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Measures two rounds of the refresh loop on a contaminated topic (docs/training.md, "What to
-# expect"; docs/contamination-measurements.md, "A second round on fresh traffic").
+# Measures rounds of the refresh loop on a contaminated topic (docs/training.md, "What to
+# expect"; docs/contamination-measurements.md, "A second round on fresh traffic" and "Later rounds
+# with the pixel view").
 #
 # Starts a throw-away broker; streams 3,000 records of the sample's train split (normal classes
 # 5,7,9; anomalies from 0,1,2,3,4,6,8 at the share SHARE) into `images` and 2,000 records of its
 # test split into `eval`; round 1: `train --from-topic images --publish` (cold start); then 3,000
 # fresh records; a plain candidate (`--contamination 0 --publish`, which the comparison should hold
 # back); round 2: the same `train` again, against the published round-1 model (which leaves out
-# what it flags). Every written model is evaluated on `eval` with `latentwatch evaluate
+# what it flags); with ROUNDS above 2, each further round on 3,000 more fresh records, against
+# whichever model is published then. Every written model is evaluated on `eval` with `latentwatch evaluate
 # --from-topic` (labels from the x-latentwatch-label header; the trainer never sees them).
 #
 # Output (under OUT_DIR, default target/refresh-rounds): results.jsonl, one JSON line per model
@@ -18,13 +20,17 @@
 # Usage: scripts/refresh-rounds.sh [extra train flags...]
 #   SHARE  environment variable, the anomaly share (default: 0.1)
 #   PORT   environment variable, the broker's port (default: 39096)
+#   ROUNDS environment variable, how many rounds of `train --from-topic` (default: 2; at least 2)
 # Example: SHARE=0.05 scripts/refresh-rounds.sh --seed 42
+#          SHARE=0.01 ROUNDS=3 scripts/refresh-rounds.sh --seed 7
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 OUT_DIR="${OUT_DIR:-target/refresh-rounds}"
 SHARE="${SHARE:-0.1}"
 PORT="${PORT:-39096}"
+ROUNDS="${ROUNDS:-2}"
+[[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -ge 2 ]] || { echo "ROUNDS must be a whole number, 2 or more (got '$ROUNDS')" >&2; exit 2; }
 N=5,7,9
 A=0,1,2,3,4,6,8
 B="127.0.0.1:$PORT"
@@ -62,5 +68,9 @@ round round-1 "$@"
 produce images train 3000 3
 round plain --contamination 0 "$@"
 round round-2 "$@"
+for ((r = 3; r <= ROUNDS; r++)); do
+  produce images train 3000 $((r + 1))
+  round "round-$r" "$@"
+done
 jq -r '"\(.model): AUROC \(.auroc*1000|round/1000), precision \(.precision*1000|round/1000), recall \(.recall*1000|round/1000), FPR \(.fpr*10000|round/10000)"' \
   "$OUT_DIR/results.jsonl"
