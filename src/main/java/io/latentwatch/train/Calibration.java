@@ -2,6 +2,7 @@ package io.latentwatch.train;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.IntPredicate;
 
 /**
  * Picks the anomaly threshold from held-out scores.
@@ -70,29 +71,24 @@ public final class Calibration {
      */
     public static float[] judgedNormal(float[] heldOut, double contamination) {
         boolean[] kept = Trimming.keepLowest(heldOut, contamination);
-        if (kept == null) {
-            return heldOut.clone();
-        }
-        float[] normal = new float[heldOut.length];
-        int n = 0;
-        for (int i = 0; i < heldOut.length; i++) {
-            if (kept[i]) {
-                normal[n++] = heldOut[i];
-            }
-        }
-        return Arrays.copyOf(normal, n);
+        return kept == null ? heldOut.clone() : where(heldOut, i -> kept[i]);
     }
 
     /** The held-out scores judged normal: those not marked in {@code anomalous}. */
     public static float[] judgedNormal(float[] heldOut, boolean[] anomalous) {
-        float[] normal = new float[heldOut.length];
+        return where(heldOut, i -> !anomalous[i]);
+    }
+
+    /** The scores whose index {@code keep} accepts, in order. */
+    private static float[] where(float[] scores, IntPredicate keep) {
+        float[] kept = new float[scores.length];
         int n = 0;
-        for (int i = 0; i < heldOut.length; i++) {
-            if (!anomalous[i]) {
-                normal[n++] = heldOut[i];
+        for (int i = 0; i < scores.length; i++) {
+            if (keep.test(i)) {
+                kept[n++] = scores[i];
             }
         }
-        return Arrays.copyOf(normal, n);
+        return Arrays.copyOf(kept, n);
     }
 
     /** How the threshold is chosen. */

@@ -336,7 +336,6 @@ public final class TrainJob {
             float[] traffic = Arrays.copyOf(heldOut, heldOut.length - leftOutHeldOut);
             double expected = Double.NaN;
             String method = config.calibration().id();
-            boolean byPixels = false;
             if (rounds != null && config.calibration() == Calibration.Method.FPR) {
                 // the estimate was made on training images from which the current model's flags were left out; of
                 // what remains beyond its cut, most are the hard normal images every run puts there (the floor),
@@ -346,9 +345,7 @@ public final class TrainJob {
                     estimate = Math.max(0, estimate - ContaminatedTraining.CONTRAST_FLOOR);
                 }
                 expected = config.contamination().isAuto() ? estimate : rounds.share();
-                // after a contrast run the pixel view judges the held-out images; without one the estimate's trim
-                byPixels = config.contamination().isAuto() && rounds.negatives() > 0;
-                if (byPixels) {
+                if (judgedByPixels(rounds)) {
                     boolean[] judged = PixelOutliers.farAndHigh(validation.range(0, traffic.length), traffic,
                             config.hyperparameters().seed(), calibrationScoreK(rounds));
                     normal = Calibration.judgedNormal(traffic, judged);
@@ -379,6 +376,14 @@ public final class TrainJob {
         } catch (ModelRefusedException e) {
             throw new IllegalStateException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the pixel view judges the held-out images ({@link PixelOutliers#farAndHigh}): after a
+     * contrast run with {@code --contamination auto}; without one, the estimate's trim.
+     */
+    private boolean judgedByPixels(ContaminatedTraining.Outcome rounds) {
+        return config.contamination().isAuto() && rounds.negatives() > 0;
     }
 
     /** How high a held-out image must score for the pixel view to judge it, after the given contrast run. */
@@ -477,7 +482,7 @@ public final class TrainJob {
             String takenOff;
             if (!config.contamination().isAuto()) {
                 takenOff = "the given share";
-            } else if (rounds.negatives() > 0) {
+            } else if (judgedByPixels(rounds)) {
                 takenOff = PixelOutliers.calibrationRule(calibrationScoreK(rounds));
             } else {
                 takenOff = "the estimate x " + Calibration.AUTO_TRIM_MARGIN + ", the estimate less "
