@@ -27,6 +27,10 @@
 #   GIVEN   environment variable, 0 skips the runs given the true share (default: 1)
 #   SEEDS   environment variable, the training seeds (default: none, the train default)
 #   CLEAN   environment variable, 0 skips the models trained on the clean IDX classes (default: 1)
+#   IDX     environment variable, a directory of the Fashion-MNIST IDX files to stream and train the
+#           clean model from instead of the bundled sample (e.g. /usr/share/datasets/fashion-mnist
+#           from Debian's dataset-fashion-mnist: 60,000 train and 10,000 test images, so the
+#           streamed records hardly repeat an image)
 # Example: SHARES="0.1" scripts/contamination-table.sh --epochs 10
 # Example: GIVEN=0 SEEDS="42 7 3 5 11" scripts/contamination-table.sh
 set -euo pipefail
@@ -43,7 +47,11 @@ read -ra SEED_LIST <<< "${SEEDS:-}"
 N=5,7,9
 A=0,1,2,3,4,6,8
 B="127.0.0.1:$PORT"
-SAMPLE=data/fashion-mnist-sample
+SAMPLE="${IDX:-data/fashion-mnist-sample}"
+[ -d "$SAMPLE" ] || { echo "IDX must be a directory of the IDX files (got '$SAMPLE')" >&2; exit 2; }
+
+idx_flag=()
+[ -z "${IDX:-}" ] || idx_flag=(--idx "$IDX")
 
 # shellcheck source=scripts/lib/throwaway-broker.sh
 . scripts/lib/throwaway-broker.sh
@@ -81,9 +89,9 @@ for S in "${SEED_LIST[@]}"; do
 done
 for C in $SHARES; do
   echo "traffic with $C anomalies" >&2
-  lw produce --bootstrap-servers "$B" --input-topic "train-$C" --split train --normal-classes "$N" \
+  lw produce --bootstrap-servers "$B" "${idx_flag[@]}" --input-topic "train-$C" --split train --normal-classes "$N" \
     --anomaly-classes "$A" --anomaly-fraction "$C" --count 3000 --rate 0 --seed 1 > /dev/null 2>&1
-  lw produce --bootstrap-servers "$B" --input-topic "eval-$C" --split test --normal-classes "$N" \
+  lw produce --bootstrap-servers "$B" "${idx_flag[@]}" --input-topic "eval-$C" --split test --normal-classes "$N" \
     --anomaly-classes "$A" --anomaly-fraction "$C" --count 2000 --rate 0 --seed 2 > /dev/null 2>&1
   from=(--from-topic "train-$C" --bootstrap-servers "$B" --max-records 3000)
   for S in "${SEED_LIST[@]}"; do
