@@ -165,6 +165,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     double targetFpr;
 
+    @Option(names = "--target-precision", defaultValue = "0.7", paramLabel = "P",
+            description = "With --contamination auto or above 0: the share of the flags that should be anomalies. Where"
+                    + " the contamination (estimated or given) is so low that --target-fpr would flag more normal images"
+                    + " than that allows, the threshold aims at a lower false-positive rate, down to a quarter of"
+                    + " --target-fpr; 0 keeps --target-fpr (default: ${DEFAULT-VALUE}).")
+    double targetPrecision;
+
     @Option(names = "--contamination", paramLabel = "auto|SHARE",
             description = "Share of anomalies in the training data (PyOD's sense): auto estimates it, a number such as"
                     + " 0.05 gives it, 0 takes the data as clean. Above 0 (or auto), training runs a screening round"
@@ -247,7 +254,7 @@ public final class TrainCommand implements Callable<Integer> {
             double heldOut = validationFraction != null ? validationFraction : fromTopic != null ? 0.2 : 0.1;
             return new TrainConfig(hp, modelName, heldOut, targetFpr, Calibration.Method.parse(calibration),
                     scoreBlur, output, publish, modelTopic, connection.clientProperties(), force, period(), signer(),
-                    contamination(), pixelKnn());
+                    contamination(), pixelKnn(), targetPrecision);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }

@@ -208,7 +208,7 @@ public final class Demo {
     private TrainConfig trainConfig(Map<String, Object> props, int epochs, long seed, double validationFraction) {
         Hyperparameters hp = new Hyperparameters(ModelType.AE, 16, 32, epochs, 64, 0.002f, 0f, 3, 1f, seed);
         return new TrainConfig(hp, MODEL_NAME, validationFraction, 0.01, Calibration.Method.FPR, 3, null, true,
-                Topics.DEFAULT_MODELS, props, true, null, signer, Contamination.NONE, DEMO_PIXEL_KNN);
+                Topics.DEFAULT_MODELS, props, true, null, signer, Contamination.NONE, DEMO_PIXEL_KNN, 0);
     }
 
     private IdxSource source() {

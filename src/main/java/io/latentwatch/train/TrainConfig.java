@@ -38,14 +38,14 @@ public record TrainConfig(Hyperparameters hyperparameters, String modelName, dou
                           double targetFpr, Calibration.Method calibration, int scoreBlur, Path output, boolean publish,
                           String modelTopic, Map<String, Object> kafka, boolean force, Duration every,
                           ModelSigner signer,
-                          Contamination contamination, PixelKnn.Recipe pixelKnn) {
+                          Contamination contamination, PixelKnn.Recipe pixelKnn, double targetPrecision) {
 
     /** A configuration that delivers unsigned models, for data taken as clean ({@link Contamination#NONE}). */
     public TrainConfig(Hyperparameters hyperparameters, String modelName, double validationFraction,
                        double targetFpr, Calibration.Method calibration, int scoreBlur, Path output, boolean publish,
                        String modelTopic, Map<String, Object> kafka, boolean force, Duration every) {
         this(hyperparameters, modelName, validationFraction, targetFpr, calibration, scoreBlur, output, publish,
-                modelTopic, kafka, force, every, null, Contamination.NONE, PixelKnn.Recipe.OFF);
+                modelTopic, kafka, force, every, null, Contamination.NONE, PixelKnn.Recipe.OFF, 0);
     }
 
     public TrainConfig {
@@ -62,6 +62,10 @@ public record TrainConfig(Hyperparameters hyperparameters, String modelName, dou
         }
         if (!(targetFpr > 0 && targetFpr < 1)) {
             throw new IllegalArgumentException("--target-fpr must be between 0 and 1 (exclusive), got " + targetFpr);
+        }
+        if (!(targetPrecision >= 0 && targetPrecision < 1)) {
+            throw new IllegalArgumentException("--target-precision must be at least 0 and below 1 (0 keeps"
+                    + " --target-fpr whatever the contamination), got " + targetPrecision);
         }
         if (scoreBlur < 1 || scoreBlur % 2 == 0) {
             throw new IllegalArgumentException("--score-blur must be 1 (plain MSE) or an odd filter size such as 3,"

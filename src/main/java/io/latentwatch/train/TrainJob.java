@@ -239,9 +239,11 @@ public final class TrainJob {
      *                     estimate on the training images (less the floor after a current model's leave-out), or the
      *                     given share; NaN otherwise
      * @param estimated    whether {@code expected} is the estimate rather than a given share
+     * @param aimedFpr     the false-positive rate the threshold was read at: {@code --target-fpr}, or lower by
+     *                     {@code --target-precision} ({@link Calibration#fprForPrecision})
      */
     private record Calibrated(double threshold, float[] normalScores, float[] anomalyScores, int judgedAnomalous,
-                              String method, double flagged, double expected, boolean estimated) {
+                              String method, double flagged, double expected, boolean estimated, double aimedFpr) {
         /** A warning when the threshold flags far fewer held-out images than the estimate holds anomalous. */
         String tooFewFlagged() {
             return Double.isNaN(flagged) ? null : Calibration.tooFewFlagged(flagged, expected, estimated);
@@ -335,6 +337,7 @@ public final class TrainJob {
             float[] normal = heldOut;
             float[] traffic = Arrays.copyOf(heldOut, heldOut.length - leftOutHeldOut);
             double expected = Double.NaN;
+            double fpr = config.targetFpr();
             String method = config.calibration().id();
             if (rounds != null && config.calibration() == Calibration.Method.FPR) {
                 // the estimate was made on training images from which the current model's flags were left out; of
@@ -356,6 +359,7 @@ public final class TrainJob {
                     normal = Calibration.judgedNormal(traffic, share);
                 }
                 method = Calibration.JUDGED_NORMAL;
+                fpr = Calibration.fprForPrecision(config.targetFpr(), rounds.share(), config.targetPrecision());
             }
             double threshold;
             if (config.calibration() == Calibration.Method.F1) {
@@ -366,13 +370,19 @@ public final class TrainJob {
                 Labelled all = Labelled.of(normal, anomalous);
                 threshold = Calibration.bestF1(all.scores, all.anomaly);
             } else if (method.equals(Calibration.JUDGED_NORMAL)) {
-                threshold = Calibration.forFalsePositiveRateByTail(normal, config.targetFpr());
+                threshold = Calibration.forFalsePositiveRateByTail(normal, fpr);
             } else {
                 threshold = Calibration.forFalsePositiveRateSmoothed(normal, config.targetFpr());
             }
+            if (fpr < config.targetFpr()) {
+                progress.printf(Locale.ROOT, "threshold aimed at %.2f%% of the normal images, below --target-fpr %s:"
+                        + " at a contamination of %.2f%% more would make fewer than %.0f%% of the flags anomalies"
+                        + " (--target-precision %s; 0 keeps --target-fpr)%n", 100 * fpr, config.targetFpr(),
+                        100 * rounds.share(), 100 * config.targetPrecision(), config.targetPrecision());
+            }
             return new Calibrated(threshold, normal, anomalous, heldOut.length - normal.length, method,
                     Double.isNaN(expected) ? Double.NaN : Calibration.flaggedShare(traffic, threshold), expected,
-                    config.contamination().isAuto());
+                    config.contamination().isAuto(), fpr);
         } catch (ModelRefusedException e) {
             throw new IllegalStateException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
         }
@@ -425,6 +435,10 @@ public final class TrainJob {
         }
         v.put("held_out_judged_anomalous", c.judgedAnomalous);
         v.put("target_fpr", config.targetFpr());
+        if (Calibration.JUDGED_NORMAL.equals(c.method)) {
+            v.put("target_precision", config.targetPrecision());
+            v.put("aimed_fpr", c.aimedFpr);
+        }
         String error = config.scoreBlur() > 1 ? "blurred-mse:" + config.scoreBlur() : "mse";
         v.put("score", knn == null ? error : error + "+pixel-knn:" + knn.k());
         if (knn != null) {

@@ -183,6 +183,27 @@ class CalibrationTest {
     }
 
     @Test
+    void shouldAimBelowTheTargetFprWhereTheContaminationIsTooLowForTheTargetPrecision() {
+        // Given traffic with 1% anomalies and the defaults: a 1% false-positive rate, 70% of the flags anomalies
+        double aimed = Calibration.fprForPrecision(0.01, 0.01, 0.7);
+
+        // Then the aim is the rate at which even a perfect recall leaves 70% of the flags anomalies
+        assertThat(aimed).isCloseTo(0.01 * 0.3 / (0.7 * 0.99), within(1e-12));
+        double precisionAtFullRecall = 0.01 / (0.01 + aimed * 0.99);
+        assertThat(precisionAtFullRecall).isCloseTo(0.7, within(1e-9));
+
+        // And from about 2.3% anomalies on, the target rate itself already allows it
+        assertThat(Calibration.fprForPrecision(0.01, 0.05, 0.7)).isEqualTo(0.01);
+        assertThat(Calibration.fprForPrecision(0.01, 0.023, 0.7)).isEqualTo(0.01);
+        // traffic estimated clean still flags what stands out: never below a quarter of the target
+        assertThat(Calibration.fprForPrecision(0.01, 0.0, 0.7)).isEqualTo(0.0025);
+        assertThat(Calibration.fprForPrecision(0.01, 0.001, 0.7)).isEqualTo(0.0025);
+        // 0 turns it off; a contamination that is no share leaves the target as it is
+        assertThat(Calibration.fprForPrecision(0.01, 0.01, 0)).isEqualTo(0.01);
+        assertThat(Calibration.fprForPrecision(0.01, Double.NaN, 0.7)).isEqualTo(0.01);
+    }
+
+    @Test
     void shouldRefuseATargetOutsideZeroToOne() {
         assertThatThrownBy(() -> Calibration.forFalsePositiveRate(new float[] {1}, 1.5))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -61,8 +61,13 @@ class ContaminatedTopicIT {
                     .contains(negatives > 0 ? PixelOutliers.calibrationRule(farInPixels > 0
                             ? PixelOutliers.CALIBRATION_SCORE_K_BELOW_GATE : PixelOutliers.CALIBRATION_SCORE_K)
                             : "the estimate x " + Calibration.AUTO_TRIM_MARGIN);
-            assertThat(JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION)).get("calibration").asText())
-                    .isEqualTo(Calibration.JUDGED_NORMAL);
+            JsonNode validation = JSON.readTree(info.metadata().get(MetadataKeys.VALIDATION));
+            assertThat(validation.get("calibration").asText()).isEqualTo(Calibration.JUDGED_NORMAL);
+            // the false-positive rate it aimed at: --target-fpr, or lower where the share acted on is too low for
+            // the default --target-precision
+            assertThat(validation.get("target_precision").asDouble()).isEqualTo(0.7);
+            assertThat(validation.get("aimed_fpr").asDouble()).isEqualTo(
+                    Calibration.fprForPrecision(0.01, contamination.get("share").asDouble(), 0.7));
             assertThat(train.err()).contains("contamination").contains("published");
             // about 8% anomalies: estimated at or above the gate, the final network pushed the highest-scoring
             // images away; below it (the estimate errs low), the pixel outliers if there were enough, else none

@@ -49,6 +49,23 @@ class TrainCommandTest {
     }
 
     @Test
+    void shouldRefuseATargetPrecisionOutsideZeroToOne(@TempDir Path dir) {
+        // When the precision aimed at is 1 (no false flag at all) or negative
+        CliRun one = run("train", "--idx", SAMPLE, "--normal-classes", "7", "--target-precision", "1", "--output",
+                dir.resolve("m.onnx").toString());
+        CliRun negative = run("train", "--idx", SAMPLE, "--normal-classes", "7", "--target-precision", "-0.1",
+                "--output", dir.resolve("m.onnx").toString());
+
+        // Then both are usage errors that name the flag and say how to turn it off, before any training
+        for (CliRun r : new CliRun[] {one, negative}) {
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err().lines().findFirst().orElse("")).contains("--target-precision must be at least 0 and"
+                    + " below 1").contains("0 keeps --target-fpr");
+        }
+        assertThat(dir.resolve("m.onnx")).doesNotExist();
+    }
+
+    @Test
     void shouldTrainCalibrateAndWriteAModelWhoseFalsePositiveRateHoldsOnTheTestSplit(@TempDir Path dir)
             throws Exception {
         // Given the sample's sandals, sneakers and ankle boots as normal
