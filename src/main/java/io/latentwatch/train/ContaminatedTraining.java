@@ -73,6 +73,12 @@ final class ContaminatedTraining {
      * the current model's flags.
      */
     static final double CONTRAST_FLOOR = 0.045;
+    /**
+     * Most times the refining run's best validation loss that the contrast run's may reach; above
+     * it the contrast run did not learn the normal images (it collapsed) and the refined network is
+     * kept. In 136 measured contrast runs the ratio was 0.9-1.7; the two that collapsed, 8.2.
+     */
+    static final double CONTRAST_MAX_LOSS_RATIO = 3.0;
     /** Fewest pixel outliers ({@link PixelOutliers}) for which a contrast run is made below the gate. */
     static final int MIN_PIXEL_OUTLIERS = 5;
     private static final double MAX_DROP = 0.45;
@@ -97,9 +103,11 @@ final class ContaminatedTraining {
      * @param negatives images the contrast run pushed away; 0 when it did not run
      * @param farInPixels of them, the pixel outliers pushed below the gate ({@link PixelOutliers}); 0 when the
      *                  contrast run, if any, pushed the highest-scoring images
+     * @param pixelCut  the cut the pixel outliers were found at below the gate ({@link PixelOutliers#CUT}, or
+     *                  {@link PixelOutliers#WIDE_CUT} where it widened)
      */
     record Outcome(TrainingResult result, ContaminationEstimate estimate, double traffic, double share,
-                   double dropShare, int dropped, int trained, int negatives, int farInPixels) {
+                   double dropShare, int dropped, int trained, int negatives, int farInPixels, double pixelCut) {
     }
 
     ContaminatedTraining(Hyperparameters hp, Contamination setting, int scoreBlur, PrintWriter progress) {
@@ -140,6 +148,7 @@ final class ContaminatedTraining {
                 + " screen and above %.1f)%n", refined.count(), train.count() - refined.count(), REFINE_K,
                 REFINE_BACK_K);
         TrainingResult result = new AutoencoderTrainer(hp, FINAL_TRIM, progress).train(refined, validation);
+        TrainingResult refinedResult = result;
         // the traffic: the training images, then the images the current model left out, scored once
         Images pool = leftOutCount == 0 ? train : train.concat(leftOut);
         float[] poolScores = ExportedScores.of(result.weights(), scoreBlur, pool);
@@ -152,6 +161,7 @@ final class ContaminatedTraining {
                 setting.isAuto() ? "" : String.format(Locale.ROOT, ", given %.4f (acted on)", setting.share()));
         int negatives = 0;
         int farInPixels = 0;
+        double pixelCut = PixelOutliers.CUT;
         if (share >= CONTRAST_MIN_ESTIMATE) {
             int[] judged = highest(poolScores, share - CONTRAST_FLOOR);
             negatives = judged.length;
@@ -162,17 +172,22 @@ final class ContaminatedTraining {
             result = new AutoencoderTrainer(hp, FINAL_TRIM, progress).train(refined, validation,
                     pool.select(judged));
         } else {
-            int[] far = share > 0 || setting.isAuto()
-                    ? PixelOutliers.find(pool, poolScores, train.count(), hp.seed()) : new int[0];
+            PixelOutliers.Found found = share > 0 || setting.isAuto()
+                    ? PixelOutliers.search(pool, poolScores, train.count(), hp.seed()) : null;
+            int[] far = found == null ? new int[0] : found.indexes();
+            pixelCut = found == null ? PixelOutliers.CUT : found.cut();
             if (far.length >= MIN_PIXEL_OUTLIERS) {
                 negatives = far.length;
                 farInPixels = far.length;
                 long fromLeftOut = Arrays.stream(far).filter(i -> i >= train.count()).count();
                 progress.printf(Locale.ROOT, "contrast run on %d images, pushing %d far from every normal-looking image"
                         + " in pixels (%d of them left out by the current model) to reconstruct worse than %.0fx the"
-                        + " rest (contamination %.4f is below %.2f: too few stand out by their score alone)%n",
+                        + " rest (contamination %.4f is below %.2f: too few stand out by their score alone)%s%n",
                         refined.count(), negatives, fromLeftOut, AutoencoderTrainer.NEGATIVE_MARGIN, share,
-                        CONTRAST_MIN_ESTIMATE);
+                        CONTRAST_MIN_ESTIMATE, found.widened() ? String.format(Locale.ROOT, "; cut widened to %.0f"
+                                + " MADs: %d images lie beyond it against %d beyond %.0f, a kind of anomaly the network"
+                                + " has partly learned", PixelOutliers.WIDE_CUT, found.beyondWide(), found.beyondCut(),
+                                PixelOutliers.CUT) : "");
                 result = new AutoencoderTrainer(hp, FINAL_TRIM, progress).train(refined, validation, pool.select(far));
             } else {
                 progress.printf(Locale.ROOT, "no contrast run: contamination %.4f is below %.2f, and %d image(s) lie"
@@ -180,8 +195,22 @@ final class ContaminatedTraining {
                         CONTRAST_MIN_ESTIMATE, far.length, MIN_PIXEL_OUTLIERS);
             }
         }
+        if (negatives > 0 && !contrastLearned(result, refinedResult)) {
+            progress.printf(Locale.ROOT, "contrast run discarded: its validation loss %.5f is more than %.0fx the"
+                    + " refining run's %.5f (it did not learn the normal images); the refined network is kept%n",
+                    result.bestValidationLoss(), CONTRAST_MAX_LOSS_RATIO, refinedResult.bestValidationLoss());
+            result = refinedResult;
+            negatives = 0;
+            farInPixels = 0;
+            pixelCut = PixelOutliers.CUT;
+        }
         return new Outcome(result, estimate, traffic, share, dropShare, train.count() - refined.count(),
-                refined.count(), negatives, farInPixels);
+                refined.count(), negatives, farInPixels, pixelCut);
+    }
+
+    /** Whether a contrast run still reconstructs the held-out images about as well as the refining run it followed. */
+    static boolean contrastLearned(TrainingResult contrast, TrainingResult refined) {
+        return contrast.bestValidationLoss() <= CONTRAST_MAX_LOSS_RATIO * refined.bestValidationLoss();
     }
 
     /**

@@ -484,6 +484,7 @@ public final class TrainJob {
         c.put("negative_margin", AutoencoderTrainer.NEGATIVE_MARGIN);
         c.put("negatives", rounds.negatives());
         c.put("pixel_outliers", rounds.farInPixels());
+        c.put("pixel_outlier_cut", rounds.pixelCut());
         c.put("pixel_outlier_rule", PixelOutliers.RULE);
         c.put("held_out_judged_anomalous", calibrated.judgedAnomalous);
         if (!Double.isNaN(calibrated.flagged)) {

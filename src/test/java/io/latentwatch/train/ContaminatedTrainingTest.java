@@ -87,4 +87,21 @@ class ContaminatedTrainingTest {
         Hyperparameters hp = TrainingFixtures.quick(ModelType.AE, 6, 0f);
         return new ContaminatedTraining(hp, setting, 1, new PrintWriter(log, true));
     }
+
+    @Test
+    void shouldDiscardAContrastRunThatNoLongerReconstructsTheHeldOutImages() {
+        // Given a refining run that ended at a validation loss of 0.016, and contrast runs after it
+        TrainingResult refined = withValidationLoss(0.016);
+
+        // Then one that ends a little higher (pushing images away costs some reconstruction) is kept,
+        // one that collapsed (0.131, as measured once in 136 runs) is not
+        assertThat(ContaminatedTraining.contrastLearned(withValidationLoss(0.022), refined)).isTrue();
+        assertThat(ContaminatedTraining.contrastLearned(withValidationLoss(0.048), refined)).isTrue();
+        assertThat(ContaminatedTraining.contrastLearned(withValidationLoss(0.131), refined)).isFalse();
+        assertThat(ContaminatedTraining.contrastLearned(withValidationLoss(Double.NaN), refined)).isFalse();
+    }
+
+    private static TrainingResult withValidationLoss(double loss) {
+        return new TrainingResult(null, java.util.List.of(new EpochStats(1, loss, loss, 1, 1)), 1, null, null, null);
+    }
 }

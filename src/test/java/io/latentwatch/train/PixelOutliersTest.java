@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PixelOutliersTest {
     private static final int SIDE = 28;
+    private static final int DENSE = PixelOutliers.DENSE_REFERENCE;
 
     @Test
     void shouldPickTheImagesThatLookLikeNoNormalImageAndNoneOfTheNormalOnes() {
@@ -38,10 +39,40 @@ class PixelOutliersTest {
         // When the pixel outliers are found
         int[] found = PixelOutliers.find(traffic, scores, traffic.count(), 1);
 
-        // Then all the shirts' 12 records are among them, though each shirt has two copies of itself,
+        // Then the cut stays at 4 deviations (nothing crowds the band below it), all the shirts' 12 records are among them, though each shirt has two copies of itself,
         // and at most 1% of the shoes' (a shoe at the edge of the normal variety can be one)
+        assertThat(PixelOutliers.search(traffic, scores, traffic.count(), 1).cut()).isEqualTo(PixelOutliers.CUT);
         assertThat(found).contains(IntStream.range(2 * shoes, 2 * shoes + 3 * shirts).toArray());
         assertThat(Arrays.stream(found).filter(i -> i < 2 * shoes).count()).isLessThanOrEqualTo(2 * shoes / 100);
+    }
+
+    @Test
+    void shouldWidenTheCutToThreeDeviationsOnlyWhereTheBandBelowFourIsCrowded() {
+        // Given deviations with 10 images beyond 4 and 30 between 3 and 4: a smooth tail (three times as many)
+        PixelOutliers.Found tail = PixelOutliers.cut(deviations(10, 30, 500), DENSE);
+        // and 4 beyond 4 with 30 between: a kind of anomaly the network has partly learned
+        PixelOutliers.Found crowded = PixelOutliers.cut(deviations(4, 30, 500), DENSE);
+        // and 12 beyond 4 with 60 between (six times as many)
+        PixelOutliers.Found crowdedMore = PixelOutliers.cut(deviations(12, 60, 500), DENSE);
+        // and nothing beyond 4 with 6 hard normal images between
+        PixelOutliers.Found handful = PixelOutliers.cut(deviations(0, 6, 500), DENSE);
+
+        // and the crowded band again, measured against a sparse reference (few distinct images)
+        PixelOutliers.Found sparse = PixelOutliers.cut(deviations(4, 30, 500), PixelOutliers.DENSE_REFERENCE - 1);
+
+        // Then the smooth tail, the handful and the sparse reference keep the cut at 4, the crowded bands widen it to 3
+        assertThat(sparse.cut()).isEqualTo(PixelOutliers.CUT);
+        assertThat(sparse.indexes()).containsExactly(IntStream.range(0, 4).toArray());
+        assertThat(tail.cut()).isEqualTo(PixelOutliers.CUT);
+        assertThat(tail.indexes()).containsExactly(IntStream.range(0, 10).toArray());
+        assertThat(handful.cut()).isEqualTo(PixelOutliers.CUT);
+        assertThat(handful.indexes()).isEmpty();
+        assertThat(crowded.widened()).isTrue();
+        assertThat(crowded.indexes()).containsExactly(IntStream.range(0, 34).toArray());
+        assertThat(crowded.beyondCut()).isEqualTo(4);
+        assertThat(crowded.beyondWide()).isEqualTo(34);
+        assertThat(crowdedMore.widened()).isTrue();
+        assertThat(crowdedMore.indexes()).hasSize(72);
     }
 
     @Test
@@ -173,6 +204,14 @@ class PixelOutliersTest {
             draws[i] = random.nextFloat();
         }
         return new Drawn(images(distinct, copies), draws);
+    }
+
+    /** {@code far} deviations of 4.5, then {@code band} of 3.5, then {@code rest} of 0. */
+    private static double[] deviations(int far, int band, int rest) {
+        double[] d = new double[far + band + rest];
+        Arrays.fill(d, 0, far, 4.5);
+        Arrays.fill(d, far, far + band, 3.5);
+        return d;
     }
 
     /** Sum of the pixels of image {@code i}. */
