@@ -76,7 +76,7 @@ final class ContaminatedTraining {
     /**
      * Most times the refining run's best validation loss that the contrast run's may reach; above
      * it the contrast run did not learn the normal images (it collapsed) and the refined network is
-     * kept. In 136 measured contrast runs the ratio was 0.9-1.7; the two that collapsed, 8.2.
+     * kept. In 136 measured contrast runs the ratio was at most 1.7 but in the two that collapsed (8.2).
      */
     static final double CONTRAST_MAX_LOSS_RATIO = 3.0;
     /** Fewest pixel outliers ({@link PixelOutliers}) for which a contrast run is made below the gate. */
