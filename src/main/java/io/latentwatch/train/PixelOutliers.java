@@ -55,8 +55,9 @@ final class PixelOutliers {
      * {@link #CUT}. Beyond 4 deviations the outliers were anomalies in every run measured; between
      * 3 and 4 a smooth tail of hard normal images adds about as many again (1.7-2.4 times as many
      * beyond 3 on the full Fashion-MNIST set at 1% and 5% anomalies; 2.1-5.6 on the bundled sample,
-     * whose reference is sparse: {@link #DENSE_REFERENCE}). Where that band holds many times more, it is a kind of anomaly the network has partly
-     * learned: on the full set at 10% (16 trainings) 6.2-46 times, 95-100% of them anomalies.
+     * whose reference is sparse: {@link #DENSE_REFERENCE}). Where that band holds many times more,
+     * it is a kind of anomaly the network has partly learned: on the full set at 10% (16
+     * trainings) 6.2-46 times, 95-100% of them anomalies.
      */
     static final double WIDE_CUT = 3.0;
     /** How many times the images beyond {@link #CUT} must lie beyond {@link #WIDE_CUT} for the cut to widen. */
