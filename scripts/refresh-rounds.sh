@@ -3,9 +3,9 @@
 # expect"; docs/contamination-measurements.md, "A second round on fresh traffic" and "Later rounds
 # with the pixel view").
 #
-# Starts a throw-away broker; streams 3,000 records of the sample's train split (normal classes
-# 5,7,9; anomalies from 0,1,2,3,4,6,8 at the share SHARE) into `images` and 2,000 records of its
-# test split into `eval`; round 1: `train --from-topic images --publish` (cold start); then 3,000
+# Starts a throw-away broker; streams 3,000 records of the sample's train split (or IDX's; normal
+# classes 5,7,9; anomalies from 0,1,2,3,4,6,8 at the share SHARE) into `images` and 2,000 records
+# of its test split into `eval`; round 1: `train --from-topic images --publish` (cold start); then 3,000
 # fresh records; a plain candidate (`--contamination 0 --publish`, which the comparison should hold
 # back); round 2: the same `train` again, against the published round-1 model (which leaves out
 # what it flags); with ROUNDS above 2, each further round on 3,000 more fresh records, against
@@ -21,8 +21,12 @@
 #   SHARE  environment variable, the anomaly share (default: 0.1)
 #   PORT   environment variable, the broker's port (default: 39096)
 #   ROUNDS environment variable, how many rounds of `train --from-topic` (default: 2; at least 2)
+#   IDX    environment variable, a directory of the Fashion-MNIST IDX files to stream instead of the
+#          bundled sample (e.g. /usr/share/datasets/fashion-mnist from Debian's
+#          dataset-fashion-mnist: the records then hardly repeat an image, as in production)
 # Example: SHARE=0.05 scripts/refresh-rounds.sh --seed 42
 #          SHARE=0.01 ROUNDS=3 scripts/refresh-rounds.sh --seed 7
+#          IDX=/usr/share/datasets/fashion-mnist SHARE=0.1 ROUNDS=3 scripts/refresh-rounds.sh --seed 5
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -34,6 +38,9 @@ ROUNDS="${ROUNDS:-2}"
 N=5,7,9
 A=0,1,2,3,4,6,8
 B="127.0.0.1:$PORT"
+[ -z "${IDX:-}" ] || [ -d "$IDX" ] || { echo "IDX must be a directory of the IDX files (got '$IDX')" >&2; exit 2; }
+idx_flag=()
+[ -z "${IDX:-}" ] || idx_flag=(--idx "$IDX")
 
 # shellcheck source=scripts/lib/throwaway-broker.sh
 . scripts/lib/throwaway-broker.sh
@@ -43,7 +50,7 @@ start_broker "$PORT" "$OUT_DIR/broker.log"
 
 # produce TOPIC SPLIT COUNT SEED
 produce() {
-  lw produce --bootstrap-servers "$B" --input-topic "$1" --split "$2" --normal-classes "$N" \
+  lw produce --bootstrap-servers "$B" "${idx_flag[@]}" --input-topic "$1" --split "$2" --normal-classes "$N" \
     --anomaly-classes "$A" --anomaly-fraction "$SHARE" --count "$3" --rate 0 --seed "$4" > /dev/null 2>&1
 }
 

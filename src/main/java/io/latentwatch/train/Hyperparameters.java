@@ -31,6 +31,12 @@ public record Hyperparameters(ModelType type, int filters, int latentSize, int e
         require(klWeight >= 0 && Float.isFinite(klWeight), "--kl-weight must be 0 or positive, got " + klWeight);
     }
 
+    /** The same hyperparameters with another seed. */
+    public Hyperparameters withSeed(long otherSeed) {
+        return new Hyperparameters(type, filters, latentSize, epochs, batchSize, learningRate, denoise, patience,
+                klWeight, otherSeed);
+    }
+
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);

@@ -101,6 +101,58 @@ class ContaminatedTrainingTest {
         assertThat(ContaminatedTraining.contrastLearned(withValidationLoss(Double.NaN), refined)).isFalse();
     }
 
+    @Test
+    void shouldMakeACollapsedContrastRunAgainWithAnotherSeed() {
+        // Given a refining run at a validation loss of 0.016, and a contrast run that collapses with the training seed
+        TrainingResult refined = withValidationLoss(0.016);
+        StringWriter log = new StringWriter();
+        ContaminatedTraining rounds = rounds(Contamination.AUTO, log);
+        java.util.List<Long> seeds = new java.util.ArrayList<>();
+
+        // When the contrast run is made
+        TrainingResult contrast = rounds.contrastRun(refined, h -> {
+            seeds.add(h.seed());
+            return withValidationLoss(seeds.size() == 1 ? 0.131 : 0.019);
+        });
+
+        // Then it was made again with the next seed, and that run is kept
+        long seed = TrainingFixtures.quick(ModelType.AE, 6, 0f).seed();
+        assertThat(seeds).containsExactly(seed, seed + 1);
+        assertThat(contrast.bestValidationLoss()).isEqualTo(0.019);
+        assertThat(log.toString()).contains("contrast run collapsed: its validation loss 0.13100 is more than 3x the"
+                + " refining run's 0.01600", "made again with seed " + (seed + 1));
+    }
+
+    @Test
+    void shouldKeepTheRefinedNetworkWhenTheContrastRunCollapsesTwice() {
+        // Given a contrast run that collapses whatever the seed
+        StringWriter log = new StringWriter();
+        java.util.List<Long> seeds = new java.util.ArrayList<>();
+
+        // When it is made
+        TrainingResult contrast = rounds(Contamination.AUTO, log).contrastRun(withValidationLoss(0.016), h -> {
+            seeds.add(h.seed());
+            return withValidationLoss(0.131);
+        });
+
+        // Then it was tried twice, no more, and discarded
+        assertThat(seeds).hasSize(2);
+        assertThat(contrast).isNull();
+        assertThat(log.toString()).contains("contrast run discarded: made again, it collapsed as well");
+    }
+
+    @Test
+    void shouldMakeALearnedContrastRunOnce() {
+        java.util.List<Long> seeds = new java.util.ArrayList<>();
+        TrainingResult contrast = rounds(Contamination.AUTO, new StringWriter()).contrastRun(withValidationLoss(0.016),
+                h -> {
+                    seeds.add(h.seed());
+                    return withValidationLoss(0.022);
+                });
+        assertThat(seeds).hasSize(1);
+        assertThat(contrast.bestValidationLoss()).isEqualTo(0.022);
+    }
+
     private static TrainingResult withValidationLoss(double loss) {
         return new TrainingResult(null, java.util.List.of(new EpochStats(1, loss, loss, 1, 1)), 1, null, null, null);
     }
