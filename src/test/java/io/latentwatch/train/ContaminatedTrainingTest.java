@@ -76,6 +76,38 @@ class ContaminatedTrainingTest {
                 + " in pixels");
     }
 
+    @Test
+    void shouldPushOnlyTheCurrentModelsFlagsThatLieFarInPixelsInALaterRound() {
+        // Given a later round: the current model left out 60 T-shirts and 8 shoes (its false positives), and 5
+        // T-shirts it missed are among the 815 training images
+        Images shirts = TrainingFixtures.trainImages(0);
+        Images heldOut = shoes(true);
+        Images traffic = shoes(false).concat(shirts.range(0, 5));
+        Images leftOut = shirts.range(100, 160).concat(heldOut.range(0, 8));
+        StringWriter log = new StringWriter();
+
+        // When the contaminated rounds train on it with --contamination auto
+        ContaminatedTraining.Outcome outcome = rounds(Contamination.AUTO, log).train(traffic,
+                heldOut.range(8, heldOut.count()), leftOut);
+
+        // Then the traffic reads above the gate with the current model's flags counted, the training images alone
+        // below it, and the contrast run pushed the pixel outliers (37 when written, 34 of them left out)
+        assertThat(outcome.traffic()).as(log.toString()).isGreaterThanOrEqualTo(
+                ContaminatedTraining.CONTRAST_MIN_ESTIMATE);
+        assertThat(outcome.estimate().share()).isLessThan(ContaminatedTraining.CONTRAST_MIN_ESTIMATE);
+        assertThat(log.toString()).contains("once the current model left out 68: its flags are pushed only where they"
+                + " lie far in pixels");
+        assertThat(outcome.farInPixels()).isEqualTo(outcome.negatives())
+                .isBetween(ContaminatedTraining.MIN_PIXEL_OUTLIERS, 65);
+        float[] flaggedShoes = ExportedScores.of(outcome.result().weights(), 1, heldOut.range(0, 8));
+        float[] normal = ExportedScores.of(outcome.result().weights(), 1, heldOut.range(8, heldOut.count()));
+        float[] unseen = ExportedScores.of(outcome.result().weights(), 1, shirts.range(200, 300));
+        // the shoes the current model flagged score like the other held-out shoes (0.7x their median when written),
+        // T-shirts no network trained on far above (7x)
+        assertThat(TrainingFixtures.median(flaggedShoes)).isLessThan(2 * TrainingFixtures.median(normal));
+        assertThat(TrainingFixtures.median(unseen)).isGreaterThan(4 * TrainingFixtures.median(normal));
+    }
+
     /** The sample's sandals, sneakers and ankle boots: every tenth ({@code heldOut}) or the others. */
     private static Images shoes(boolean heldOut) {
         Images all = TrainingFixtures.trainImages(5, 7, 9);
