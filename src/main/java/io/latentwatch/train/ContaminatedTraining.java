@@ -200,13 +200,13 @@ final class ContaminatedTraining {
                 negatives = far.length;
                 farInPixels = far.length;
                 long fromLeftOut = Arrays.stream(far).filter(i -> i >= train.count()).count();
+                String widened = found.widened() ? String.format(Locale.ROOT, "; cut widened to %.0f MADs: %d images"
+                        + " lie beyond it against %d beyond %.0f, a kind of anomaly the network has partly learned",
+                        PixelOutliers.WIDE_CUT, found.beyondWide(), found.beyondCut(), PixelOutliers.CUT) : "";
                 progress.printf(Locale.ROOT, "contrast run on %d images, pushing %d far from every normal-looking image"
                         + " in pixels (%d of them left out by the current model) to reconstruct worse than %.0fx the"
                         + " rest (%s)%s%n", refined.count(), negatives, fromLeftOut, AutoencoderTrainer.NEGATIVE_MARGIN,
-                        belowGate(laterRound, gated, leftOutCount), found.widened() ? String.format(Locale.ROOT, "; cut widened to %.0f"
-                                + " MADs: %d images lie beyond it against %d beyond %.0f, a kind of anomaly the network"
-                                + " has partly learned", PixelOutliers.WIDE_CUT, found.beyondWide(), found.beyondCut(),
-                                PixelOutliers.CUT) : "");
+                        belowGate(laterRound, gated, leftOutCount), widened);
                 pushed = pool.select(far);
             } else {
                 progress.printf(Locale.ROOT, "no contrast run: %s, and %d image(s) lie far from every normal-looking"
