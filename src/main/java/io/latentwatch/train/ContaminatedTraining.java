@@ -55,8 +55,8 @@ import java.util.stream.IntStream;
  *       model's flags among them: its false positives, hard normal images that any network scores
  *       high, are mostly not far in pixels, and pushing them by their score alone taught the
  *       network to flag their kind (on full Fashion-MNIST traffic with 5% and 10% anomalies, the
- *       second and third rounds of four runs flagged 1.1-4.4% of the normal images that way, 0.5-0.9%
- *       this way).</li>
+ *       second and third rounds of four runs each flagged 1.1-4.4% of the normal images that way,
+ *       0.2-1.6% this way).</li>
  * </ol>
  */
 final class ContaminatedTraining {
