@@ -177,7 +177,7 @@ public final class TrainJob {
             }
             if (verdict.worse() && !config.force()) {
                 deliver = false;
-                progress.println("not delivered: the candidate " + version + " scores worse than the current model ("
+                progress.println("not delivered: the candidate " + version + " does not beat the current model ("
                         + comparison + "); pass --force to deliver it anyway");
             }
         }

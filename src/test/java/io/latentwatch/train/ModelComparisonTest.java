@@ -63,6 +63,16 @@ class ModelComparisonTest {
         assertThat(verdict.worse()).as(verdict.explanation()).isFalse();
     }
 
+    @Test
+    void shouldKeepTheCurrentModelWhenTheCandidateIsNotClearlyBetter() {
+        // When the candidate separates the held-out traffic exactly as well as the model in service (the same model)
+        ModelComparison.Verdict verdict = ModelComparison.compareUnlabelled(clean, clean, heldOut, 0.1);
+
+        // Then it is held back: within the margin the two cannot be told apart, and the model in service stays
+        assertThat(verdict.worse()).as(verdict.explanation()).isTrue();
+        assertThat(verdict.explanation()).contains("higher is better, by more than 5% to replace the current model");
+    }
+
     private static byte[] export(TrainingResult result) {
         return OnnxExporter.export(result.weights(), 3, Map.of(MetadataKeys.SCORE_FUNCTION, ScoreFunction.OUTPUT.id(),
                 MetadataKeys.THRESHOLD, "0.05", MetadataKeys.VERSION, "v" + result.bestValidationLoss()));
