@@ -35,7 +35,13 @@ public final class ModelComparison {
     private ModelComparison() {
     }
 
-    /** What the comparison found. */
+    /**
+     * What the comparison found.
+     *
+     * @param worse       whether the candidate is held back: it scores worse or, on unlabelled
+     *                    traffic, not clearly better ({@link #UNLABELLED_MARGIN})
+     * @param explanation the figures, for the output
+     */
     public record Verdict(boolean worse, String explanation) {
     }
 
@@ -82,8 +88,9 @@ public final class ModelComparison {
      *
      * A model that has learned the anomalies reconstructs them about as well as the normal images,
      * so its marked images sit close to the bulk and its separation is low. The candidate is held
-     * back unless its separation is more than {@link #UNLABELLED_MARGIN} higher. Without anomalies in {@code heldOut} the figure only measures
-     * the normal tail, and the verdict carries little information.
+     * back unless its separation is more than {@link #UNLABELLED_MARGIN} higher. Without anomalies
+     * in {@code heldOut} the figure only measures the normal tail, and the verdict carries little
+     * information.
      *
      * @param share the estimated share of anomalies in {@code heldOut}
      */
